@@ -1,0 +1,49 @@
+/**
+ * Prints the rendered haproxy.cfg and user-data of each example stack, with no
+ * AWS credentials and nothing written to disk.
+ *
+ *   npm run render                          # everything
+ *   npm run render -- exchange-2013         # one stack
+ *   npm run render -- exchange-2010 haproxy # only its haproxy.cfg (or: user-data)
+ */
+import { App } from "cdktf";
+import { ExchangeLoadBalancer } from "../lib";
+import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
+import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+
+type Part = "haproxy" | "user-data";
+
+export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer> {
+  return new Map([
+    ["exchange-2010", buildExchange2010Stack(app).loadBalancer],
+    ["exchange-2013", buildExchange2013Stack(app).loadBalancer],
+  ]);
+}
+
+export function render(stackName?: string, part?: Part): string {
+  const lbs = exampleLoadBalancers(new App({ skipValidation: true }));
+  if (stackName !== undefined && !lbs.has(stackName)) {
+    throw new Error(`Unknown stack "${stackName}"; choose one of: ${[...lbs.keys()].join(", ")}`);
+  }
+  const out: string[] = [];
+  for (const [name, lb] of lbs) {
+    if (stackName !== undefined && name !== stackName) continue;
+    if (part !== "user-data") out.push(`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig());
+    if (part !== "haproxy") out.push(`### ${name}: user-data`, lb.renderUserData());
+  }
+  return part !== undefined && stackName !== undefined ? out[1] : out.join("\n");
+}
+
+if (require.main === module) {
+  const [stackName, part] = process.argv.slice(2);
+  if (part !== undefined && part !== "haproxy" && part !== "user-data") {
+    process.stderr.write(`Unknown part "${part}"; choose haproxy or user-data\n`);
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(render(stackName, part as Part | undefined));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * The only module that imports the CDK for Terraform framework and the AWS
+ * provider, so that a move to another framework fork touches this file alone.
+ * Deep imports only: the provider's root module loads ~2,200 modules.
+ */
+export { Construct } from "constructs";
+export type { IConstruct } from "constructs";
+export { Annotations, Lazy, TerraformOutput, TerraformStack, App, Token } from "cdktf";
+export { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+export { Instance } from "@cdktf/provider-aws/lib/instance";
+export { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";

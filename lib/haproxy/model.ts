@@ -1,0 +1,115 @@
+/**
+ * A typed model of the subset of haproxy.cfg (HAProxy 2.6) this library emits.
+ * Pure data: the Exchange layer builds it, `renderHaproxyConfig` prints it.
+ */
+
+/** Comment lines printed above a section or directive (citations, reasons). */
+export type Comments = readonly string[];
+
+export interface GlobalSection {
+  readonly maxconn: number;
+  readonly comments?: Comments;
+}
+
+export interface Timeouts {
+  readonly connect?: string;
+  readonly client?: string;
+  readonly server?: string;
+  readonly httpRequest?: string;
+}
+
+export interface ServerDefaults {
+  readonly inter: string;
+  readonly rise: number;
+  readonly fall: number;
+  /** `on-marked-down shutdown-sessions`: cut sessions to a server marked down. */
+  readonly shutdownSessionsOnDown: boolean;
+}
+
+export interface DefaultsSection {
+  readonly mode: "tcp" | "http";
+  readonly timeouts: Required<Pick<Timeouts, "connect" | "client" | "server">> & Timeouts;
+  readonly retries: number;
+  readonly redispatch: boolean;
+  readonly serverDefaults: ServerDefaults;
+  readonly comments?: Comments;
+}
+
+export interface Bind {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface Frontend {
+  readonly name: string;
+  readonly mode: "tcp" | "http";
+  readonly binds: readonly Bind[];
+  /** Absent for a frontend that only answers itself (an HTTP redirect). */
+  readonly defaultBackend?: string;
+  readonly timeouts?: Timeouts;
+  /** `http-request` rules, in order (http mode only). */
+  readonly httpRequestRules?: readonly string[];
+  readonly comments?: Comments;
+}
+
+/** One step of a TCP health check script (`option tcp-check`). */
+export type TcpCheckStep =
+  | { readonly connect: { readonly port: number } }
+  | { readonly expectString: string }
+  | { readonly expectRegex: string }
+  | { readonly send: string };
+
+export type HealthCheck =
+  | { readonly kind: "tcp"; readonly steps: readonly TcpCheckStep[] }
+  | {
+      readonly kind: "http";
+      readonly method: "GET" | "HEAD";
+      readonly uri: string;
+      readonly host: string;
+      readonly port: number;
+      /** Speak TLS to the check port (HTTPS check, certificate not verified). */
+      readonly tls: boolean;
+      readonly expectStatus: number;
+    };
+
+export interface StickTable {
+  readonly type: "ip";
+  readonly size: string;
+  readonly expire: string;
+}
+
+export interface Server {
+  readonly name: string;
+  readonly address: string;
+  /** Absent: the server is reached on the port the client connected to. */
+  readonly port?: number;
+  readonly weight: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly mode: "tcp" | "http";
+  readonly balance: "roundrobin" | "leastconn" | "source";
+  /** Source-IP persistence: `stick on src` against this table. */
+  readonly stickTable?: StickTable;
+  readonly timeouts?: Timeouts;
+  readonly healthCheck?: HealthCheck;
+  /** Overrides of the defaults section's `default-server` line. */
+  readonly serverDefaults?: Partial<ServerDefaults>;
+  readonly servers: readonly Server[];
+  readonly comments?: Comments;
+}
+
+/** The sections of one virtual service, printed together under its comments. */
+export interface ServiceGroup {
+  readonly comments?: Comments;
+  readonly frontends: readonly Frontend[];
+  readonly backends: readonly Backend[];
+}
+
+export interface HaproxyConfig {
+  readonly header?: Comments;
+  readonly global: GlobalSection;
+  readonly defaults: DefaultsSection;
+  readonly services: readonly ServiceGroup[];
+}

@@ -1,0 +1,182 @@
+/**
+ * Renders the model as haproxy.cfg text. Pure and deterministic: the same model
+ * gives the same bytes. Sections follow the order of the model.
+ */
+import {
+  Backend,
+  Comments,
+  DefaultsSection,
+  Frontend,
+  GlobalSection,
+  HaproxyConfig,
+  HealthCheck,
+  Server,
+  ServerDefaults,
+  ServiceGroup,
+  TcpCheckStep,
+  Timeouts,
+} from "./model";
+
+const INDENT = "    ";
+
+export function renderHaproxyConfig(config: HaproxyConfig): string {
+  const blocks = [
+    comments(config.header ?? [], ""),
+    renderGlobal(config.global),
+    renderDefaults(config.defaults),
+    ...config.services.map(renderService),
+  ].filter((block) => block.length > 0);
+  return blocks.join("\n\n") + "\n";
+}
+
+function renderService(service: ServiceGroup): string {
+  const sections = [
+    ...service.frontends.map(renderFrontend),
+    ...service.backends.map(renderBackend),
+  ];
+  const head = comments(service.comments ?? [], "");
+  return [head, sections.join("\n\n")].filter((part) => part.length > 0).join("\n");
+}
+
+/**
+ * Quotes a word for haproxy.cfg when it holds spaces or quotes. Inside double
+ * quotes HAProxy still reads `\r` and `\n`, which checks use to end a line.
+ */
+export function quoteArg(word: string): string {
+  if (/^[^\s"'#\\]+$/.test(word)) return word;
+  return `"${word.replace(/["$]/g, (c) => `\\${c}`)}"`;
+}
+
+function comments(lines: Comments, indent: string): string {
+  return lines.map((line) => `${indent}# ${line}`.trimEnd()).join("\n");
+}
+
+function section(title: string, body: (string | undefined)[], notes?: Comments): string {
+  const lines = [notes && notes.length > 0 ? comments(notes, "") : undefined, title];
+  for (const line of body) {
+    if (line !== undefined) lines.push(`${INDENT}${line}`);
+  }
+  return lines.filter((line): line is string => line !== undefined).join("\n");
+}
+
+function renderGlobal(global: GlobalSection): string {
+  return section(
+    "global",
+    [
+      "log /dev/log local0",
+      "chroot /var/lib/haproxy",
+      "stats socket /run/haproxy/admin.sock mode 660 level admin",
+      "stats timeout 30s",
+      "user haproxy",
+      "group haproxy",
+      "daemon",
+      `maxconn ${global.maxconn}`,
+    ],
+    global.comments,
+  );
+}
+
+function timeoutLines(timeouts: Timeouts | undefined): string[] {
+  if (!timeouts) return [];
+  const pairs: [keyof Timeouts, string][] = [
+    ["connect", "connect"],
+    ["client", "client"],
+    ["server", "server"],
+    ["httpRequest", "http-request"],
+  ];
+  return pairs
+    .filter(([key]) => timeouts[key] !== undefined)
+    .map(([key, word]) => `timeout ${word} ${timeouts[key]}`);
+}
+
+function serverDefaultsLine(defaults: Partial<ServerDefaults>): string | undefined {
+  const words: string[] = [];
+  if (defaults.inter !== undefined) words.push(`inter ${defaults.inter}`);
+  if (defaults.rise !== undefined) words.push(`rise ${defaults.rise}`);
+  if (defaults.fall !== undefined) words.push(`fall ${defaults.fall}`);
+  if (defaults.shutdownSessionsOnDown) words.push("on-marked-down shutdown-sessions");
+  return words.length > 0 ? `default-server ${words.join(" ")}` : undefined;
+}
+
+function renderDefaults(defaults: DefaultsSection): string {
+  return section(
+    "defaults",
+    [
+      "log global",
+      `mode ${defaults.mode}`,
+      "option dontlognull",
+      defaults.redispatch ? "option redispatch" : undefined,
+      `retries ${defaults.retries}`,
+      ...timeoutLines(defaults.timeouts),
+      serverDefaultsLine(defaults.serverDefaults),
+    ],
+    defaults.comments,
+  );
+}
+
+function renderFrontend(frontend: Frontend): string {
+  return section(
+    `frontend ${frontend.name}`,
+    [
+      `mode ${frontend.mode}`,
+      frontend.mode === "tcp" ? "option tcplog" : "option httplog",
+      ...frontend.binds.map((bind) => `bind ${bind.address}:${bind.port}`),
+      ...timeoutLines(frontend.timeouts),
+      ...(frontend.httpRequestRules ?? []).map((rule) => `http-request ${rule}`),
+      frontend.defaultBackend ? `default_backend ${frontend.defaultBackend}` : undefined,
+    ],
+    frontend.comments,
+  );
+}
+
+function tcpCheckLine(step: TcpCheckStep): string {
+  if ("connect" in step) return `tcp-check connect port ${step.connect.port}`;
+  if ("expectString" in step) return `tcp-check expect string ${quoteArg(step.expectString)}`;
+  if ("expectRegex" in step) return `tcp-check expect rstring ${quoteArg(step.expectRegex)}`;
+  return `tcp-check send ${quoteArg(step.send)}`;
+}
+
+function healthCheckLines(check: HealthCheck | undefined): string[] {
+  if (!check) return [];
+  if (check.kind === "tcp") return ["option tcp-check", ...check.steps.map(tcpCheckLine)];
+  return [
+    "option httpchk",
+    `http-check send meth ${check.method} uri ${quoteArg(check.uri)} ver HTTP/1.1 hdr Host ${quoteArg(check.host)}`,
+    `http-check expect status ${check.expectStatus}`,
+  ];
+}
+
+function serverLine(server: Server, check: HealthCheck | undefined): string {
+  const target = server.port === undefined ? server.address : `${server.address}:${server.port}`;
+  const words = [`server ${server.name} ${target}`, `weight ${server.weight}`];
+  if (check) {
+    words.push("check");
+    if (check.kind === "http") {
+      words.push(`port ${check.port}`);
+      // The check proves health, not identity: Exchange's certificate is often
+      // from an internal CA the load balancer does not hold.
+      if (check.tls) words.push("check-ssl verify none");
+    }
+  }
+  return words.join(" ");
+}
+
+function renderBackend(backend: Backend): string {
+  const table = backend.stickTable;
+  return section(
+    `backend ${backend.name}`,
+    [
+      `mode ${backend.mode}`,
+      `balance ${backend.balance}`,
+      table
+        ? `stick-table type ${table.type} size ${table.size} expire ${table.expire}`
+        : undefined,
+      table ? "stick on src" : undefined,
+      ...timeoutLines(backend.timeouts),
+      ...healthCheckLines(backend.healthCheck),
+      backend.serverDefaults ? serverDefaultsLine(backend.serverDefaults) : undefined,
+      ...backend.servers.map((server) => serverLine(server, backend.healthCheck)),
+    ],
+    backend.comments,
+  );
+}

@@ -1,0 +1,44 @@
+import {
+  Construct,
+  DataAwsPartition,
+  IamInstanceProfile,
+  IamRole,
+  IamRolePolicyAttachment,
+} from "../framework";
+
+/**
+ * The instance's role: Session Manager access instead of SSH, nothing else.
+ * Later features (TLS keys from SSM Parameter Store, address moves) add
+ * policies scoped to their own resources.
+ */
+export class InstanceRole extends Construct {
+  public readonly role: IamRole;
+  public readonly instanceProfile: IamInstanceProfile;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "Partition");
+    this.role = new IamRole(this, "Role", {
+      namePrefix: "exchange-lb-",
+      description: `Exchange load balancer ${scope.node.path}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "ec2.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      }),
+    });
+    new IamRolePolicyAttachment(this, "SessionManager", {
+      role: this.role.name,
+      policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
+    this.instanceProfile = new IamInstanceProfile(this, "Profile", {
+      namePrefix: "exchange-lb-",
+      role: this.role.name,
+    });
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Terraform reads `${` and `%{` in any JSON string as template syntax; HAProxy
+ * log formats and shell scripts use both. Doubling the sigil makes Terraform
+ * emit the literal text (Terraform JSON syntax, "String Templates").
+ */
+export function escapeTerraformTemplate(text: string): string {
+  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}

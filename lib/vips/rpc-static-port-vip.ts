@@ -1,0 +1,72 @@
+import { fail } from "../core/errors";
+import { STATIC_RPC_PORT_RANGE } from "../exchange/profiles";
+import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
+import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
+
+export interface RpcStaticPortVipProps extends VipOptions {
+  /**
+   * Static port of the RPC Client Access service (registry `TCP/IP Port`), 59531-60554.
+   * @default 60200 [001 §10 step 2]
+   */
+  readonly rpcClientAccessPort?: number;
+  /**
+   * Static port of the Address Book service (registry `RpcTcpPort`), 59531-60554.
+   * @default 60201 [001 §10 step 2]
+   */
+  readonly addressBookPort?: number;
+}
+
+/**
+ * Outlook's RPC/TCP for Exchange 2010: the endpoint mapper (135) and the two
+ * static ports (001 §11 VIP2 "CAS-RPC"). One backend serves all three ports, so
+ * one persistence table keeps a client on the same CAS for all of them, and a
+ * server counts as up only when all three ports answer [003 §3.1].
+ */
+export class RpcStaticPortVip extends ExchangeVip {
+  constructor(lb: ExchangeLoadBalancer, id: string, props: RpcStaticPortVipProps = {}) {
+    const path = `${lb.node.path}/${id}`;
+    const rpc = lb.profile.rpc;
+    if ("unsupported" in rpc) {
+      fail(
+        path,
+        `RpcStaticPortVip is refused for Exchange ${lb.profile.version}. ${rpc.unsupported}`,
+        "remove the RpcStaticPortVip (CasHttpsVip carries Outlook), or set exchangeVersion to EXCHANGE_2010",
+      );
+    }
+    const epm = rpc.endpointMapperPort.value;
+    const rca = props.rpcClientAccessPort ?? rpc.rpcClientAccessPort.value;
+    const ab = props.addressBookPort ?? rpc.addressBookPort.value;
+    const { min, max } = STATIC_RPC_PORT_RANGE;
+    for (const [name, port] of [
+      ["rpcClientAccessPort", rca],
+      ["addressBookPort", ab],
+    ] as const) {
+      if (!Number.isInteger(port) || port < min || port > max) {
+        fail(
+          path,
+          `${name} ${port} is outside the static RPC range ${min}-${max}`,
+          `pick a port from ${min} to ${max} [001 §10 step 2]`,
+        );
+      }
+    }
+    if (rca === ab) {
+      fail(
+        path,
+        `rpcClientAccessPort and addressBookPort are both ${rca}`,
+        "give the two services different ports [001 §10 step 2]",
+      );
+    }
+    const persistence = props.persistence ?? rpc.persistence.value;
+    super(lb, id, props, {
+      label: "CAS-RPC",
+      ports: [epm, rca, ab],
+      persistence,
+      // All three must answer: a CAS without its address book breaks Outlook [003 §3.1].
+      healthCheck: { kind: "tcp", steps: [epm, rca, ab].map((port) => ({ connect: { port } })) },
+      notes: [
+        `RPC endpoint mapper ${epm}, RPC Client Access ${rca}, Address Book ${ab}; ${persistenceNote(persistence, rpc.persistence)}`,
+        "health check: all three ports must accept a connection [003 §3.1 per-CAS RPC monitoring]",
+      ],
+    });
+  }
+}
