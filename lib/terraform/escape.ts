@@ -4,5 +4,6 @@
  * emit the literal text (Terraform JSON syntax, "String Templates").
  */
 export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // A function replacement: in a replacement string, "$$" would mean one "$".
+  return text.replace(/([$%])\{/g, (_match, sigil: string) => `${sigil}${sigil}{`);
 }

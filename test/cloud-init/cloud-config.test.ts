@@ -1,0 +1,113 @@
+import { parse } from "yaml";
+import {
+  HAPROXY_CONFIG_PATH,
+  LoadBalancerBoot,
+  renderCloudConfig,
+} from "../../lib/cloud-init/cloud-config";
+import { cloudInitSchema, expectValidCloudConfig, run } from "../support/tools";
+
+const boot: LoadBalancerBoot = {
+  haproxyConfig: "# test\nglobal\n    maxconn 100\n\ndefaults\n    mode tcp\n",
+  vipAddresses: ["192.168.30.10", "192.168.30.11"],
+  maxconn: 100,
+  installSsmAgent: true,
+};
+
+interface WriteFile {
+  path: string;
+  permissions: string;
+  content: string;
+}
+
+function parsed(text: string): {
+  write_files: WriteFile[];
+  runcmd: (string | string[])[];
+  packages: string[];
+} {
+  return parse(text);
+}
+
+describe("renderCloudConfig", () => {
+  const text = renderCloudConfig(boot);
+  const doc = parsed(text);
+  const file = (path: string) => doc.write_files.find((f) => f.path === path)!;
+
+  test("is a cloud-config that cloud-init's schema accepts", () => {
+    expect(text.startsWith("#cloud-config\n")).toBe(true);
+    expectValidCloudConfig(text);
+  });
+
+  test("cloud-init's schema check can fail", () => {
+    const result = cloudInitSchema(text.replace("packages:", "packages: 7\nbogus:"));
+    expect(result.status).not.toBe(0);
+  });
+
+  test("installs haproxy and curl", () => {
+    expect(doc.packages).toEqual(["haproxy", "curl"]);
+  });
+
+  test("writes haproxy.cfg byte for byte", () => {
+    expect(file(HAPROXY_CONFIG_PATH).content).toBe(boot.haproxyConfig);
+  });
+
+  test("sizes the file limit for maxconn: two descriptors per connection plus headroom", () => {
+    expect(
+      file("/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf").content,
+    ).toContain("LimitNOFILE=1224\n");
+  });
+
+  test("puts every VIP on the interface of the default route", () => {
+    const script = file("/usr/local/sbin/exchange-vip-addresses");
+    expect(script.permissions).toBe("0755");
+    expect(script.content).toContain("for vip in 192.168.30.10 192.168.30.11; do");
+  });
+
+  test("tunes the kernel for a full proxy", () => {
+    const sysctl = file("/etc/sysctl.d/60-exchange-load-balancer.conf").content;
+    expect(sysctl).toContain("net.ipv4.ip_local_port_range = 1024 65023\n");
+    expect(sysctl).toContain("net.ipv4.ip_nonlocal_bind = 1\n");
+  });
+
+  test("every script is valid sh", () => {
+    const scripts = doc.write_files.filter((f) => f.content.startsWith("#!/bin/sh"));
+    expect(scripts.map((f) => f.path)).toEqual([
+      "/usr/local/sbin/exchange-vip-addresses",
+      "/usr/local/sbin/install-ssm-agent",
+    ]);
+    for (const script of scripts) {
+      const result = run("sh", ["-n"], { input: script.content });
+      expect(result).toEqual({ status: 0, output: "" });
+    }
+  });
+
+  test("checks the config with haproxy -c before it enables and starts HAProxy", () => {
+    expect(doc.runcmd).toEqual([
+      ["sysctl", "--system"],
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "exchange-vip-addresses.service"],
+      "haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl enable haproxy && systemctl restart haproxy",
+      ["/usr/local/sbin/install-ssm-agent"],
+    ]);
+  });
+
+  test("the SSM agent can be left out", () => {
+    const without = parsed(renderCloudConfig({ ...boot, installSsmAgent: false }));
+    expect(without.write_files.map((f) => f.path)).not.toContain(
+      "/usr/local/sbin/install-ssm-agent",
+    );
+    expect(without.runcmd).toHaveLength(4);
+  });
+
+  test("is deterministic", () => {
+    expect(renderCloudConfig(boot)).toBe(text);
+  });
+
+  test("refuses file content it cannot embed as a literal block", () => {
+    expect(() => renderCloudConfig({ ...boot, haproxyConfig: " leading blank\n" })).toThrow(
+      HAPROXY_CONFIG_PATH,
+    );
+    expect(() => renderCloudConfig({ ...boot, haproxyConfig: "no newline" })).toThrow(
+      "one newline",
+    );
+  });
+});

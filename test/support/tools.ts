@@ -1,0 +1,70 @@
+/**
+ * The real tools the tests check output with: HAProxy 2.6, cloud-init and
+ * Terraform. The test command installs them; a missing tool fails the test.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+): RunResult {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+  });
+  if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** A fresh directory, removed after `use` returns. */
+export function withTempDir<T>(use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "exchange-lb-test-"));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `haproxy -c` on the text; the result holds HAProxy's own words. */
+export function haproxyCheck(config: string): RunResult {
+  return withTempDir((dir) => {
+    const file = join(dir, "haproxy.cfg");
+    writeFileSync(file, config);
+    return run("haproxy", ["-c", "-f", file]);
+  });
+}
+
+/** Asserts HAProxy accepts the config with no alert and no warning. */
+export function expectValidHaproxy(config: string): void {
+  const result = haproxyCheck(config);
+  expect(result.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+  expect(result.output).toContain("Configuration file is valid");
+  expect(result.status).toBe(0);
+}
+
+/** `cloud-init schema` on the text. */
+export function cloudInitSchema(userData: string): RunResult {
+  return withTempDir((dir) => {
+    const file = join(dir, "user-data");
+    writeFileSync(file, userData);
+    return run("cloud-init", ["schema", "--config-file", file]);
+  });
+}
+
+export function expectValidCloudConfig(userData: string): void {
+  const result = cloudInitSchema(userData);
+  expect(result.output).toContain("Valid cloud-config");
+  expect(result.status).toBe(0);
+}

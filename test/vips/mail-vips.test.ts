@@ -1,0 +1,123 @@
+import { ExchangeVersion, ImapVip, PopVip, SmtpVip } from "../../lib";
+import { fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
+import { expectValidHaproxy } from "../support/tools";
+
+function warnings(construct: { node: { metadata: { type: string; data: unknown }[] } }): string[] {
+  return construct.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+}
+
+describe.each([ExchangeVersion.EXCHANGE_2010, ExchangeVersion.EXCHANGE_2013])(
+  "mail VIPs on Exchange %s",
+  (version) => {
+    const { lb } = fixture({ exchangeVersion: version });
+    new ImapVip(lb, "CasImap");
+    new PopVip(lb, "CasPop");
+    new SmtpVip(lb, "Smtp", { allowedSources: ["192.168.30.50"] });
+    const cfg = lb.renderHaproxyConfig();
+
+    test("IMAP 143/993, no persistence, '* OK' greeting check (003 §3.1)", () => {
+      expect(sectionOf(cfg, "frontend CasImap")).toContain(
+        "    bind 192.168.30.10:143\n    bind 192.168.30.10:993\n",
+      );
+      expect(sectionOf(cfg, "backend CasImap")).toBe(
+        [
+          "backend CasImap",
+          "    mode tcp",
+          "    balance roundrobin",
+          "    option tcp-check",
+          "    tcp-check connect port 143",
+          '    tcp-check expect string "* OK"',
+          '    tcp-check send "A1 LOGOUT\\r\\n"',
+          "    server CAS1 192.168.30.20 weight 100 check",
+          "    server CAS2 192.168.30.21 weight 100 check",
+        ].join("\n"),
+      );
+    });
+
+    test("POP3 110/995, no persistence, '+OK' greeting check", () => {
+      expect(sectionOf(cfg, "frontend CasPop")).toContain(
+        "    bind 192.168.30.10:110\n    bind 192.168.30.10:995\n",
+      );
+      expect(sectionOf(cfg, "backend CasPop")).toContain(
+        [
+          "    option tcp-check",
+          "    tcp-check connect port 110",
+          "    tcp-check expect string +OK",
+          '    tcp-check send "QUIT\\r\\n"',
+        ].join("\n"),
+      );
+      expect(sectionOf(cfg, "backend CasPop")).not.toContain("stick");
+    });
+
+    test("SMTP 25, no persistence, 220 greeting check", () => {
+      expect(sectionOf(cfg, "backend Smtp")).toContain(
+        [
+          "    tcp-check connect port 25",
+          '    tcp-check expect rstring "^220[ -]"',
+          '    tcp-check send "QUIT\\r\\n"',
+        ].join("\n"),
+      );
+      expect(sectionOf(cfg, "backend Smtp")).not.toContain("stick");
+    });
+
+    test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+  },
+);
+
+describe("SmtpVip lock-down (001 appendix 2, 004 appendix 2)", () => {
+  test("allowedSources become the only sources on port 25, ranges as minimal CIDR covers", () => {
+    const { lb, stack } = fixture();
+    new SmtpVip(lb, "HtSmtp", {
+      allowedSources: ["192.168.30.50", "192.168.30.50-192.168.30.60", "10.1.0.0/24"],
+    });
+    const port25 = resourcesOf(synthJson(stack), "aws_vpc_security_group_ingress_rule")
+      .filter((r) => r.from_port === 25)
+      .map((r) => r.cidr_ipv4);
+    expect(port25.sort()).toEqual(
+      [
+        "10.1.0.0/24",
+        "192.168.30.50/31",
+        "192.168.30.50/32",
+        "192.168.30.52/30",
+        "192.168.30.56/30",
+        "192.168.30.60/32",
+      ].sort(),
+    );
+    expect(port25).not.toContain("192.168.0.0/16");
+    expect(warnings(lb.vips[0])).toEqual([]);
+  });
+
+  test("without allowedSources SMTP is open to clientCidrs, with a warning", () => {
+    const { lb, stack } = fixture();
+    const smtp = new SmtpVip(lb, "HtSmtp");
+    const port25 = resourcesOf(synthJson(stack), "aws_vpc_security_group_ingress_rule").filter(
+      (r) => r.from_port === 25,
+    );
+    expect(port25.map((r) => r.cidr_ipv4)).toEqual(["192.168.0.0/16"]);
+    expect(warnings(smtp)).toEqual([
+      expect.stringContaining("SMTP is open to every clientCidrs block"),
+    ]);
+  });
+
+  test("SMTP open to 0.0.0.0/0 is warned about", () => {
+    const { lb } = fixture();
+    const smtp = new SmtpVip(lb, "HtSmtp", { allowedSources: ["0.0.0.0/0"] });
+    expect(warnings(smtp)).toEqual([expect.stringContaining("SMTP is open to 0.0.0.0/0")]);
+  });
+
+  test("separate Hub Transport servers for SMTP", () => {
+    const { lb, stack } = fixture();
+    new SmtpVip(lb, "HtSmtp", {
+      allowedSources: ["192.168.30.50"],
+      servers: [{ name: "HT1", address: "192.168.40.20" }],
+    });
+    expect(sectionOf(lb.renderHaproxyConfig(), "backend HtSmtp")).toContain(
+      "    server HT1 192.168.40.20 weight 100 check",
+    );
+    const egress = resourcesOf(synthJson(stack), "aws_vpc_security_group_egress_rule").map(
+      (r) => `${r.from_port} ${r.cidr_ipv4}`,
+    );
+    expect(egress).toContain("25 192.168.40.20/32");
+    expect(egress).not.toContain("25 192.168.30.20/32");
+  });
+});
