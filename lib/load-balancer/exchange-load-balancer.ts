@@ -205,7 +205,7 @@ export class ExchangeLoadBalancer extends Construct {
       validate: () =>
         this.vipList.length === 0
           ? [
-              "no VIPs: add at least one, e.g. new CasHttpsVip(lb, 'CasWeb'), or remove the load balancer",
+              "no VIPs. Fix: add at least one, e.g. new CasHttpsVip(lb, 'CasWeb'), or remove the load balancer",
             ]
           : [],
     });

@@ -76,7 +76,7 @@ describe("renderCloudConfig", () => {
     ]);
     for (const script of scripts) {
       const result = run("sh", ["-n"], { input: script.content });
-      expect(result).toEqual({ status: 0, output: "" });
+      expect(result).toMatchObject({ status: 0, output: "" });
     }
   });
 

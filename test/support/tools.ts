@@ -9,7 +9,9 @@ import { join } from "node:path";
 
 export interface RunResult {
   readonly status: number | null;
+  /** stdout and stderr together. */
   readonly output: string;
+  readonly stdout: string;
 }
 
 export function run(
@@ -24,7 +26,11 @@ export function run(
     env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
   });
   if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  return {
+    status: result.status,
+    output: `${result.stdout}${result.stderr}`,
+    stdout: result.stdout,
+  };
 }
 
 /** A fresh directory, removed after `use` returns. */
