@@ -1,0 +1,112 @@
+/**
+ * The README's defaults table, printed from the profiles so that the README
+ * and the code cannot disagree (a test compares them).
+ */
+import { Cited } from "./citation";
+import { ExchangeProfile, WebHealthCheck, profileFor } from "./profiles";
+import { ExchangeVersion } from "./version";
+
+type Cell = Cited<string>;
+
+function text<T>(value: Cited<T>, show: (v: T) => string = String): Cell {
+  return { value: show(value.value), source: value.source };
+}
+
+function webCheck(check: WebHealthCheck): string {
+  return check.kind === "tcp-connect"
+    ? "TCP connect to 80 and 443"
+    : `HTTPS GET \`${check.path}\`, expect ${check.expectStatus}`;
+}
+
+function rows(p: ExchangeProfile): [string, Cell][] {
+  const rpc: [string, Cell][] =
+    "unsupported" in p.rpc
+      ? [
+          ["RPC ports", { value: "refused (no RPC/TCP for clients)", source: "004 §6" }],
+          ["RPC persistence", { value: "n/a", source: "004 §6" }],
+          ["RPC health check", { value: "n/a", source: "004 §6" }],
+        ]
+      : [
+          [
+            "RPC ports",
+            {
+              value: `${p.rpc.endpointMapperPort.value}, ${p.rpc.rpcClientAccessPort.value}, ${p.rpc.addressBookPort.value}`,
+              source: `${p.rpc.endpointMapperPort.source}; ${p.rpc.rpcClientAccessPort.source}; ${p.rpc.addressBookPort.source}`,
+            },
+          ],
+          [
+            "RPC persistence",
+            text(p.rpc.persistence, (x) => `${x.describe()}, one table for all three ports`),
+          ],
+          [
+            "RPC health check",
+            {
+              value: "all three ports accept a connection",
+              source: "003 §3.1 per-CAS RPC monitoring",
+            },
+          ],
+        ];
+  return [
+    ["Mode", { value: "Layer 7 SNAT, TCP (TLS passes through)", source: "001 §11, 004 §11" }],
+    ["Client timeout", text(p.clientTimeout, (d) => d.toHuman())],
+    ["Server timeout", text(p.serverTimeout, (d) => d.toHuman())],
+    ["Connect timeout", text(p.connectTimeout, (d) => d.toHuman())],
+    ["Balance", text(p.balance, () => "weighted round robin")],
+    ["Redispatch", text(p.redispatch, (b) => (b ? "on" : "off"))],
+    ["Retries", text(p.retries)],
+    ["Real server weight", text(p.serverWeight)],
+    ["Health check interval", text(p.checkInterval, (d) => d.toHuman())],
+    [
+      "Health check rise / fall",
+      {
+        value: `${p.checkRise.value} / ${p.checkFall.value}`,
+        source: p.checkRise.source.replace(": rise 2", ""),
+      },
+    ],
+    [
+      "Sessions on a server marked down",
+      text(p.shutdownSessionsOnDown, (b) => (b ? "shut down" : "kept")),
+    ],
+    ["HTTPS port", text(p.web.httpsPort)],
+    [
+      "HTTP port 80",
+      text(p.web.http, (h) => (h === "forward" ? "forwarded like 443" : "301 redirect to HTTPS")),
+    ],
+    ["HTTPS persistence", text(p.web.persistence, (x) => x.describe())],
+    ["HTTPS health check", text(p.web.healthCheck, webCheck)],
+    ...rpc,
+    ["IMAP ports", text(p.imap.ports, (ports) => ports.join(", "))],
+    ["POP3 ports", text(p.pop.ports, (ports) => ports.join(", "))],
+    ["IMAP / POP3 persistence", text(p.mailPersistence, (x) => x.describe())],
+    [
+      "IMAP / POP3 health check",
+      { value: "`* OK` / `+OK` greeting on 143 / 110", source: "003 §3.1 IMAP/POP backends" },
+    ],
+    ["SMTP port", text(p.smtp.port)],
+    ["SMTP persistence", text(p.smtp.persistence, (x) => x.describe())],
+    ["SMTP health check", { value: "`220` greeting", source: "002 §5.4 CheckType smtp" }],
+    [
+      "SMTP sources",
+      {
+        value: "`allowedSources`, else `clientCidrs` with a warning",
+        source: "001 appendix 2, 004 appendix 2",
+      },
+    ],
+  ];
+}
+
+/** A Markdown table: setting, 2010 value, 2013-2019 value, sources. */
+export function defaultsTable(): string {
+  const old = rows(profileFor(ExchangeVersion.EXCHANGE_2010));
+  const modern = rows(profileFor(ExchangeVersion.EXCHANGE_2013));
+  const lines = [
+    "| Setting | Exchange 2010 | Exchange 2013 / 2016 / 2019 | Source (guide §) |",
+    "|---|---|---|---|",
+  ];
+  old.forEach(([label, a], i) => {
+    const b = modern[i][1];
+    const source = a.source === b.source ? a.source : `2010: ${a.source}; 2013+: ${b.source}`;
+    lines.push(`| ${label} | ${a.value} | ${b.value} | ${source} |`);
+  });
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,33 @@
+import { join } from "node:path";
+import { render } from "../bin/render";
+import { run } from "./support/tools";
+
+describe("the render CLI", () => {
+  test("prints haproxy.cfg and user-data of both example stacks", () => {
+    const out = render();
+    expect(out.match(/^### .*$/gm)).toEqual([
+      "### exchange-2010: haproxy.cfg",
+      "### exchange-2010: user-data",
+      "### exchange-2013: haproxy.cfg",
+      "### exchange-2013: user-data",
+    ]);
+  });
+
+  test("prints one file of one stack as is", () => {
+    const cfg = render("exchange-2013", "haproxy");
+    expect(cfg.startsWith("# Exchange 2013 load balancer")).toBe(true);
+    expect(render("exchange-2013", "user-data").startsWith("#cloud-config\n")).toBe(true);
+  });
+
+  test("runs as a process and refuses unknown stacks", () => {
+    const tsNode = join(__dirname, "..", "node_modules", ".bin", "ts-node");
+    const ok = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2010", "haproxy"]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(render("exchange-2010", "haproxy"));
+    const bad = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2007"]);
+    expect(bad.status).toBe(2);
+    expect(bad.output).toContain(
+      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013',
+    );
+  });
+});
