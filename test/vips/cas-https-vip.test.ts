@@ -159,7 +159,7 @@ describe("CasHttpsVip overrides", () => {
         "    server EX1 192.168.31.5 weight 50 check port 8443 check-ssl verify none",
       ].join("\n"),
     );
-    expect(cfg).not.toContain("redirect");
+    expect(cfg).not.toContain("frontend Web-redirect");
     expectValidHaproxy(cfg);
   });
 
