@@ -11,7 +11,7 @@ command -v cloud-init >/dev/null || missing+=(cloud-init)
 if ((${#missing[@]})); then
   echo "== installing ${missing[*]} (apt-get)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" python3-jsonschema >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v terraform >/dev/null || { echo "terraform is not on PATH; the escaping tests need it" >&2; exit 1; }
 echo "== $(haproxy -v | head -1)"
