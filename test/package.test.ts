@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { run, withTempDir } from "./support/tools";
+import { expectValidCloudConfig, expectValidHaproxy, run, withTempDir } from "./support/tools";
 
 const repo = resolve(__dirname, "..");
 const lock = JSON.parse(readFileSync(join(repo, "package-lock.json"), "utf8"));
@@ -100,7 +100,8 @@ test("packs, installs into a scratch app, type-checks the documented usage and s
     expect(synth.status).toBe(0);
     const { cfg, ud } = JSON.parse(synth.stdout);
     expect(cfg).toContain("frontend CasPop");
-    expect(ud).toContain("#cloud-config");
+    expectValidHaproxy(cfg);
+    expectValidCloudConfig(ud);
     const stackJson = join(app, "cdktf.out/stacks/exchange/cdk.tf.json");
     expect(existsSync(stackJson)).toBe(true);
     const resources = JSON.parse(readFileSync(stackJson, "utf8")).resource;

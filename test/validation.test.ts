@@ -2,7 +2,7 @@
  * Bad input fails at synth time with the construct path, what is wrong and the
  * fix, before anything is written.
  */
-import { App, TerraformStack } from "cdktf";
+import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -143,6 +143,37 @@ describe("bad load balancer props", () => {
       "prod/Lb",
       'server CAS1 address "192.168.300.20"',
       "give a.b.c.d",
+    );
+  });
+
+  test("a server address that is only known at apply time", () => {
+    const result = attempt((lb) => {
+      const stack = TerraformStack.of(lb);
+      const address = new TerraformVariable(stack, "cas1", { type: "string" }).stringValue;
+      new SmtpVip(lb, "Smtp", {
+        servers: [{ name: "CAS1", address }],
+        allowedSources: ["10.0.0.1"],
+      });
+    });
+    expectRefused(
+      result,
+      "prod/Lb/Smtp",
+      "server CAS1 address is a token",
+      "give the address as a literal",
+    );
+  });
+
+  test("a VIP address that is only known at apply time", () => {
+    let message = "";
+    try {
+      const stack = new TerraformStack(new App({ outdir: "/nonexistent" }), "prod");
+      const vip = new TerraformVariable(stack, "vip", { type: "string" }).stringValue;
+      new ExchangeLoadBalancer(stack, "Lb", { ...GUIDE_PROPS, vipAddress: vip });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(
+      "prod/Lb: vipAddress is a token, but it is written into haproxy.cfg at synth time. Fix: give vipAddress as a literal value",
     );
   });
 

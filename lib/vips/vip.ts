@@ -11,7 +11,7 @@ import { HealthCheckOptions } from "../exchange/health-check";
 import { Persistence } from "../exchange/persistence";
 import { ExchangeProfile } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
-import { Construct } from "../framework";
+import { Construct, Token } from "../framework";
 import {
   Backend,
   Bind,
@@ -255,6 +255,13 @@ export function validateServers(scope: Construct, servers: readonly RealServer[]
         scope,
         `server name "${server.name}" is not a valid HAProxy name`,
         "use letters, digits, _ . : -",
+      );
+    }
+    if (Token.isUnresolved(server.address)) {
+      fail(
+        scope,
+        `server ${server.name} address is a token, but it is written into haproxy.cfg at synth time`,
+        "give the address as a literal a.b.c.d",
       );
     }
     if (!isIpv4(server.address)) {

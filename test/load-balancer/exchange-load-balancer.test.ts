@@ -4,6 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { CasHttpsVip, ExchangeLoadBalancer, ImapVip, SmtpVip } from "../../lib";
 import { GUIDE_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
+import { expectValidCloudConfig, expectValidHaproxy } from "../support/tools";
 
 describe("ExchangeLoadBalancer resources", () => {
   const { lb, stack } = fixture({ serverSecurityGroupId: "sg-0e1f2a3b" });
@@ -40,6 +41,11 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(ami.filter).toContainEqual({ name: "name", values: ["debian-12-amd64-*"] });
     expect(instance.ami).toMatch(/^\$\{data\.aws_ami\.\w+\.id\}$/);
     expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+  });
+
+  test("HAProxy and cloud-init accept what the instance boots with", () => {
+    expectValidHaproxy(lb.renderHaproxyConfig());
+    expectValidCloudConfig(lb.renderUserData());
   });
 
   test("user-data is the rendered cloud-config, Terraform-escaped", () => {
@@ -118,6 +124,7 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(otherInstance.root_block_device.volume_size).toBe(16);
     expect(otherJson.data?.aws_ami).toBeUndefined();
     expect(other.lb.renderUserData()).not.toContain("install-ssm-agent");
+    expectValidCloudConfig(other.lb.renderUserData());
   });
 
   test("maxconn reaches haproxy.cfg and the file limit", () => {
@@ -125,6 +132,7 @@ describe("ExchangeLoadBalancer resources", () => {
     new CasHttpsVip(other.lb, "CasWeb");
     expect(other.lb.renderHaproxyConfig()).toContain("    maxconn 9000\n");
     expect(other.lb.renderUserData()).toContain("LimitNOFILE=19024");
+    expectValidHaproxy(other.lb.renderHaproxyConfig());
   });
 });
 

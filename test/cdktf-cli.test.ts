@@ -1,0 +1,28 @@
+/**
+ * The cdktf CLI synthesizes the root app (the README's main job) and each
+ * example from its own folder, offline and without AWS credentials.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { run, withTempDir } from "./support/tools";
+
+const repo = resolve(__dirname, "..");
+const cdktf = join(repo, "node_modules", ".bin", "cdktf");
+
+test.each([
+  [".", ["exchange-2010", "exchange-2013"]],
+  ["examples/exchange-2010", ["exchange-2010"]],
+  ["examples/exchange-2013", ["exchange-2013"]],
+])("cdktf synth in %s", (folder, stacks) => {
+  withTempDir((outdir) => {
+    const result = run(cdktf, ["synth", "--output", outdir], { cwd: join(repo, folder) });
+    expect(result.status).toBe(0);
+    for (const stack of stacks) {
+      const file = join(outdir, "stacks", stack, "cdk.tf.json");
+      expect(existsSync(file)).toBe(true);
+      expect(
+        Object.keys(JSON.parse(readFileSync(file, "utf8")).resource.aws_instance),
+      ).toHaveLength(1);
+    }
+  });
+});
