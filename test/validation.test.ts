@@ -164,14 +164,16 @@ describe("bad load balancer props", () => {
   });
 
   test("a VIP address that is only known at apply time", () => {
-    let message = "";
-    try {
-      const stack = new TerraformStack(new App({ outdir: "/nonexistent" }), "prod");
-      const vip = new TerraformVariable(stack, "vip", { type: "string" }).stringValue;
-      new ExchangeLoadBalancer(stack, "Lb", { ...GUIDE_PROPS, vipAddress: vip });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+    const message = withTempDir((outdir) => {
+      try {
+        const stack = new TerraformStack(new App({ outdir }), "prod");
+        const vip = new TerraformVariable(stack, "vip", { type: "string" }).stringValue;
+        new ExchangeLoadBalancer(stack, "Lb", { ...GUIDE_PROPS, vipAddress: vip });
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
     expect(message).toBe(
       "prod/Lb: vipAddress is a token, but it is written into haproxy.cfg at synth time. Fix: give vipAddress as a literal value",
     );
