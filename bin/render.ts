@@ -7,6 +7,9 @@
  *   npm run render -- exchange-2010 haproxy # only its haproxy.cfg (or: user-data)
  */
 import { App } from "cdktf";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ExchangeLoadBalancer } from "../lib";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
@@ -21,7 +24,14 @@ export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer
 }
 
 export function render(stackName?: string, part?: Part): string {
-  const lbs = exampleLoadBalancers(new App({ skipValidation: true }));
+  // App creates its outdir at once; nothing is synthesized, so it is removed again.
+  const outdir = mkdtempSync(join(tmpdir(), "exchange-lb-render-"));
+  let lbs: Map<string, ExchangeLoadBalancer>;
+  try {
+    lbs = exampleLoadBalancers(new App({ outdir, skipValidation: true }));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
   if (stackName !== undefined && !lbs.has(stackName)) {
     throw new Error(`Unknown stack "${stackName}"; choose one of: ${[...lbs.keys()].join(", ")}`);
   }

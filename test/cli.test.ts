@@ -1,3 +1,5 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "../bin/render";
 import { run } from "./support/tools";
@@ -19,9 +21,16 @@ describe("the render CLI", () => {
     expect(render("exchange-2013", "user-data").startsWith("#cloud-config\n")).toBe(true);
   });
 
-  test("runs as a process and refuses unknown stacks", () => {
+  test("runs as a process, writes nothing, and refuses unknown stacks", () => {
     const tsNode = join(__dirname, "..", "node_modules", ".bin", "ts-node");
-    const ok = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2010", "haproxy"]);
+    const cwd = mkdtempSync(join(tmpdir(), "render-cwd-"));
+    const ok = run(
+      tsNode,
+      [join(__dirname, "..", "bin", "render.ts"), "exchange-2010", "haproxy"],
+      { cwd },
+    );
+    expect(readdirSync(cwd)).toEqual([]);
+    rmSync(cwd, { recursive: true });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe(render("exchange-2010", "haproxy"));
     const bad = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2007"]);

@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
@@ -157,7 +157,7 @@ describe("user-data over 16 KB", () => {
 
 describe("determinism", () => {
   function build(): string {
-    const app = new App({ skipValidation: false });
+    const app = Testing.app();
     const stack = new TerraformStack(app, "det");
     new AwsProvider(stack, "aws", { region: "eu-west-2" });
     const lb = new ExchangeLoadBalancer(stack, "Lb", {
