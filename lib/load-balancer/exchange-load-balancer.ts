@@ -262,59 +262,21 @@ export class ExchangeLoadBalancer extends Construct {
       own.add(key);
     }
     this.vipList.push(vip);
-    this.addRules(
-      this.ruleScopes.ingress,
-      planIngress([vip]),
-      (rule) =>
-        new VpcSecurityGroupIngressRule(this.ruleScopes.ingress, rule.id, {
-          securityGroupId: this.securityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: rule.port,
-          toPort: rule.port,
-          cidrIpv4: rule.cidr,
-          description: rule.description,
-        }),
-    );
-    this.addRules(
-      this.ruleScopes.egress,
-      planEgress([vip]),
-      (rule) =>
-        new VpcSecurityGroupEgressRule(this.ruleScopes.egress, rule.id, {
-          securityGroupId: this.securityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: rule.port,
-          toPort: rule.port,
-          cidrIpv4: rule.cidr,
-          description: rule.description,
-        }),
-    );
-    const servers = this.ruleScopes.servers;
-    if (servers && this.serverSecurityGroupId) {
-      const groupId = this.serverSecurityGroupId;
-      this.addRules(
-        servers,
-        planServerIngress([vip]),
-        (rule) =>
-          new VpcSecurityGroupIngressRule(servers, rule.id, {
-            securityGroupId: groupId,
-            ipProtocol: "tcp",
-            fromPort: rule.port,
-            toPort: rule.port,
-            referencedSecurityGroupId: this.securityGroup.id,
-            description: rule.description,
-          }),
-      );
+    const lbGroup = this.securityGroup.id;
+    const { ingress, egress, servers } = this.ruleScopes;
+    for (const rule of newRules(ingress, planIngress([vip]))) {
+      new VpcSecurityGroupIngressRule(ingress, rule.id, ruleConfig(lbGroup, rule));
     }
-  }
-
-  /** Creates the planned rules not created yet; ids come from values, so a repeat is the same rule. */
-  private addRules(
-    scope: Construct,
-    rules: PlannedRule[],
-    create: (rule: PlannedRule) => unknown,
-  ): void {
-    for (const rule of rules) {
-      if (!scope.node.tryFindChild(rule.id)) create(rule);
+    for (const rule of newRules(egress, planEgress([vip]))) {
+      new VpcSecurityGroupEgressRule(egress, rule.id, ruleConfig(lbGroup, rule));
+    }
+    if (servers && this.serverSecurityGroupId) {
+      for (const rule of newRules(servers, planServerIngress([vip]))) {
+        new VpcSecurityGroupIngressRule(servers, rule.id, {
+          ...ruleConfig(this.serverSecurityGroupId, rule),
+          referencedSecurityGroupId: lbGroup,
+        });
+      }
     }
   }
 
@@ -322,6 +284,22 @@ export class ExchangeLoadBalancer extends Construct {
     const encoded = encodeUserData(this.renderUserData());
     return field in encoded ? (encoded as Record<string, string>)[field] : undefined;
   }
+}
+
+/** The planned rules not created yet; ids come from values, so a repeat is the same rule. */
+function newRules(scope: Construct, rules: PlannedRule[]): PlannedRule[] {
+  return rules.filter((rule) => !scope.node.tryFindChild(rule.id));
+}
+
+function ruleConfig(securityGroupId: string, rule: PlannedRule) {
+  return {
+    securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: rule.port,
+    toPort: rule.port,
+    cidrIpv4: rule.cidr,
+    description: rule.description,
+  };
 }
 
 function requireConcrete(scope: Construct, name: string, value: string): string {

@@ -1,6 +1,5 @@
 import { Annotations } from "../framework";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
-import { greetingCheck } from "./greeting-check";
 import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
 
 export interface SmtpVipProps extends VipOptions {
@@ -26,7 +25,11 @@ export class SmtpVip extends ExchangeVip {
       label: lb.profile.version === "2010" ? "HT-SMTP" : "CAS-SMTP",
       ports: [port],
       persistence,
-      healthCheck: greetingCheck(port, { expectRegex: "^220[ -]" }, "QUIT\\r\\n"),
+      // Connect, expect the 220 banner, then QUIT so the server logs no aborted session.
+      healthCheck: {
+        kind: "tcp",
+        steps: [{ connect: { port } }, { expectRegex: "^220[ -]" }, { send: "QUIT\\r\\n" }],
+      },
       notes: [
         `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
         "health check: 220 greeting [002 §5.4 CheckType smtp]",
