@@ -364,6 +364,16 @@ describe("bad VIPs", () => {
     expectRefused(result, "prod/Lb/Cas Imap", "not a valid HAProxy section name", "use letters");
   });
 
+  test("a VIP id that would collide with a redirect frontend", () => {
+    const result = attempt((lb) => void new ImapVip(lb, "Web-redirect"));
+    expectRefused(
+      result,
+      "prod/Lb/Web-redirect",
+      "reserved for HTTP redirect frontends",
+      "choose another id",
+    );
+  });
+
   test("health check counts that are not counts", () => {
     const result = attempt((lb) => void new ImapVip(lb, "Imap", { healthCheck: { fall: 0 } }));
     expectRefused(result, "prod/Lb/Imap", "health check fall 0", "give healthCheck.fall");

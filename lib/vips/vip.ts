@@ -99,6 +99,8 @@ export interface VipService {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+/** The redirect frontend of VIP `X` is `X-redirect`. */
+const REDIRECT_SUFFIX = "-redirect";
 
 /** A virtual service: one or more ports on one address, balanced over real servers. */
 export abstract class ExchangeVip extends Construct {
@@ -131,6 +133,13 @@ export abstract class ExchangeVip extends Construct {
         this,
         `VIP id "${id}" is not a valid HAProxy section name`,
         "use letters, digits, _ . : -",
+      );
+    }
+    if (id.endsWith(REDIRECT_SUFFIX)) {
+      fail(
+        this,
+        `VIP ids ending in "${REDIRECT_SUFFIX}" are reserved for HTTP redirect frontends`,
+        "choose another id",
       );
     }
     this.loadBalancer = lb;
@@ -191,7 +200,7 @@ export abstract class ExchangeVip extends Construct {
     }
     if (this.redirectPorts.length > 0) {
       frontends.push({
-        name: `${name}-redirect`,
+        name: `${name}${REDIRECT_SUFFIX}`,
         mode: "http",
         binds: this.redirectPorts.map((port) => ({ address: this.address, port })),
         httpRequestRules: ["redirect scheme https code 301"],
