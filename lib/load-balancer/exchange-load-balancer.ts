@@ -1,6 +1,6 @@
 import { fail } from "../core/errors";
 import { renderCloudConfig } from "../cloud-init/cloud-config";
-import { encodeUserData } from "../cloud-init/user-data";
+import { EncodedUserData, encodeUserData } from "../cloud-init/user-data";
 import { ExchangeProfile, profileFor } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
 import { ExchangeVersion } from "../exchange/version";
@@ -93,6 +93,7 @@ export class ExchangeLoadBalancer extends Construct {
   public readonly securityGroup: SecurityGroup;
   public readonly instance: Instance;
   private readonly vipList: ExchangeVip[] = [];
+  private encoded?: { vipCount: number; value: EncodedUserData };
   private readonly installSsmAgent: boolean;
   private readonly serverSecurityGroupId?: string;
   private readonly ruleScopes: { ingress: Construct; egress: Construct; servers?: Construct };
@@ -280,9 +281,15 @@ export class ExchangeLoadBalancer extends Construct {
     }
   }
 
+  /** Encoded once per synth: both lazy user-data fields read it, and VIPs are only ever added. */
   private encodedUserData(field: "userData" | "userDataBase64"): string | undefined {
-    const encoded = encodeUserData(this.renderUserData());
-    return field in encoded ? (encoded as Record<string, string>)[field] : undefined;
+    if (this.encoded?.vipCount !== this.vipList.length) {
+      this.encoded = {
+        vipCount: this.vipList.length,
+        value: encodeUserData(this.renderUserData()),
+      };
+    }
+    return (this.encoded.value as Partial<Record<typeof field, string>>)[field];
   }
 }
 
