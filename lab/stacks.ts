@@ -1,0 +1,146 @@
+/**
+ * The stacks the lab runs: built with the library exactly as a user would,
+ * synthesized by cdktf, and read back from cdk.tf.json. HAProxy gets the
+ * haproxy.cfg inside the synthesized user-data (the text the instance would
+ * boot with), the firewall gets the synthesized security-group rules.
+ */
+import { App, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parse } from "yaml";
+import {
+  CasHttpsVip,
+  ExchangeLoadBalancer,
+  ExchangeLoadBalancerProps,
+  ExchangeVersion,
+  ImapVip,
+  PopVip,
+  RpcStaticPortVip,
+  SmtpVip,
+} from "../lib";
+import { HOSTS, VIP } from "./topology";
+
+/** The client namespace's addresses: clients, not smart hosts. */
+export const LAB_CLIENT_CIDR = "192.168.30.64/26";
+export const SMART_HOST_RANGE = "192.168.30.50-60";
+/** HAProxy's maxconn in the lab: one process holds at most ~9,900 proxied connections here. */
+export const LAB_MAXCONN = 4000;
+
+const CAS = [
+  { name: "CAS1", address: HOSTS.cas1.addresses[0] },
+  { name: "CAS2", address: HOSTS.cas2.addresses[0] },
+];
+const HT = [{ name: "HT1", address: HOSTS.ht.addresses[0] }];
+
+function labProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
+  return {
+    exchangeVersion,
+    vpcId: "vpc-0lab",
+    subnetId: "subnet-0lab",
+    vipAddress: VIP,
+    clientCidrs: [LAB_CLIENT_CIDR],
+    servers: CAS,
+    namespace: "mail.lab.test",
+    maxconn: LAB_MAXCONN,
+  };
+}
+
+export type StackBuilder = (app: App) => { stack: TerraformStack; lb: ExchangeLoadBalancer };
+
+/** Guide 001's four VIPs plus POP3; SMTP goes to a Hub Transport-only server. */
+export const lab2010: StackBuilder = (app) => {
+  const stack = new TerraformStack(app, "lab-2010");
+  new AwsProvider(stack, "aws", { region: "eu-west-2" });
+  const lb = new ExchangeLoadBalancer(stack, "Lb", labProps(ExchangeVersion.EXCHANGE_2010));
+  new CasHttpsVip(lb, "CasWeb");
+  new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
+  new ImapVip(lb, "CasImap");
+  new PopVip(lb, "CasPop");
+  new SmtpVip(lb, "HtSmtp", { allowedSources: [SMART_HOST_RANGE], servers: HT });
+  return { stack, lb };
+};
+
+/** Guide 004's SNAT-mode VIPs; `customize` adds or changes VIPs for one scenario. */
+export function lab2013(customize?: (lb: ExchangeLoadBalancer) => void): StackBuilder {
+  return (app) => {
+    const stack = new TerraformStack(app, "lab-2013");
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", labProps(ExchangeVersion.EXCHANGE_2013));
+    if (customize) customize(lb);
+    else {
+      new CasHttpsVip(lb, "CasHttps");
+      new ImapVip(lb, "CasImap");
+      new PopVip(lb, "CasPop");
+      new SmtpVip(lb, "CasSmtp", { allowedSources: [SMART_HOST_RANGE] });
+    }
+    return { stack, lb };
+  };
+}
+
+export interface Rule {
+  readonly port: number;
+  readonly cidr: string;
+}
+
+export interface SynthesizedLoadBalancer {
+  readonly stackName: string;
+  /** haproxy.cfg as written by the synthesized user-data. */
+  readonly haproxyConfig: string;
+  /** Ingress rules on the load balancer's security group. */
+  readonly ingress: readonly Rule[];
+  /** Egress rules on the load balancer's security group. */
+  readonly egress: readonly Rule[];
+}
+
+/** What Terraform does to a template string that holds no interpolation: undo the escapes. */
+function terraformLiteral(text: string): string {
+  return text.replace(/([$%])\1\{/g, "$1{");
+}
+
+/** Synthesizes the stack with cdktf and reads what the instance and its security group would get. */
+export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
+  const outdir = mkdtempSync(join(tmpdir(), "exchange-lab-synth-"));
+  try {
+    const app = new App({ outdir });
+    const { stack } = build(app);
+    app.synth();
+    const json = JSON.parse(
+      readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
+    );
+    const instances = Object.values(json.resource.aws_instance) as Record<string, unknown>[];
+    if (instances.length !== 1) throw new Error(`expected one instance, found ${instances.length}`);
+    const instance = instances[0];
+    const userData =
+      typeof instance.user_data === "string"
+        ? terraformLiteral(instance.user_data)
+        : gunzipSync(Buffer.from(String(instance.user_data_base64), "base64")).toString("utf8");
+    const files = parse(userData).write_files as { path: string; content: string }[];
+    const haproxyConfig = files.find((f) => f.path === "/etc/haproxy/haproxy.cfg")?.content;
+    if (!haproxyConfig) throw new Error("no /etc/haproxy/haproxy.cfg in the synthesized user-data");
+    const group = (instance.vpc_security_group_ids as string[])[0];
+    const rules = (type: string): Rule[] =>
+      (Object.values(json.resource[type] ?? {}) as Record<string, unknown>[])
+        .filter((r) => r.security_group_id === group)
+        .map((r) => {
+          if (
+            r.ip_protocol !== "tcp" ||
+            r.from_port !== r.to_port ||
+            typeof r.cidr_ipv4 !== "string"
+          ) {
+            throw new Error(`the lab cannot enforce rule ${JSON.stringify(r)}`);
+          }
+          return { port: r.from_port as number, cidr: r.cidr_ipv4 };
+        });
+    return {
+      stackName: stack.node.id,
+      haproxyConfig,
+      ingress: rules("aws_vpc_security_group_ingress_rule"),
+      egress: rules("aws_vpc_security_group_egress_rule"),
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,180 @@
+// A lab client, run inside a namespace with `ip netns exec`. Plain JavaScript
+// so that starting it costs one node process, not a TypeScript compile.
+//
+//   node probe.js '{"mode":"banner","host":..,"port":..,"count":N,"from":[addr..],"tls":bool,"http":"/path"}'
+//     N new connections in turn (source addresses rotate); prints a JSON array
+//     of { from, server, first, error } where server comes from the banner or
+//     the X-Exchange-Server header.
+//   node probe.js '{"mode":"hold","host":..,"port":..,"from":addr,"probeAfterMs":[..],"maxMs":..}'
+//     one connection held open; prints JSON lines: open, probe results, closed.
+//   node probe.js '{"mode":"rate","host":..,"port":..,"ms":..,"parallel":P}'
+//     new connections opened and closed as fast as possible for ms; prints counts.
+//   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..}'
+//     opens N connections at once, counts those established, holds, closes.
+"use strict";
+const net = require("node:net");
+const tls = require("node:tls");
+
+const args = JSON.parse(process.argv[2]);
+
+function open(host, port, from, useTls) {
+  const options = { host, port, localAddress: from };
+  return useTls
+    ? tls.connect({ ...options, rejectUnauthorized: false, servername: "mail.lab.test" })
+    : net.connect(options);
+}
+
+function once(host, port, from, useTls, httpPath, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = open(host, port, from, useTls);
+    let data = "";
+    const done = (result) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ from, ...result });
+    };
+    const timer = setTimeout(() => done({ error: "timeout" }), timeoutMs);
+    socket.on(useTls ? "secureConnect" : "connect", () => {
+      if (httpPath)
+        socket.write(
+          `GET ${httpPath} HTTP/1.1\r\nHost: mail.lab.test\r\nConnection: close\r\n\r\n`,
+        );
+    });
+    socket.on("data", (chunk) => {
+      data += chunk.toString("latin1");
+      if (httpPath) {
+        const head = data.indexOf("\r\n\r\n");
+        if (head < 0) return;
+        const header = /^x-exchange-server:\s*(\S+)/im.exec(data.slice(0, head));
+        const status = Number(data.split(" ")[1]);
+        const location = /^location:\s*(\S+)/im.exec(data.slice(0, head));
+        done({
+          server: header ? header[1] : null,
+          status,
+          location: location ? location[1] : null,
+          first: data.split("\r\n")[0],
+        });
+      } else if (data.includes("\n")) {
+        const first = data.split(/\r?\n/)[0];
+        const server = /\b(CAS\d|HT\d)\b/.exec(first);
+        done({ server: server ? server[1] : null, first });
+      }
+    });
+    socket.on("error", (e) => done({ error: e.code || e.message }));
+    socket.on("close", () => done({ error: data ? "closed" : "closed-before-data" }));
+  });
+}
+
+async function banner() {
+  const results = [];
+  const from = args.from && args.from.length ? args.from : [undefined];
+  for (let i = 0; i < args.count; i++) {
+    results.push(
+      await once(
+        args.host,
+        args.port,
+        from[i % from.length],
+        args.tls,
+        args.http,
+        args.timeoutMs || 3000,
+      ),
+    );
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+
+function hold() {
+  const start = Date.now();
+  const t = () => Date.now() - start;
+  const say = (o) => process.stdout.write(JSON.stringify({ t: t(), ...o }) + "\n");
+  const socket = open(args.host, args.port, args.from, args.tls);
+  let first = null;
+  socket.on("data", (chunk) => {
+    const text = chunk.toString("latin1").trim();
+    if (first === null) {
+      first = text;
+      say({ event: "open", first });
+    } else say({ event: "data", text });
+  });
+  for (const ms of args.probeAfterMs || []) {
+    setTimeout(() => {
+      if (!socket.destroyed) socket.write(args.probe || "\r\n");
+    }, ms);
+  }
+  socket.on("error", (e) => say({ event: "error", error: e.code }));
+  socket.on("close", () => {
+    say({ event: "closed" });
+    process.exit(0);
+  });
+  setTimeout(() => {
+    say({ event: "gave-up" });
+    process.exit(0);
+  }, args.maxMs || 60000);
+}
+
+async function rate() {
+  let ok = 0;
+  let failed = 0;
+  const end = Date.now() + args.ms;
+  const worker = async () => {
+    while (Date.now() < end) {
+      await new Promise((resolve) => {
+        const s = net.connect({ host: args.host, port: args.port });
+        s.on("connect", () => {
+          ok++;
+          s.destroy();
+          resolve();
+        });
+        s.on("error", () => {
+          failed++;
+          resolve();
+        });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: args.parallel || 16 }, worker));
+  process.stdout.write(JSON.stringify({ ok, failed, ms: args.ms }));
+}
+
+async function holdMany() {
+  const sockets = [];
+  let established = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from(
+      { length: args.count },
+      (_, i) =>
+        new Promise((resolve) => {
+          const s = net.connect({
+            host: args.host,
+            port: args.port,
+            localAddress: args.from ? args.from[i % args.from.length] : undefined,
+          });
+          sockets.push(s);
+          const timer = setTimeout(() => {
+            failed++;
+            resolve();
+          }, args.connectTimeoutMs || 5000);
+          s.on("connect", () => {
+            clearTimeout(timer);
+            established++;
+            resolve();
+          });
+          s.on("error", () => {
+            clearTimeout(timer);
+            failed++;
+            resolve();
+          });
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, args.holdMs || 1000));
+  let stillOpen = sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
+  for (const s of sockets) s.destroy();
+  process.stdout.write(JSON.stringify({ requested: args.count, established, failed, stillOpen }));
+}
+
+({ banner, hold, rate, "hold-many": holdMany })[args.mode]().catch((e) => {
+  process.stderr.write(String(e.stack || e));
+  process.exit(1);
+});

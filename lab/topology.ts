@@ -1,0 +1,102 @@
+/**
+ * The lab network: one namespace per host, joined by a bridge that lives in a
+ * namespace of its own, so every lab address exists only inside namespaces the
+ * lab created. Addresses follow guide 001's example (VIP .10, CAS .20/.21,
+ * smart hosts .50-.60).
+ */
+import { inNs, sh } from "./shell";
+
+export const PREFIX = "exlab-";
+export const SUBNET_PREFIX = 24;
+
+export interface Host {
+  readonly ns: string;
+  /** The first is the primary address; VIPs are added as /32 like EC2 secondary IPs. */
+  readonly addresses: readonly string[];
+  readonly vips?: readonly string[];
+}
+
+export const VIP = "192.168.30.10";
+
+export const HOSTS = {
+  lb: { ns: `${PREFIX}lb`, addresses: ["192.168.30.5"], vips: [VIP] },
+  cas1: { ns: `${PREFIX}cas1`, addresses: ["192.168.30.20"] },
+  cas2: { ns: `${PREFIX}cas2`, addresses: ["192.168.30.21"] },
+  ht: { ns: `${PREFIX}ht`, addresses: ["192.168.30.22"] },
+  /** The allowed smart-host range's first and last address, and one just outside each end. */
+  smarthost: {
+    ns: `${PREFIX}smarthost`,
+    addresses: ["192.168.30.50", "192.168.30.60", "192.168.30.49", "192.168.30.61"],
+  },
+  /** An ordinary client, not on the SMTP allow-list, with a few source addresses. */
+  client: {
+    ns: `${PREFIX}client`,
+    addresses: [
+      "192.168.30.70",
+      "192.168.30.71",
+      "192.168.30.72",
+      "192.168.30.73",
+      "192.168.30.74",
+    ],
+  },
+} satisfies Record<string, Host>;
+
+export type HostName = keyof typeof HOSTS;
+export const SWITCH = `${PREFIX}switch`;
+
+/** Namespaces left by this or an earlier lab, crashed or not. */
+export function labNamespaces(): string[] {
+  return sh(["ip", "netns", "list"])
+    .stdout.split("\n")
+    .map((line) => line.split(" ")[0])
+    .filter((name) => name.startsWith(PREFIX));
+}
+
+/** Kills every process inside the lab's namespaces, then deletes the namespaces. Idempotent. */
+export function destroyNetwork(): void {
+  for (const ns of labNamespaces()) {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const pids = sh(["ip", "netns", "pids", ns], { allowFailure: true })
+        .stdout.split("\n")
+        .filter(Boolean);
+      if (pids.length === 0) break;
+      sh(["kill", attempt < 10 ? "-TERM" : "-KILL", ...pids], { allowFailure: true });
+      sh(["sleep", "0.1"]);
+    }
+    sh(["ip", "netns", "del", ns], { allowFailure: true });
+  }
+}
+
+export function createNetwork(): void {
+  destroyNetwork();
+  sh(["ip", "netns", "add", SWITCH]);
+  inNs(SWITCH, ["ip", "link", "add", "br0", "type", "bridge"]);
+  inNs(SWITCH, ["ip", "link", "set", "br0", "up"]);
+  for (const [name, host] of Object.entries(HOSTS) as [HostName, Host][]) {
+    sh(["ip", "netns", "add", host.ns]);
+    sh([
+      "ip",
+      "link",
+      "add",
+      "eth0",
+      "netns",
+      host.ns,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      name,
+      "netns",
+      SWITCH,
+    ]);
+    inNs(SWITCH, ["ip", "link", "set", name, "master", "br0"]);
+    inNs(SWITCH, ["ip", "link", "set", name, "up"]);
+    for (const address of host.addresses) {
+      inNs(host.ns, ["ip", "address", "add", `${address}/${SUBNET_PREFIX}`, "dev", "eth0"]);
+    }
+    for (const vip of host.vips ?? [])
+      inNs(host.ns, ["ip", "address", "add", `${vip}/32`, "dev", "eth0"]);
+    inNs(host.ns, ["ip", "link", "set", "lo", "up"]);
+    inNs(host.ns, ["ip", "link", "set", "eth0", "up"]);
+  }
+}
