@@ -226,7 +226,13 @@ function allowPostfixConfigDir(dir: string): void {
   }
 }
 
+/** Starts or stops one Postfix instance; starting a running one is a no-op. */
 export function postfix(host: ServerHost, action: "start" | "stop"): void {
+  const running = inNs(host.ns, ["postfix", "-c", postfixDir(host), "status"], {
+    allowFailure: true,
+    log: join(postfixDir(host), "control.log"),
+  });
+  if ((running.status === 0) === (action === "start")) return;
   inNs(host.ns, ["postfix", "-c", postfixDir(host), action], {
     allowFailure: action === "stop",
     log: join(postfixDir(host), "control.log"),

@@ -34,7 +34,7 @@ export function sh(cmd: string[], options: ShOptions = {}): Result {
   const logged = options.log ? readFileSync(options.log, "utf8").slice(-2000) : "";
   const result = { status: r.status, stdout: r.stdout ?? logged, stderr: r.stderr ?? "" };
   if (!options.allowFailure && r.status !== 0) {
-    throw new Error(`${cmd.join(" ")} exited ${r.status}\n${r.stdout}${r.stderr}`);
+    throw new Error(`${cmd.join(" ")} exited ${r.status}\n${result.stdout}${result.stderr}`);
   }
   return result;
 }

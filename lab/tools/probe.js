@@ -174,7 +174,9 @@ async function holdMany() {
   process.stdout.write(JSON.stringify({ requested: args.count, established, failed, stillOpen }));
 }
 
-({ banner, hold, rate, "hold-many": holdMany })[args.mode]().catch((e) => {
-  process.stderr.write(String(e.stack || e));
-  process.exit(1);
-});
+Promise.resolve()
+  .then(() => ({ banner, hold, rate, "hold-many": holdMany })[args.mode]())
+  .catch((e) => {
+    process.stderr.write(String(e.stack || e));
+    process.exit(1);
+  });

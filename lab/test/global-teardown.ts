@@ -1,0 +1,5 @@
+import { labDown } from "../lab";
+
+export default function teardown(): void {
+  labDown();
+}
