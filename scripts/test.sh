@@ -5,9 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
 
+# Debian package for each command the tests and the lab run.
+declare -A packages=(
+  [haproxy]=haproxy [cloud-init]=cloud-init [iptables]=iptables [ip]=iproute2 [ss]=iproute2
+  [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
+)
 missing=()
-command -v haproxy >/dev/null || missing+=(haproxy)
-command -v cloud-init >/dev/null || missing+=(cloud-init)
+for command in "${!packages[@]}"; do
+  command -v "$command" >/dev/null || missing+=("${packages[$command]}")
+done
+[ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
+[ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 if ((${#missing[@]})); then
   echo "== installing ${missing[*]} (apt-get)"
   apt-get update -qq
@@ -28,11 +37,19 @@ npx eslint .
 echo "== tsc"
 npx tsc --noEmit -p tsconfig.json
 
-echo "== jest"
+echo "== jest: unit, renderers, constructs, real haproxy -c / cloud-init / terraform"
 status=0
-npx jest --ci --json --outputFile=.jest-results.json "$@" || status=$?
+npx jest --ci --json --outputFile=.jest-results.json || status=$?
+
+echo "== jest: lab scenarios (real HAProxy, nginx, Postfix, Dovecot in network namespaces)"
+npx jest -c jest.lab.config.js --ci --runInBand --json --outputFile=.jest-lab-results.json || status=$?
+
 node -e '
-  const r = require("./.jest-results.json");
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  const runs = [".jest-results.json", ".jest-lab-results.json"].map((f) => {
+    try { return require("./" + f); } catch { return { numPassedTests: 0, numFailedTests: 1 }; }
+  });
+  const passed = runs.reduce((n, r) => n + r.numPassedTests, 0);
+  const failed = runs.reduce((n, r) => n + r.numFailedTests, 0);
+  console.log(`${passed} passed, ${failed} failed`);
 '
 exit "$status"

@@ -7,7 +7,7 @@
 //     the X-Exchange-Server header.
 //   node probe.js '{"mode":"hold","host":..,"port":..,"from":addr,"probeAfterMs":[..],"maxMs":..}'
 //     one connection held open; prints JSON lines: open, probe results, closed.
-//   node probe.js '{"mode":"rate","host":..,"port":..,"ms":..,"parallel":P}'
+//   node probe.js '{"mode":"rate","host":..,"port":..,"ms":..,"parallel":P,"tls":bool}'
 //     new connections opened and closed as fast as possible for ms; prints counts.
 //   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..}'
 //     opens N connections at once, counts those established, holds, closes.
@@ -119,8 +119,9 @@ async function rate() {
   const worker = async () => {
     while (Date.now() < end) {
       await new Promise((resolve) => {
-        const s = net.connect({ host: args.host, port: args.port });
-        s.on("connect", () => {
+        // With tls, a connection counts once the real server completed a TLS handshake.
+        const s = open(args.host, args.port, undefined, args.tls);
+        s.on(args.tls ? "secureConnect" : "connect", () => {
           ok++;
           s.destroy();
           resolve();

@@ -1,0 +1,91 @@
+/**
+ * npm run bench:lab — the data plane, in one run: new TCP connections per
+ * second and concurrent connections held, through the HTTPS VIP (HAProxy with
+ * the synthesized 2013 config) and directly to one real server, and the ratios.
+ * A benchmark, not a test: it prints numbers and asserts nothing.
+ */
+import { join } from "node:path";
+import { applyStack, labDown, labUp, teardownOnSignals } from "./lab";
+import { inNs } from "./shell";
+import { LAB_MAXCONN, lab2013, synthesize } from "./stacks";
+import { HOSTS, VIP } from "./topology";
+
+const PROBE = join(__dirname, "tools", "probe.js");
+const RATE_MS = Number(process.env.BENCH_LAB_RATE_MS ?? 5000);
+const ROUNDS = Number(process.env.BENCH_LAB_ROUNDS ?? 3);
+/** Below the lab's maxconn, and within the 20,000 descriptors one process may hold here. */
+const HELD = Number(process.env.BENCH_LAB_HELD ?? 3000);
+const CAS1 = HOSTS.cas1.addresses[0];
+
+function probe(args: object): Record<string, number> {
+  // The client raises its own descriptor limit for the held connections.
+  const script = `ulimit -n 20000 && exec ${process.execPath} ${PROBE} '${JSON.stringify(args)}'`;
+  return JSON.parse(inNs(HOSTS.client.ns, ["bash", "-c", script], { timeoutMs: 120_000 }).stdout);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  teardownOnSignals();
+  const lb = synthesize(lab2013());
+  labUp();
+  try {
+    await applyStack(lb);
+    const rate = { vip: [] as number[], direct: [] as number[] };
+    const failed = { vip: 0, direct: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate so that machine noise hits both sides alike.
+      for (const [side, host] of [
+        ["vip", VIP],
+        ["direct", CAS1],
+      ] as const) {
+        const r = probe({ mode: "rate", host, port: 443, ms: RATE_MS, parallel: 32, tls: true });
+        rate[side].push((r.ok * 1000) / r.ms);
+        failed[side] += r.failed;
+      }
+    }
+    const from = HOSTS.client.addresses;
+    const heldVip = probe({
+      mode: "hold-many",
+      host: VIP,
+      port: 443,
+      count: HELD,
+      holdMs: 2000,
+      from,
+    });
+    const heldDirect = probe({
+      mode: "hold-many",
+      host: CAS1,
+      port: 443,
+      count: HELD,
+      holdMs: 2000,
+      from,
+    });
+    const vipRate = median(rate.vip);
+    const directRate = median(rate.direct);
+    console.log(
+      `Exchange lab data plane (HTTPS 443, lab maxconn ${LAB_MAXCONN}, ${ROUNDS} rounds of ${RATE_MS} ms, medians)`,
+    );
+    console.log("metric                          via VIP     direct    VIP/direct");
+    // A new connection counts once nginx behind it completed a TLS handshake: end to end.
+    console.log(
+      `new TLS connections per second${vipRate.toFixed(0).padStart(9)} ${directRate.toFixed(0).padStart(11)}    ${(vipRate / directRate).toFixed(3)}`,
+    );
+    console.log(
+      `concurrent held (of ${HELD})     ${String(heldVip.stillOpen).padStart(11)} ${String(heldDirect.stillOpen).padStart(11)}    ${(heldVip.stillOpen / heldDirect.stillOpen).toFixed(3)}`,
+    );
+    console.log(
+      `failed connects: via VIP ${failed.vip + heldVip.failed}, direct ${failed.direct + heldDirect.failed}`,
+    );
+  } finally {
+    labDown();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
