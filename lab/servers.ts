@@ -217,6 +217,19 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `;
 
+/**
+ * Holds accepted mail in the queue (`defer_transports = virtual`), or releases
+ * and flushes it. A 250 still means "safely queued"; holding delivery keeps
+ * `postfix stop` from killing a delivery agent between writing the maildir file
+ * and recording it, which Postfix would repeat after the restart (at-least-once).
+ */
+export function holdDelivery(host: ServerHost, hold: boolean): void {
+  const dir = postfixDir(host);
+  sh(["postconf", "-c", dir, "-e", `defer_transports = ${hold ? "virtual" : ""}`]);
+  inNs(host.ns, ["postfix", "-c", dir, "reload"], { log: join(dir, "control.log") });
+  if (!hold) inNs(host.ns, ["postqueue", "-c", dir, "-f"], { log: join(dir, "control.log") });
+}
+
 /** Postfix refuses a config directory the default main.cf does not list. */
 function allowPostfixConfigDir(dir: string): void {
   const current = sh(["postconf", "-h", "alternate_config_directories"]).stdout.trim();

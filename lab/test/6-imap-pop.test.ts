@@ -2,7 +2,7 @@
  * Scenario 6: log in and list the mailbox through the IMAP and POP3 VIPs with
  * a real client (curl), plain and TLS; with one Dovecot stopped, the other serves.
  */
-import { dovecot, MAIL_PASSWORD, MAIL_USER, serverHost } from "../servers";
+import { dovecot, MAIL_PASSWORD, MAIL_USER, maildirMessages, serverHost } from "../servers";
 import { serverStats, waitFor } from "../haproxy";
 import { inNs } from "../shell";
 import { lab2013 } from "../stacks";
@@ -22,15 +22,35 @@ function curl(url: string): { status: number | null; output: string } {
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
+/** IMAP lists the folders; POP3 lists the messages ("1 520"): the mailbox holds at least one. */
 const CLIENTS = [
   ["IMAP", `imap://${VIP}/`, /\* LIST \(.*\) "." INBOX/],
   ["IMAPS", `imaps://${VIP}/`, /\* LIST \(.*\) "." INBOX/],
-  ["POP3", `pop3://${VIP}/`, /^(\d+ \d+\r?\n)*$/],
-  ["POP3S", `pop3s://${VIP}/`, /^(\d+ \d+\r?\n)*$/],
+  ["POP3", `pop3://${VIP}/`, /^(\d+ \d+\r?\n)+$/],
+  ["POP3S", `pop3s://${VIP}/`, /^(\d+ \d+\r?\n)+$/],
 ] as const;
 
 beforeAll(async () => {
   await runStack(lab2013());
+  // One message in each server's mailbox, delivered to the server directly.
+  for (const host of [cas1, serverHost("cas2")]) {
+    inNs(HOSTS.smarthost.ns, [
+      "swaks",
+      "--server",
+      host.address,
+      "--from",
+      "a@example.test",
+      "--to",
+      `${MAIL_USER}@lab.test`,
+      "--timeout",
+      "5",
+    ]);
+    await waitFor(
+      `a message in ${host.label}'s mailbox`,
+      () => maildirMessages(host).length > 0,
+      10_000,
+    );
+  }
 });
 
 afterAll(async () => {
