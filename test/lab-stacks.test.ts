@@ -1,0 +1,43 @@
+/**
+ * The lab's inputs come from the synthesized stack: the haproxy.cfg inside the
+ * synthesized user-data, and iptables rules from the synthesized security-group
+ * rules. Pure; the lab scenarios run them (npm run lab:test).
+ */
+import { App } from "cdktf";
+import { firewallRules } from "../lab/firewall";
+import { lab2010, lab2013, synthesize } from "../lab/stacks";
+import { withTempDir } from "./support/tools";
+
+describe("lab stacks", () => {
+  const lb2010 = synthesize(lab2010);
+
+  test("the haproxy.cfg read back from cdk.tf.json is the one the construct renders", () => {
+    const rendered = withTempDir((outdir) => lab2010(new App({ outdir })).lb.renderHaproxyConfig());
+    expect(lb2010.haproxyConfig).toBe(rendered);
+    expect(synthesize(lab2013()).haproxyConfig).toContain("frontend CasHttps-redirect");
+  });
+
+  test("iptables: default drop, then exactly the synthesized rules", () => {
+    const rules = firewallRules(lb2010.ingress, lb2010.egress).split("\n");
+    expect(rules.slice(0, 4)).toEqual([
+      "*filter",
+      ":INPUT DROP [0:0]",
+      ":FORWARD DROP [0:0]",
+      ":OUTPUT DROP [0:0]",
+    ]);
+    const smtp = rules.filter((r) => r.includes("--dport 25 ") && r.startsWith("-A INPUT"));
+    expect(smtp).toEqual([
+      "-A INPUT -p tcp -s 192.168.30.50/31 --dport 25 -j ACCEPT",
+      "-A INPUT -p tcp -s 192.168.30.52/30 --dport 25 -j ACCEPT",
+      "-A INPUT -p tcp -s 192.168.30.56/30 --dport 25 -j ACCEPT",
+      "-A INPUT -p tcp -s 192.168.30.60/32 --dport 25 -j ACCEPT",
+    ]);
+    expect(rules.filter((r) => r.startsWith("-A INPUT -p tcp"))).toHaveLength(
+      lb2010.ingress.length,
+    );
+    expect(rules.filter((r) => r.startsWith("-A OUTPUT -p tcp"))).toHaveLength(
+      lb2010.egress.length,
+    );
+    expect(rules).toContain("-A OUTPUT -p tcp -d 192.168.30.22/32 --dport 25 -j ACCEPT");
+  });
+});
