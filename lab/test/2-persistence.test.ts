@@ -3,16 +3,12 @@
  * for 80 and 443, and for 135 and both static RPC ports; another client
  * address can land elsewhere.
  */
+import { HOSTS } from "../topology";
 import { connect, report, runStack, tally } from "./support";
 import { lab2010 } from "../stacks";
 
-const CLIENTS = [
-  "192.168.30.70",
-  "192.168.30.71",
-  "192.168.30.72",
-  "192.168.30.73",
-  "192.168.30.74",
-];
+/** The ordinary client's source addresses. */
+const CLIENTS = HOSTS.client.addresses;
 
 beforeAll(async () => {
   await runStack(lab2010);

@@ -6,16 +6,12 @@
 import { serverStats, waitFor } from "../haproxy";
 import { rpcListener, serverHost } from "../servers";
 import { lab2010 } from "../stacks";
+import { HOSTS } from "../topology";
 import { connect, hold, report, runStack, tally } from "./support";
 
 const cas1 = serverHost("cas1");
-const CLIENTS = [
-  "192.168.30.70",
-  "192.168.30.71",
-  "192.168.30.72",
-  "192.168.30.73",
-  "192.168.30.74",
-];
+/** The ordinary client's source addresses. */
+const CLIENTS = HOSTS.client.addresses;
 
 async function status(backend: string, server: string): Promise<string> {
   return (
