@@ -60,7 +60,7 @@ function rows(p: ExchangeProfile): [string, Cell][] {
       "Health check rise / fall",
       {
         value: `${p.checkRise.value} / ${p.checkFall.value}`,
-        source: p.checkRise.source.replace(": rise 2", ""),
+        source: `${p.checkRise.source}; ${p.checkFall.source}`,
       },
     ],
     [
