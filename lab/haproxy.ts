@@ -26,19 +26,59 @@ function runningPid(): string | undefined {
 }
 
 /**
- * Checks the config with `haproxy -c`, then starts HAProxy, or replaces the
- * running one: `-sf` lets old sessions finish (a reload), `-st` ends them.
+ * Checks the config with `haproxy -c`, then runs it as Debian's unit does
+ * (master-worker, `haproxy -Ws`): "reload" sends SIGUSR2 to the master, which
+ * starts new workers that take over the listeners (expose-fd listeners) while
+ * the old ones finish their sessions; "restart" ends HAProxy and starts anew.
+ * A config that fails the check throws and leaves the running one untouched.
  */
-export function loadHaproxy(config: string, mode: "reload" | "restart" = "restart"): void {
+export async function loadHaproxy(
+  config: string,
+  mode: "reload" | "restart" = "restart",
+): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   mkdirSync(join(adminSocket(config), ".."), { recursive: true });
+  const candidate = join(DIR, "candidate.cfg");
+  writeFileSync(candidate, config);
+  sh(["haproxy", "-c", "-q", "-f", candidate]);
+  const master = runningPid();
+  if (master && mode === "reload") {
+    const before = await workerPid();
+    writeFileSync(CONFIG, config);
+    sh(["kill", "-USR2", master]);
+    await waitFor(
+      "the new worker",
+      async () => (await workerPid().catch(() => before)) !== before,
+      10_000,
+    );
+    return;
+  }
+  if (master) {
+    sh(["kill", "-TERM", master]);
+    await waitFor("HAProxy to stop", () => runningPid() === undefined, 10_000);
+  }
   writeFileSync(CONFIG, config);
-  sh(["haproxy", "-c", "-q", "-f", CONFIG]);
-  const old = runningPid();
-  const replace = old ? [mode === "reload" ? "-sf" : "-st", old] : [];
-  inNs(HOSTS.lb.ns, ["haproxy", "-f", CONFIG, "-D", "-p", PID, ...replace], {
+  inNs(HOSTS.lb.ns, ["haproxy", "-W", "-D", "-f", CONFIG, "-p", PID], {
     log: join(DIR, "control.log"),
   });
+}
+
+async function adminCommand(command: string): Promise<string> {
+  const socket = adminSocket(readFileSync(CONFIG, "utf8"));
+  return new Promise<string>((resolve, reject) => {
+    let data = "";
+    const s = connect(socket, () => s.write(`${command}\n`));
+    s.on("data", (chunk) => (data += chunk.toString()));
+    s.on("end", () => resolve(data));
+    s.on("error", reject);
+  });
+}
+
+/** The pid of the worker answering on the admin socket. */
+async function workerPid(): Promise<string> {
+  const match = /^Pid: (\d+)$/m.exec(await adminCommand("show info"));
+  if (!match) throw new Error("no Pid in show info");
+  return match[1];
 }
 
 export interface ServerStat {
@@ -46,21 +86,14 @@ export interface ServerStat {
   readonly server: string;
   /** UP, DOWN, MAINT, "UP 1/2" while rising, ... */
   readonly status: string;
+  readonly weight: number;
   readonly currentSessions: number;
   readonly totalSessions: number;
 }
 
 /** `show stat` over the admin socket: one row per real server. */
 export async function serverStats(): Promise<ServerStat[]> {
-  const socket = adminSocket(readFileSync(CONFIG, "utf8"));
-  const csv = await new Promise<string>((resolve, reject) => {
-    let data = "";
-    const s = connect(socket, () => s.write("show stat\n"));
-    s.on("data", (chunk) => (data += chunk.toString()));
-    s.on("end", () => resolve(data));
-    s.on("error", reject);
-  });
-  const [header, ...rows] = csv.trim().split("\n");
+  const [header, ...rows] = (await adminCommand("show stat")).trim().split("\n");
   const cols = header.replace(/^# /, "").split(",");
   const at = (row: string[], name: string) => row[cols.indexOf(name)];
   return rows
@@ -70,6 +103,7 @@ export async function serverStats(): Promise<ServerStat[]> {
       backend: at(row, "pxname"),
       server: at(row, "svname"),
       status: at(row, "status"),
+      weight: Number(at(row, "weight")),
       currentSessions: Number(at(row, "scur")),
       totalSessions: Number(at(row, "stot")),
     }));

@@ -33,7 +33,7 @@ export async function applyStack(
   mode: "reload" | "restart" = "restart",
 ): Promise<void> {
   applyFirewall(lb.ingress, lb.egress);
-  loadHaproxy(lb.haproxyConfig, mode);
+  await loadHaproxy(lb.haproxyConfig, mode);
   await waitAllUp();
 }
 

@@ -65,7 +65,9 @@ function renderGlobal(global: GlobalSection): string {
     [
       "log /dev/log local0",
       "chroot /var/lib/haproxy",
-      "stats socket /run/haproxy/admin.sock mode 660 level admin",
+      // expose-fd listeners: a reload hands the listening sockets to the new
+      // process, so no connection is refused while it starts (seamless reload).
+      "stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners",
       "stats timeout 30s",
       "user haproxy",
       "group haproxy",
