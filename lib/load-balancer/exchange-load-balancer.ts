@@ -95,8 +95,12 @@ export class ExchangeLoadBalancer extends Construct {
   private readonly vipList: ExchangeVip[] = [];
   private encoded?: { vipCount: number; value: EncodedUserData };
   private readonly installSsmAgent: boolean;
-  private readonly serverSecurityGroupId?: string;
-  private readonly ruleScopes: { ingress: Construct; egress: Construct; servers?: Construct };
+  private readonly ruleScopes: {
+    readonly ingress: Construct;
+    readonly egress: Construct;
+    /** Rules on the Exchange servers' group, when `serverSecurityGroupId` is given. */
+    readonly servers?: { readonly scope: Construct; readonly groupId: string };
+  };
 
   constructor(scope: Construct, id: string, props: ExchangeLoadBalancerProps) {
     super(scope, id);
@@ -158,9 +162,10 @@ export class ExchangeLoadBalancer extends Construct {
     this.ruleScopes = {
       ingress: new Construct(this, "ClientIngress"),
       egress: new Construct(this, "Egress"),
-      servers: props.serverSecurityGroupId ? new Construct(this, "ServerIngress") : undefined,
+      servers: props.serverSecurityGroupId
+        ? { scope: new Construct(this, "ServerIngress"), groupId: props.serverSecurityGroupId }
+        : undefined,
     };
-    this.serverSecurityGroupId = props.serverSecurityGroupId;
 
     const role = new InstanceRole(this, "InstanceRole");
     const ami =
@@ -265,16 +270,16 @@ export class ExchangeLoadBalancer extends Construct {
     this.vipList.push(vip);
     const lbGroup = this.securityGroup.id;
     const { ingress, egress, servers } = this.ruleScopes;
-    for (const rule of newRules(ingress, planIngress([vip]))) {
+    for (const rule of newRules(ingress, planIngress(vip))) {
       new VpcSecurityGroupIngressRule(ingress, rule.id, ruleConfig(lbGroup, rule));
     }
-    for (const rule of newRules(egress, planEgress([vip]))) {
+    for (const rule of newRules(egress, planEgress(vip))) {
       new VpcSecurityGroupEgressRule(egress, rule.id, ruleConfig(lbGroup, rule));
     }
-    if (servers && this.serverSecurityGroupId) {
-      for (const rule of newRules(servers, planServerIngress([vip]))) {
-        new VpcSecurityGroupIngressRule(servers, rule.id, {
-          ...ruleConfig(this.serverSecurityGroupId, rule),
+    if (servers) {
+      for (const rule of newRules(servers.scope, planServerIngress(vip))) {
+        new VpcSecurityGroupIngressRule(servers.scope, rule.id, {
+          ...ruleConfig(servers.groupId, rule),
           referencedSecurityGroupId: lbGroup,
         });
       }

@@ -22,49 +22,37 @@ function idPart(cidr: string): string {
   return cidr.replace(/[./]/g, "_");
 }
 
-function dedupe(rules: PlannedRule[]): PlannedRule[] {
-  const byId = new Map<string, PlannedRule>();
-  for (const rule of rules) {
-    const seen = byId.get(rule.id);
-    byId.set(
-      rule.id,
-      seen ? { ...seen, description: mergeDescription(seen.description, rule.description) } : rule,
-    );
-  }
-  return [...byId.values()].sort((a, b) => a.port - b.port || a.id.localeCompare(b.id));
+/** Rules in a stable order: by port, then by id. */
+function ordered(rules: PlannedRule[]): PlannedRule[] {
+  return rules.sort((a, b) => a.port - b.port || a.id.localeCompare(b.id));
 }
 
-function mergeDescription(a: string, b: string): string {
-  return a === b || a.split(", ").includes(b) ? a : `${a}, ${b}`;
-}
-
-/** Client-facing ingress: each VIP port from each allowed CIDR. */
-export function planIngress(vips: readonly ExchangeVip[]): PlannedRule[] {
-  return dedupe(
-    vips.flatMap((vip) =>
-      [...vip.ports, ...vip.redirectPorts].flatMap((port) =>
-        vip.sourceCidrs.map((cidr) => ({
-          id: `Ingress-${port}-${idPart(cidr)}`,
-          port,
-          cidr,
-          description: vip.node.id,
-        })),
-      ),
+/**
+ * Client-facing ingress of one VIP: each port from each allowed CIDR. Rules
+ * two VIPs share have the same id; the load balancer creates each id once.
+ */
+export function planIngress(vip: ExchangeVip): PlannedRule[] {
+  return ordered(
+    [...vip.ports, ...vip.redirectPorts].flatMap((port) =>
+      vip.sourceCidrs.map((cidr) => ({
+        id: `Ingress-${port}-${idPart(cidr)}`,
+        port,
+        cidr,
+        description: vip.node.id,
+      })),
     ),
   );
 }
 
-/** Egress to each real server on the ports its VIPs forward and check, plus package and SSM access. */
-export function planEgress(vips: readonly ExchangeVip[]): PlannedRule[] {
-  const toServers = vips.flatMap((vip) =>
-    vip.servers.flatMap((server) =>
-      vip.serverPorts.map((port) => ({
-        id: `Egress-${port}-${idPart(server.address)}_32`,
-        port,
-        cidr: `${server.address}/32`,
-        description: server.name,
-      })),
-    ),
+/** Egress to each real server of one VIP on the ports it forwards and checks, plus package and SSM access. */
+export function planEgress(vip: ExchangeVip): PlannedRule[] {
+  const toServers = vip.servers.flatMap((server) =>
+    vip.serverPorts.map((port) => ({
+      id: `Egress-${port}-${idPart(server.address)}_32`,
+      port,
+      cidr: `${server.address}/32`,
+      description: server.name,
+    })),
   );
   const services = OUTBOUND_SERVICE_PORTS.map((port) => ({
     id: `Egress-${port}-0_0_0_0_0`,
@@ -72,18 +60,16 @@ export function planEgress(vips: readonly ExchangeVip[]): PlannedRule[] {
     cidr: "0.0.0.0/0",
     description: "Debian packages and AWS Systems Manager",
   }));
-  return dedupe([...toServers, ...services]);
+  return ordered([...toServers, ...services]);
 }
 
-/** Ingress on the Exchange servers' group, from the load balancer's group, on exactly the server ports. */
-export function planServerIngress(vips: readonly ExchangeVip[]): PlannedRule[] {
-  return dedupe(
-    vips.flatMap((vip) =>
-      vip.serverPorts.map((port) => ({
-        id: `FromLoadBalancer-${port}`,
-        port,
-        description: `Exchange load balancer ${vip.node.id}`,
-      })),
-    ),
+/** Ingress on the Exchange servers' group, from the load balancer's group, on exactly one VIP's server ports. */
+export function planServerIngress(vip: ExchangeVip): PlannedRule[] {
+  return ordered(
+    vip.serverPorts.map((port) => ({
+      id: `FromLoadBalancer-${port}`,
+      port,
+      description: `Exchange load balancer ${vip.node.id}`,
+    })),
   );
 }
