@@ -66,7 +66,8 @@ test(`${TOTAL} messages, CAS1's Postfix stopped at ${STOP_AT} and started at ${S
   for (const host of cas) holdDelivery(host, false);
 
   let seqs = deliveredSeqs();
-  for (let i = 0; i < 600 && new Set(seqs).size < accepted.size; i++) {
+  // Wait until every confirmed message arrived (or 60 s), not merely as many as were confirmed.
+  for (let i = 0; i < 600 && [...accepted].some((seq) => !seqs.includes(seq)); i++) {
     await new Promise((r) => setTimeout(r, 100));
     seqs = deliveredSeqs();
   }
@@ -74,6 +75,9 @@ test(`${TOTAL} messages, CAS1's Postfix stopped at ${STOP_AT} and started at ${S
   for (const seq of seqs) counts.set(seq, (counts.get(seq) ?? 0) + 1);
   const missing = [...accepted].filter((seq) => !counts.has(seq));
   const duplicated = [...counts].filter(([, n]) => n > 1).map(([seq]) => seq);
+  // A server can commit a message and stop before its 250 reaches the client:
+  // delivered once, never confirmed. SMTP allows that; losing a confirmed one it does not.
+  const unconfirmed = [...counts.keys()].filter((seq) => !accepted.has(seq));
   report("nothing lost", {
     sent: TOTAL,
     accepted: accepted.size,
@@ -81,11 +85,14 @@ test(`${TOTAL} messages, CAS1's Postfix stopped at ${STOP_AT} and started at ${S
     delivered: seqs.length,
     missing: missing.length,
     duplicated: duplicated.length,
+    deliveredWithout250: unconfirmed.length,
   });
   expect(accepted.size + failed).toBe(TOTAL);
   expect(missing).toEqual([]);
   expect(duplicated).toEqual([]);
-  expect(seqs.length).toBe(accepted.size);
+  // Every delivered message is a confirmed one, or one of the few the client saw fail.
+  expect(seqs.length).toBe(accepted.size + unconfirmed.length);
+  expect(unconfirmed.length).toBeLessThanOrEqual(failed);
   // The VIP kept accepting mail while CAS1 was away: almost every message got 250.
   expect(accepted.size).toBeGreaterThanOrEqual(TOTAL - 5);
 });
