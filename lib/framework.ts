@@ -15,3 +15,7 @@ export { Instance } from "@cdktf/provider-aws/lib/instance";
 export { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+export { Route } from "@cdktf/provider-aws/lib/route";

@@ -8,6 +8,7 @@ export CHECKPOINT_DISABLE=1
 # Debian package for each command the tests and the lab run.
 declare -A packages=(
   [haproxy]=haproxy [cloud-init]=cloud-init [iptables]=iptables [ip]=iproute2 [ss]=iproute2
+  [keepalived]=keepalived [arping]=iputils-arping [shellcheck]=shellcheck
   [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
 )
 missing=()

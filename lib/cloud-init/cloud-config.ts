@@ -4,6 +4,13 @@
  * proxy, put the VIPs on the interface, check the config with `haproxy -c`,
  * then enable and start. Pure and deterministic.
  */
+import {
+  FAILOVER_CONFIG_PATH,
+  FAILOVER_SCRIPT,
+  FAILOVER_SCRIPT_TEXT,
+  HAPROXY_PIDFILE,
+} from "../pair/failover-script";
+import { KEEPALIVED_CONFIG_PATH } from "../pair/keepalived-config";
 
 export interface LoadBalancerBoot {
   /** The complete haproxy.cfg text. */
@@ -14,6 +21,15 @@ export interface LoadBalancerBoot {
   readonly maxconn: number;
   /** Install the SSM agent for Session Manager (Debian's AMI does not ship it). */
   readonly installSsmAgent: boolean;
+  /** One node of a clustered pair: keepalived elects the master, which claims the VIPs. */
+  readonly pair?: PairNodeBoot;
+}
+
+export interface PairNodeBoot {
+  readonly keepalivedConfig: string;
+  readonly failoverConfig: string;
+  /** HAProxy's local peer name (`haproxy -L`), so haproxy.cfg is the same on both nodes. */
+  readonly localPeer: string;
 }
 
 interface File {
@@ -32,18 +48,29 @@ export function renderCloudConfig(boot: LoadBalancerBoot): string {
   const runcmd = [
     ["sysctl", "--system"],
     ["systemctl", "daemon-reload"],
-    ["systemctl", "enable", "--now", VIP_UNIT],
+    // A pair's VIPs are the master's, put on the interface by the failover script.
+    ...(boot.pair ? [] : [["systemctl", "enable", "--now", VIP_UNIT]]),
     // Start HAProxy only with a config it accepts; a failed check fails the boot script.
-    `haproxy -c -f ${HAPROXY_CONFIG_PATH} && systemctl enable haproxy && systemctl restart haproxy`,
+    boot.pair
+      ? `haproxy -c -L ${boot.pair.localPeer} -f ${HAPROXY_CONFIG_PATH} && systemctl enable haproxy && systemctl restart haproxy`
+      : `haproxy -c -f ${HAPROXY_CONFIG_PATH} && systemctl enable haproxy && systemctl restart haproxy`,
+    ...(boot.pair
+      ? [
+          ["systemctl", "enable", "keepalived"],
+          ["systemctl", "restart", "keepalived"],
+        ]
+      : []),
     ...(boot.installSsmAgent ? [[SSM_SCRIPT]] : []),
   ];
+  const packages = boot.pair
+    ? ["haproxy", "curl", "keepalived", "awscli", "iputils-arping"]
+    : ["haproxy", "curl"];
   const lines = [
     "#cloud-config",
     "# Exchange load balancer: HAProxy on Debian 12. Generated; edit the construct, not this.",
     "package_update: true",
     "packages:",
-    "  - haproxy",
-    "  - curl",
+    ...packages.map((name) => `  - ${name}`),
     "write_files:",
     ...files.flatMap(renderFile),
     "runcmd:",
@@ -75,6 +102,47 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
         "",
       ].join("\n"),
     },
+    // A pair's VIPs belong to the master alone: the failover script adds them.
+    ...(boot.pair ? [] : vipAddressFiles(boot.vipAddresses)),
+    {
+      path: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+      permissions: "0644",
+      content: [
+        ...(boot.pair ? [] : ["[Unit]", `Wants=${VIP_UNIT}`, `After=${VIP_UNIT}`, ""]),
+        "[Service]",
+        `LimitNOFILE=${fileLimit}`,
+        "",
+      ].join("\n"),
+    },
+  ];
+  if (boot.pair) files.push(...pairFiles(boot.pair));
+  if (boot.installSsmAgent) {
+    files.push({
+      path: SSM_SCRIPT,
+      permissions: "0755",
+      content: [
+        "#!/bin/sh",
+        "# Session Manager instead of SSH. Debian's AMI has no SSM agent: fetch the",
+        "# package for this region using an IMDSv2 token.",
+        "set -eu",
+        "if systemctl is-active --quiet amazon-ssm-agent; then exit 0; fi",
+        'imds="http://169.254.169.254/latest"',
+        'token=$(curl -sSf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "${imds}/api/token")',
+        'region=$(curl -sSf -H "X-aws-ec2-metadata-token: ${token}" "${imds}/meta-data/placement/region")',
+        'deb="/var/tmp/amazon-ssm-agent.deb"',
+        'curl -sSf -o "${deb}" "https://s3.${region}.amazonaws.com/amazon-ssm-${region}/latest/debian_amd64/amazon-ssm-agent.deb"',
+        'dpkg -i "${deb}"',
+        "systemctl enable --now amazon-ssm-agent",
+        "",
+      ].join("\n"),
+    });
+  }
+  return files;
+}
+
+/** EC2 assigns the VIPs as secondary private IPs; a boot unit puts them on the interface. */
+function vipAddressFiles(vipAddresses: readonly string[]): File[] {
+  return [
     {
       path: VIP_SCRIPT,
       permissions: "0755",
@@ -84,7 +152,7 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
         "# the primary address: add the VIPs to the interface of the default route.",
         "set -eu",
         "dev=$(ip -4 route show default | awk '{ print $5; exit }')",
-        `for vip in ${boot.vipAddresses.join(" ")}; do`,
+        `for vip in ${vipAddresses.join(" ")}; do`,
         '  ip address replace "$vip/32" dev "$dev"',
         "done",
         "",
@@ -109,42 +177,43 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
         "",
       ].join("\n"),
     },
+  ];
+}
+
+function pairFiles(pair: PairNodeBoot): File[] {
+  return [
+    { path: KEEPALIVED_CONFIG_PATH, permissions: "0644", content: pair.keepalivedConfig },
+    { path: FAILOVER_CONFIG_PATH, permissions: "0644", content: pair.failoverConfig },
+    { path: FAILOVER_SCRIPT, permissions: "0755", content: FAILOVER_SCRIPT_TEXT },
     {
-      path: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+      // Debian's haproxy.service reads EXTRAOPTS from here; -S keeps its master socket.
+      path: "/etc/default/haproxy",
+      permissions: "0644",
+      content: [
+        "# Exchange load balancer pair: this node's name in the peers section.",
+        `EXTRAOPTS="-S /run/haproxy-master.sock -L ${pair.localPeer}"`,
+        `PIDFILE=${HAPROXY_PIDFILE}`,
+        "",
+      ].join("\n"),
+    },
+    {
+      path: "/etc/systemd/system/keepalived.service.d/exchange-load-balancer.conf",
       permissions: "0644",
       content: [
         "[Unit]",
-        `Wants=${VIP_UNIT}`,
-        `After=${VIP_UNIT}`,
+        "Wants=network-online.target",
+        "After=network-online.target haproxy.service",
         "",
         "[Service]",
-        `LimitNOFILE=${fileLimit}`,
+        "# keepalived started before its unicast source address exists stays in FAULT for good",
+        "# (keepalived 2.2.7): wait for the address, and retry if it never comes.",
+        `ExecStartPre=${FAILOVER_SCRIPT} prestart`,
+        "Restart=on-failure",
+        "RestartSec=5",
         "",
       ].join("\n"),
     },
   ];
-  if (boot.installSsmAgent) {
-    files.push({
-      path: SSM_SCRIPT,
-      permissions: "0755",
-      content: [
-        "#!/bin/sh",
-        "# Session Manager instead of SSH. Debian's AMI has no SSM agent: fetch the",
-        "# package for this region using an IMDSv2 token.",
-        "set -eu",
-        "if systemctl is-active --quiet amazon-ssm-agent; then exit 0; fi",
-        'imds="http://169.254.169.254/latest"',
-        'token=$(curl -sSf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" "${imds}/api/token")',
-        'region=$(curl -sSf -H "X-aws-ec2-metadata-token: ${token}" "${imds}/meta-data/placement/region")',
-        'deb="/var/tmp/amazon-ssm-agent.deb"',
-        'curl -sSf -o "${deb}" "https://s3.${region}.amazonaws.com/amazon-ssm-${region}/latest/debian_amd64/amazon-ssm-agent.deb"',
-        'dpkg -i "${deb}"',
-        "systemctl enable --now amazon-ssm-agent",
-        "",
-      ].join("\n"),
-    });
-  }
-  return files;
 }
 
 function renderFile(file: File): string[] {

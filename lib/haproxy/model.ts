@@ -76,6 +76,19 @@ export interface StickTable {
   readonly type: "ip";
   readonly size: string;
   readonly expire: string;
+  /** The `peers` section the table is synchronised with. */
+  readonly peers?: string;
+}
+
+/** A `peers` section: stick tables pushed to the other node over TCP. */
+export interface PeersSection {
+  readonly name: string;
+  readonly peers: readonly {
+    readonly name: string;
+    readonly address: string;
+    readonly port: number;
+  }[];
+  readonly comments?: Comments;
 }
 
 export interface Server {
@@ -111,5 +124,7 @@ export interface HaproxyConfig {
   readonly header?: Comments;
   readonly global: GlobalSection;
   readonly defaults: DefaultsSection;
+  /** Printed after defaults; the local peer's name comes from `haproxy -L` at start. */
+  readonly peers?: PeersSection;
   readonly services: readonly ServiceGroup[];
 }

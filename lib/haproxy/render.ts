@@ -10,6 +10,7 @@ import {
   GlobalSection,
   HaproxyConfig,
   HealthCheck,
+  PeersSection,
   Server,
   ServerDefaults,
   ServiceGroup,
@@ -24,6 +25,7 @@ export function renderHaproxyConfig(config: HaproxyConfig): string {
     comments(config.header ?? [], ""),
     renderGlobal(config.global),
     renderDefaults(config.defaults),
+    config.peers ? renderPeers(config.peers) : "",
     ...config.services.map(renderService),
   ].filter((block) => block.length > 0);
   return blocks.join("\n\n") + "\n";
@@ -116,6 +118,14 @@ function renderDefaults(defaults: DefaultsSection): string {
   );
 }
 
+function renderPeers(peers: PeersSection): string {
+  return section(
+    `peers ${peers.name}`,
+    peers.peers.map((peer) => `peer ${peer.name} ${peer.address}:${peer.port}`),
+    peers.comments,
+  );
+}
+
 function renderFrontend(frontend: Frontend): string {
   return section(
     `frontend ${frontend.name}`,
@@ -171,7 +181,7 @@ function renderBackend(backend: Backend): string {
       `mode ${backend.mode}`,
       `balance ${backend.balance}`,
       table
-        ? `stick-table type ${table.type} size ${table.size} expire ${table.expire}`
+        ? `stick-table type ${table.type} size ${table.size} expire ${table.expire}${table.peers ? ` peers ${table.peers}` : ""}`
         : undefined,
       table ? "stick on src" : undefined,
       ...timeoutLines(backend.timeouts),

@@ -9,6 +9,7 @@ import {
   DataAwsAmi,
   Instance,
   Lazy,
+  Route,
   SecurityGroup,
   TerraformOutput,
   Token,
@@ -19,8 +20,13 @@ import { renderHaproxyConfig } from "../haproxy/render";
 import { isIpv4, parseCidr } from "../net/ipv4";
 import type { ExchangeVip } from "../vips/vip";
 import { validateServers } from "../vips/vip";
-import { buildHaproxyConfig } from "./haproxy-config";
+import { buildHaproxyConfig, PairHaproxyOptions } from "./haproxy-config";
+import { FailoverPolicy } from "./failover-policy";
 import { InstanceRole } from "./instance-role";
+import { renderFailoverConfig } from "../pair/failover-script";
+import { renderKeepalivedConfig } from "../pair/keepalived-config";
+import { PairNode, PairNodeProps, PEER_PORT, VRRP_PROTOCOL, pairNodes } from "../pair/pair-node";
+import { VipPlacement } from "../pair/vip-placement";
 import { PlannedRule, planEgress, planIngress, planServerIngress } from "./security-rules";
 
 export interface ExchangeLoadBalancerProps {
@@ -28,8 +34,12 @@ export interface ExchangeLoadBalancerProps {
   readonly exchangeVersion: ExchangeVersion;
   /** VPC of the load balancer's security group. */
   readonly vpcId: string;
-  /** Subnet of the instance; the VIP addresses must lie in it. */
-  readonly subnetId: string;
+  /**
+   * Subnet of the instance; the VIP addresses must lie in it. A clustered pair
+   * takes its subnets from `highAvailability.nodes` instead.
+   * @default required unless `highAvailability` is given
+   */
+  readonly subnetId?: string;
   /** The address clients connect to, e.g. the IP behind `mail.example.com`. */
   readonly vipAddress: string;
   /** CIDR blocks that may reach the client-facing VIPs. */
@@ -73,6 +83,28 @@ export interface ExchangeLoadBalancerProps {
    * @default true
    */
   readonly installSsmAgent?: boolean;
+  /**
+   * A clustered pair (001 appendix 6, 004 appendix 5): two instances, keepalived
+   * with unicast VRRP between them, the master holding the VIPs.
+   * @default one instance
+   */
+  readonly highAvailability?: HighAvailabilityProps;
+}
+
+/** The clustered pair. */
+export interface HighAvailabilityProps {
+  /** The two nodes; the first is the preferred master. */
+  readonly nodes: readonly [PairNodeProps, PairNodeProps];
+  /**
+   * How the VIPs follow the master.
+   * @default VipPlacement.secondaryIp(): both nodes in one subnet
+   */
+  readonly vipPlacement?: VipPlacement;
+  /**
+   * VRRP virtual router id; unique among VRRP pairs whose packets can meet.
+   * @default 51
+   */
+  readonly virtualRouterId?: number;
 }
 
 const DEBIAN_OWNER = "136693071363";
@@ -91,9 +123,18 @@ export class ExchangeLoadBalancer extends Construct {
   public readonly namespace: string;
   public readonly maxconn: number;
   public readonly securityGroup: SecurityGroup;
+  /** The instance, or the preferred master of a pair. */
   public readonly instance: Instance;
+  /** One instance, or the pair's two, preferred master first. */
+  public readonly instances: readonly Instance[];
+  private readonly pair?: {
+    nodes: [PairNode, PairNode];
+    placement: VipPlacement;
+    virtualRouterId: number;
+  };
+  private routeScope?: Construct;
   private readonly vipList: ExchangeVip[] = [];
-  private encoded?: { vipCount: number; value: EncodedUserData };
+  private readonly encoded = new Map<string, { vipCount: number; value: EncodedUserData }>();
   private readonly installSsmAgent: boolean;
   private readonly ruleScopes: {
     readonly ingress: Construct;
@@ -167,6 +208,11 @@ export class ExchangeLoadBalancer extends Construct {
         : undefined,
     };
 
+    this.pair = props.highAvailability ? this.validatePair(props) : undefined;
+    if (!this.pair && props.subnetId === undefined) {
+      fail(this, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
+    }
+
     const role = new InstanceRole(this, "InstanceRole");
     const ami =
       props.amiId ??
@@ -179,32 +225,70 @@ export class ExchangeLoadBalancer extends Construct {
           { name: "virtualization-type", values: ["hvm"] },
         ],
       }).id;
-
-    this.instance = new Instance(this, "Instance", {
+    const instanceProps = (node: PairNode | undefined) => ({
       ami,
       instanceType: props.instanceType ?? "t3.small",
-      subnetId: props.subnetId,
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: role.instanceProfile.name,
-      secondaryPrivateIps: Lazy.listValue({ produce: () => this.vipAddresses }),
       metadataOptions: {
         httpTokens: "required",
         httpEndpoint: "enabled",
         httpPutResponseHopLimit: 1,
       },
       rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootSize },
-      userData: Lazy.stringValue({ produce: () => this.encodedUserData("userData") }),
-      userDataBase64: Lazy.stringValue({ produce: () => this.encodedUserData("userDataBase64") }),
-      tags: { Name: this.node.path },
+      userData: Lazy.stringValue({ produce: () => this.encodedUserData("userData", node) }),
+      userDataBase64: Lazy.stringValue({
+        produce: () => this.encodedUserData("userDataBase64", node),
+      }),
+      tags: { Name: node ? `${this.node.path}/${node.peerName}` : this.node.path },
       // A newer Debian AMI must not replace a running load balancer on the next deploy.
       lifecycle: props.amiId ? undefined : { ignoreChanges: ["ami"] },
     });
+
+    if (!this.pair) {
+      this.instance = new Instance(this, "Instance", {
+        ...instanceProps(undefined),
+        subnetId: props.subnetId,
+        secondaryPrivateIps: Lazy.listValue({ produce: () => this.vipAddresses }),
+      });
+      this.instances = [this.instance];
+    } else {
+      const { nodes, placement } = this.pair;
+      const [first, second] = nodes.map(
+        (node) =>
+          new Instance(this, `Node-${idPart(node.address)}`, {
+            ...instanceProps(node),
+            subnetId: node.subnetId,
+            privateIp: node.address,
+            // A route to a VIP outside the VPC delivers packets not addressed to the instance.
+            sourceDestCheck: placement.kind === "route-table" ? false : undefined,
+          }),
+      );
+      // In-place changes (instance type) stop one node at a time, never both.
+      second.dependsOn = [first.fqn];
+      this.instance = first;
+      this.instances = [first, second];
+      new FailoverPolicy(this, "FailoverPolicy", {
+        role: role.role,
+        placement,
+        networkInterfaceIds: this.instances.map((i) => i.primaryNetworkInterfaceId),
+      });
+      this.addPairRules();
+      if (placement.kind === "route-table") this.routeScope = new Construct(this, "VipRoutes");
+    }
 
     new TerraformOutput(this, "VipAddresses", {
       description: "Addresses the VIPs listen on",
       value: Lazy.listValue({ produce: () => this.vipAddresses }),
     });
-    new TerraformOutput(this, "InstanceId", { value: this.instance.id });
+    if (this.pair) {
+      new TerraformOutput(this, "InstanceIds", {
+        description: "The pair's instances, preferred master first",
+        value: this.instances.map((i) => i.id),
+      });
+    } else {
+      new TerraformOutput(this, "InstanceId", { value: this.instance.id });
+    }
     new TerraformOutput(this, "SecurityGroupId", { value: this.securityGroup.id });
 
     this.node.addValidation({
@@ -227,18 +311,58 @@ export class ExchangeLoadBalancer extends Construct {
     return [...new Set(this.vipList.map((vip) => vip.address))];
   }
 
-  /** The exact haproxy.cfg the instance runs. */
+  /** The exact haproxy.cfg the instance runs; the same on both nodes of a pair. */
   public renderHaproxyConfig(): string {
-    return renderHaproxyConfig(buildHaproxyConfig(this.profile, this.vipList, this.maxconn));
+    return renderHaproxyConfig(
+      buildHaproxyConfig(this.profile, this.vipList, this.maxconn, this.pairHaproxyOptions()),
+    );
   }
 
-  /** The exact user-data (cloud-config) the instance boots with, before encoding. */
-  public renderUserData(): string {
+  /** The pair's node addresses, preferred master first; empty for one instance. */
+  public get nodeAddresses(): string[] {
+    return this.pair ? this.pair.nodes.map((node) => node.address) : [];
+  }
+
+  /**
+   * The exact user-data (cloud-config) an instance boots with, before encoding.
+   * @param nodeAddress the node of a pair; omit for one instance
+   */
+  public renderUserData(nodeAddress?: string): string {
+    const node = this.pairNode(nodeAddress);
     return renderCloudConfig({
       haproxyConfig: this.renderHaproxyConfig(),
       vipAddresses: this.vipAddresses,
       maxconn: this.maxconn,
       installSsmAgent: this.installSsmAgent,
+      pair: node && {
+        keepalivedConfig: this.renderKeepalivedConfig(node.address),
+        failoverConfig: this.renderFailoverConfig(node.address),
+        localPeer: node.peerName,
+      },
+    });
+  }
+
+  /** keepalived.conf of one node of the pair. */
+  public renderKeepalivedConfig(nodeAddress: string): string {
+    const node = this.pairNode(nodeAddress) as PairNode;
+    return renderKeepalivedConfig({
+      address: node.address,
+      peerAddress: node.peerAddress,
+      priority: node.priority,
+      virtualRouterId: (this.pair as { virtualRouterId: number }).virtualRouterId,
+    });
+  }
+
+  /** failover.conf of one node of the pair: how it claims the VIPs. */
+  public renderFailoverConfig(nodeAddress: string): string {
+    const node = this.pairNode(nodeAddress) as PairNode;
+    const placement = (this.pair as { placement: VipPlacement }).placement;
+    return renderFailoverConfig({
+      placement: placement.kind,
+      nodeAddress: node.address,
+      vips: placement.bindsWildcard ? [] : this.vipAddresses,
+      routeTableIds: placement.routeTableIds,
+      allocationId: placement.allocationId,
     });
   }
 
@@ -267,7 +391,34 @@ export class ExchangeLoadBalancer extends Construct {
         fail(vip, `port ${bind.port} is listed twice`, "give each port of the VIP once");
       own.add(key);
     }
+    if (this.pair?.placement.bindsWildcard && vip.address !== this.vipAddress) {
+      fail(
+        vip,
+        `address ${vip.address} differs from the Elastic IP ${this.vipAddress}`,
+        "with VipPlacement.elasticIp every VIP uses the load balancer's vipAddress; give each VIP its own ports",
+      );
+    }
+    if (this.pair && this.nodeAddresses.includes(vip.address)) {
+      fail(
+        vip,
+        `address ${vip.address} is a node's own address`,
+        "give the VIP an address of its own",
+      );
+    }
     this.vipList.push(vip);
+    const routeScope = this.routeScope;
+    for (const table of routeScope ? (this.pair?.placement.routeTableIds ?? []) : []) {
+      const id = `${table}-${idPart(vip.address)}_32`;
+      if (routeScope && !routeScope.node.tryFindChild(id)) {
+        new Route(routeScope, id, {
+          routeTableId: table,
+          destinationCidrBlock: `${vip.address}/32`,
+          networkInterfaceId: this.instance.primaryNetworkInterfaceId,
+          // The failover script repoints the route at the master; Terraform only creates it.
+          lifecycle: { ignoreChanges: ["network_interface_id"] },
+        });
+      }
+    }
     const lbGroup = this.securityGroup.id;
     const { ingress, egress, servers } = this.ruleScopes;
     for (const rule of newRules(ingress, planIngress(vip))) {
@@ -286,16 +437,149 @@ export class ExchangeLoadBalancer extends Construct {
     }
   }
 
-  /** Encoded once per synth: both lazy user-data fields read it, and VIPs are only ever added. */
-  private encodedUserData(field: "userData" | "userDataBase64"): string | undefined {
-    if (this.encoded?.vipCount !== this.vipList.length) {
-      this.encoded = {
+  /** Encoded once per synth and node: both lazy user-data fields read it, and VIPs are only ever added. */
+  private encodedUserData(
+    field: "userData" | "userDataBase64",
+    node: PairNode | undefined,
+  ): string | undefined {
+    const key = node?.address ?? "";
+    let cached = this.encoded.get(key);
+    if (cached?.vipCount !== this.vipList.length) {
+      cached = {
         vipCount: this.vipList.length,
-        value: encodeUserData(this.renderUserData()),
+        value: encodeUserData(this.renderUserData(node?.address)),
       };
+      this.encoded.set(key, cached);
     }
-    return (this.encoded.value as Partial<Record<typeof field, string>>)[field];
+    return (cached.value as Partial<Record<typeof field, string>>)[field];
   }
+
+  private pairNode(nodeAddress: string | undefined): PairNode | undefined {
+    if (nodeAddress === undefined) {
+      if (this.pair) fail(this, "a pair has one user-data per node", "give the node's address");
+      return undefined;
+    }
+    const node = this.pair?.nodes.find((n) => n.address === nodeAddress);
+    if (!node) {
+      fail(
+        this,
+        `${nodeAddress} is not a node of this pair`,
+        `give one of ${this.nodeAddresses.join(", ") || "no nodes: this load balancer is one instance"}`,
+      );
+    }
+    return node;
+  }
+
+  private pairHaproxyOptions(): PairHaproxyOptions | undefined {
+    if (!this.pair) return undefined;
+    return {
+      peers: this.pair.nodes.map((node) => ({ name: node.peerName, address: node.address })),
+      wildcardBinds: this.pair.placement.bindsWildcard,
+    };
+  }
+
+  private validatePair(props: ExchangeLoadBalancerProps): {
+    nodes: [PairNode, PairNode];
+    placement: VipPlacement;
+    virtualRouterId: number;
+  } {
+    const ha = props.highAvailability as HighAvailabilityProps;
+    if (props.subnetId !== undefined) {
+      fail(
+        this,
+        "subnetId is given as well as highAvailability.nodes",
+        "give each node's subnet in highAvailability.nodes and drop subnetId",
+      );
+    }
+    if (ha.nodes.length !== 2) {
+      fail(this, `highAvailability.nodes has ${ha.nodes.length} nodes`, "give exactly two");
+    }
+    for (const node of ha.nodes) {
+      const address = requireConcrete(this, "highAvailability.nodes[].address", node.address);
+      if (!isIpv4(address)) {
+        fail(
+          this,
+          `node address "${address}" is not an IPv4 address`,
+          "give a.b.c.d inside the node's subnet",
+        );
+      }
+      checkId(this, "highAvailability.nodes[].subnetId", node.subnetId, "subnet-");
+    }
+    const [a, b] = ha.nodes;
+    if (a.address === b.address) {
+      fail(this, `both nodes have address ${a.address}`, "give each node its own address");
+    }
+    const placement = ha.vipPlacement ?? VipPlacement.secondaryIp();
+    const concreteSubnets = !Token.isUnresolved(a.subnetId) && !Token.isUnresolved(b.subnetId);
+    if (placement.needsOneSubnet && concreteSubnets && a.subnetId !== b.subnetId) {
+      fail(
+        this,
+        `the nodes are in ${a.subnetId} and ${b.subnetId}, but a secondary private IP cannot move between subnets`,
+        "use VipPlacement.routeTable({ routeTableIds }) or VipPlacement.elasticIp({ allocationId }), or put both nodes in one subnet",
+      );
+    }
+    if (placement.kind === "route-table") {
+      if (placement.routeTableIds.length === 0) {
+        fail(
+          this,
+          "VipPlacement.routeTable has no route tables",
+          "list the route tables of the clients' subnets",
+        );
+      }
+      for (const table of placement.routeTableIds) {
+        checkId(this, "routeTableIds", requireConcrete(this, "routeTableIds", table), "rtb-");
+      }
+    }
+    if (placement.kind === "elastic-ip") {
+      const allocation = requireConcrete(this, "allocationId", placement.allocationId ?? "");
+      checkId(this, "allocationId", allocation, "eipalloc-");
+    }
+    if (this.vipAddress === a.address || this.vipAddress === b.address) {
+      fail(
+        this,
+        `vipAddress ${this.vipAddress} is a node's own address`,
+        "give the VIP an address of its own",
+      );
+    }
+    const virtualRouterId = ha.virtualRouterId ?? 51;
+    if (!Number.isInteger(virtualRouterId) || virtualRouterId < 1 || virtualRouterId > 255) {
+      fail(
+        this,
+        `virtualRouterId ${virtualRouterId} is not from 1 to 255`,
+        "give a whole number from 1 to 255",
+      );
+    }
+    return { nodes: pairNodes([a, b]), placement, virtualRouterId };
+  }
+
+  /** VRRP and HAProxy's peer protocol between the two nodes, which share the group, and nowhere else. */
+  private addPairRules(): void {
+    const scope = new Construct(this, "PairRules");
+    const group = this.securityGroup.id;
+    const rules = [
+      {
+        id: "Vrrp",
+        ipProtocol: String(VRRP_PROTOCOL),
+        description: "VRRP (keepalived) between the pair",
+      },
+      {
+        id: `Peers-${PEER_PORT}`,
+        ipProtocol: "tcp",
+        fromPort: PEER_PORT,
+        toPort: PEER_PORT,
+        description: "HAProxy peers: persistence tables between the pair",
+      },
+    ];
+    for (const { id, ...rule } of rules) {
+      const config = { securityGroupId: group, referencedSecurityGroupId: group, ...rule };
+      new VpcSecurityGroupIngressRule(scope, `${id}-In`, config);
+      new VpcSecurityGroupEgressRule(scope, `${id}-Out`, config);
+    }
+  }
+}
+
+function idPart(address: string): string {
+  return address.replace(/\./g, "_");
 }
 
 /** The planned rules not created yet; ids come from values, so a repeat is the same rule. */

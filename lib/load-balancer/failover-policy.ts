@@ -1,0 +1,61 @@
+/**
+ * What the instance role of a clustered pair may do to move the VIPs: exactly
+ * the one EC2 call its placement makes, on the pair's own network interfaces,
+ * route tables or Elastic IP, and nothing else.
+ */
+import {
+  Construct,
+  DataAwsCallerIdentity,
+  DataAwsPartition,
+  DataAwsRegion,
+  IamRole,
+  IamRolePolicy,
+} from "../framework";
+import { VipPlacement } from "../pair/vip-placement";
+
+export interface FailoverPolicyProps {
+  readonly role: IamRole;
+  readonly placement: VipPlacement;
+  /** The primary network interfaces of both nodes. */
+  readonly networkInterfaceIds: readonly string[];
+}
+
+export class FailoverPolicy extends Construct {
+  public readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: FailoverPolicyProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "Partition").partition;
+    const region = new DataAwsRegion(this, "Region").region;
+    const account = new DataAwsCallerIdentity(this, "Account").accountId;
+    const arn = (type: string, resourceId: string) =>
+      `arn:${partition}:ec2:${region}:${account}:${type}/${resourceId}`;
+    const interfaces = props.networkInterfaceIds.map((eni) => arn("network-interface", eni));
+    const { placement } = props;
+    const statement = {
+      "secondary-ip": {
+        Sid: "TakeSecondaryIpsOfThePair",
+        Action: ["ec2:AssignPrivateIpAddresses"],
+        Resource: interfaces,
+      },
+      "route-table": {
+        Sid: "PointVipRoutesAtThePair",
+        Action: ["ec2:ReplaceRoute"],
+        Resource: placement.routeTableIds.map((table) => arn("route-table", table)),
+      },
+      "elastic-ip": {
+        Sid: "MoveElasticIpBetweenThePair",
+        Action: ["ec2:AssociateAddress"],
+        Resource: [arn("elastic-ip", placement.allocationId ?? ""), ...interfaces],
+      },
+    }[placement.kind];
+    this.policy = new IamRolePolicy(this, "Policy", {
+      namePrefix: "exchange-lb-failover-",
+      role: props.role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", ...statement }],
+      }),
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Renders keepalived.conf for one node of the clustered pair (001 appendix 6,
+ * 004 appendix 5). Pure and deterministic. keepalived only elects the master:
+ * AWS has no shared layer 2, so it holds no VIP itself and hands every state
+ * change to the failover script, which moves the VIPs through the AWS API.
+ */
+import { FAILOVER_SCRIPT, RUN_DIR } from "./failover-script";
+
+export interface KeepalivedNode {
+  /** This node's primary private address: the unicast source. */
+  readonly address: string;
+  /** The other node's primary private address: the only unicast peer. */
+  readonly peerAddress: string;
+  /** Higher wins an election; the first node of the pair is preferred. */
+  readonly priority: number;
+  /** VRRP virtual router id, 1-255, unique among pairs that can hear each other. */
+  readonly virtualRouterId: number;
+}
+
+/** Written at start-up by `exchange-lb-failover prestart`: `$INTERFACE=<dev holding the address>`. */
+export const KEEPALIVED_INTERFACE_FILE = `${RUN_DIR}/keepalived-interface.conf`;
+export const KEEPALIVED_CONFIG_PATH = "/etc/keepalived/keepalived.conf";
+export const VRRP_INSTANCE = "exchange";
+/** Priorities of the preferred node and the other. */
+export const PRIORITIES = [150, 100] as const;
+
+export function renderKeepalivedConfig(node: KeepalivedNode): string {
+  return [
+    "# Exchange load balancer pair: VRRP elects the master; the failover script moves the VIPs.",
+    "# Generated; edit the construct, not this file.",
+    "global_defs {",
+    "    enable_script_security",
+    "    script_user root",
+    "    # One FIFO delivers state changes in order; separate notify scripts may run out of order.",
+    `    vrrp_notify_fifo ${RUN_DIR}/vrrp.fifo`,
+    `    vrrp_notify_fifo_script "${FAILOVER_SCRIPT} fifo"`,
+    "}",
+    "",
+    "# HAProxy tracked: a node whose HAProxy is gone enters FAULT and the peer takes over.",
+    "vrrp_script haproxy_alive {",
+    `    script "${FAILOVER_SCRIPT} check"`,
+    "    interval 1",
+    "    timeout 1",
+    "    fall 2",
+    "    rise 2",
+    "}",
+    "",
+    "# The interface holding the unicast source, found at start-up (ens5 on Nitro, eth0 on Xen).",
+    `include ${KEEPALIVED_INTERFACE_FILE}`,
+    "",
+    `vrrp_instance ${VRRP_INSTANCE} {`,
+    "    state BACKUP",
+    "    interface $INTERFACE",
+    `    virtual_router_id ${node.virtualRouterId}`,
+    `    priority ${node.priority}`,
+    "    advert_int 1",
+    "    # A recovered node does not take the VIPs back: one failover per failure, not two.",
+    "    nopreempt",
+    "    # After a split the lower master announces itself once more before yielding, so the",
+    "    # proper master sees MASTER_RX_LOWER_PRI and takes the VIPs back from it.",
+    "    higher_prio_send_advert true",
+    "    # Unicast: AWS VPCs carry no multicast. Security groups allow VRRP between the pair only.",
+    `    unicast_src_ip ${node.address}`,
+    "    unicast_peer {",
+    `        ${node.peerAddress}`,
+    "    }",
+    "    track_script {",
+    "        haproxy_alive",
+    "    }",
+    "}",
+    "",
+  ].join("\n");
+}

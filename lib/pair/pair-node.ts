@@ -1,0 +1,54 @@
+/**
+ * The two nodes of a clustered pair as data: names, addresses and election
+ * priorities derived from the values the user gives, never from positions
+ * alone (the first node is the preferred master by design).
+ */
+import { PRIORITIES } from "./keepalived-config";
+
+/** One node of the pair as the user describes it. */
+export interface PairNodeProps {
+  /** Subnet of this node; two subnets in two Availability Zones survive the loss of one. */
+  readonly subnetId: string;
+  /**
+   * Fixed primary private address of this node, inside its subnet: keepalived's
+   * unicast source and HAProxy's peer address.
+   */
+  readonly address: string;
+}
+
+/** HAProxy `peers` section that synchronises the stick tables across the pair. */
+export const PEERS_SECTION = "exchange_pair";
+/** TCP port of HAProxy's peer protocol; security groups open it between the pair only. */
+export const PEER_PORT = 10000;
+/** IP protocol number of VRRP. */
+export const VRRP_PROTOCOL = 112;
+
+export interface PairNode extends PairNodeProps {
+  /** HAProxy peer name and `haproxy -L` argument, e.g. `lb-10-0-1-5`. */
+  readonly peerName: string;
+  readonly peerAddress: string;
+  readonly priority: number;
+}
+
+export function peerName(address: string): string {
+  return `lb-${address.replace(/\./g, "-")}`;
+}
+
+/** The preferred master first; each node knows the other as its only peer. */
+export function pairNodes(nodes: readonly [PairNodeProps, PairNodeProps]): [PairNode, PairNode] {
+  const [first, second] = nodes;
+  return [
+    {
+      ...first,
+      peerName: peerName(first.address),
+      peerAddress: second.address,
+      priority: PRIORITIES[0],
+    },
+    {
+      ...second,
+      peerName: peerName(second.address),
+      peerAddress: first.address,
+      priority: PRIORITIES[1],
+    },
+  ];
+}
