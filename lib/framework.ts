@@ -19,3 +19,5 @@ export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { Route } from "@cdktf/provider-aws/lib/route";
+export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
+export { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";

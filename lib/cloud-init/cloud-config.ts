@@ -11,12 +11,14 @@ import {
   HAPROXY_PIDFILE,
 } from "../pair/failover-script";
 import { KEEPALIVED_CONFIG_PATH } from "../pair/keepalived-config";
+import { APPLY_SCRIPT, APPLY_SCRIPT_TEXT } from "../delivery/apply-script";
+import { VIP_LIST_PATH } from "../delivery/vip-list";
 
 export interface LoadBalancerBoot {
   /** The complete haproxy.cfg text. */
   readonly haproxyConfig: string;
-  /** Addresses HAProxy binds, assigned to the instance as secondary private IPs. */
-  readonly vipAddresses: readonly string[];
+  /** The VIP list file: addresses put on the interface (secondary private IPs on EC2). */
+  readonly vipList: string;
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
   readonly maxconn: number;
   /** Install the SSM agent for Session Manager (Debian's AMI does not ship it). */
@@ -103,7 +105,10 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
       ].join("\n"),
     },
     // A pair's VIPs belong to the master alone: the failover script adds them.
-    ...(boot.pair ? [] : vipAddressFiles(boot.vipAddresses)),
+    ...(boot.pair ? [] : vipAddressFiles()),
+    // Both are replaced out of band by the apply script when the config changes.
+    { path: VIP_LIST_PATH, permissions: "0644", content: boot.vipList },
+    { path: APPLY_SCRIPT, permissions: "0755", content: APPLY_SCRIPT_TEXT },
     {
       path: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
       permissions: "0644",
@@ -141,7 +146,7 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
 }
 
 /** EC2 assigns the VIPs as secondary private IPs; a boot unit puts them on the interface. */
-function vipAddressFiles(vipAddresses: readonly string[]): File[] {
+function vipAddressFiles(): File[] {
   return [
     {
       path: VIP_SCRIPT,
@@ -152,7 +157,7 @@ function vipAddressFiles(vipAddresses: readonly string[]): File[] {
         "# the primary address: add the VIPs to the interface of the default route.",
         "set -eu",
         "dev=$(ip -4 route show default | awk '{ print $5; exit }')",
-        `for vip in ${vipAddresses.join(" ")}; do`,
+        `for vip in $(cat ${VIP_LIST_PATH}); do`,
         '  ip address replace "$vip/32" dev "$dev"',
         "done",
         "",
@@ -217,6 +222,13 @@ function pairFiles(pair: PairNodeBoot): File[] {
 }
 
 function renderFile(file: File): string[] {
+  if (file.content === "") {
+    return [
+      `  - path: ${file.path}`,
+      `    permissions: ${yamlString(file.permissions)}`,
+      '    content: ""',
+    ];
+  }
   if (!file.content.endsWith("\n") || file.content.endsWith("\n\n") || /^\s/.test(file.content)) {
     throw new Error(`${file.path}: content must end with one newline and not start with a blank`);
   }

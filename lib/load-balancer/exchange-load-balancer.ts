@@ -21,6 +21,10 @@ import { isIpv4, parseCidr } from "../net/ipv4";
 import type { ExchangeVip } from "../vips/vip";
 import { validateServers } from "../vips/vip";
 import { buildHaproxyConfig, PairHaproxyOptions } from "./haproxy-config";
+import { ConfigDelivery } from "./config-delivery";
+import { Duration } from "../core/duration";
+import { renderConfigDocument } from "../delivery/config-document";
+import { renderVipList } from "../delivery/vip-list";
 import { FailoverPolicy } from "./failover-policy";
 import { InstanceRole } from "./instance-role";
 import { renderFailoverConfig } from "../pair/failover-script";
@@ -89,6 +93,18 @@ export interface ExchangeLoadBalancerProps {
    * @default one instance
    */
   readonly highAvailability?: HighAvailabilityProps;
+  /**
+   * Make `cdktf deploy` wait until every instance has applied a changed config
+   * (delivered out of band by SSM, one instance at a time), so that a config
+   * refused by `haproxy -c` fails the deploy.
+   * @default true
+   */
+  readonly waitForConfigRollout?: boolean;
+  /**
+   * How long `cdktf deploy` waits for the config rollout.
+   * @default Duration.minutes(10)
+   */
+  readonly configRolloutTimeout?: Duration;
 }
 
 /** The clustered pair. */
@@ -241,8 +257,16 @@ export class ExchangeLoadBalancer extends Construct {
         produce: () => this.encodedUserData("userDataBase64", node),
       }),
       tags: { Name: node ? `${this.node.path}/${node.peerName}` : this.node.path },
-      // A newer Debian AMI must not replace a running load balancer on the next deploy.
-      lifecycle: props.amiId ? undefined : { ignoreChanges: ["ami"] },
+      lifecycle: {
+        ignoreChanges: [
+          // Config changes arrive out of band (ConfigDelivery); user-data is read at first boot only.
+          "user_data",
+          "user_data_base64",
+          // A newer Debian AMI must not replace a running load balancer on the next deploy,
+          // nor a new amiId both nodes of a pair at once: roll a pair with -replace, node by node.
+          ...(props.amiId && !props.highAvailability ? [] : ["ami"]),
+        ],
+      },
     });
 
     if (!this.pair) {
@@ -276,6 +300,30 @@ export class ExchangeLoadBalancer extends Construct {
       this.addPairRules();
       if (placement.kind === "route-table") this.routeScope = new Construct(this, "VipRoutes");
     }
+
+    const rolloutSeconds =
+      props.waitForConfigRollout === false
+        ? 0
+        : (props.configRolloutTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000;
+    if (!Number.isInteger(rolloutSeconds)) {
+      fail(
+        this,
+        `configRolloutTimeout ${rolloutSeconds} s is not a whole number of seconds`,
+        "give e.g. Duration.minutes(10)",
+      );
+    }
+    new ConfigDelivery(this, "ConfigDelivery", {
+      content: () =>
+        renderConfigDocument(
+          {
+            haproxyConfig: this.renderHaproxyConfig(),
+            vipList: renderVipList(this.localVipAddresses),
+          },
+          `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
+        ),
+      instanceIds: this.instances.map((i) => i.id),
+      waitSeconds: rolloutSeconds,
+    });
 
     new TerraformOutput(this, "VipAddresses", {
       description: "Addresses the VIPs listen on",
@@ -318,6 +366,11 @@ export class ExchangeLoadBalancer extends Construct {
     );
   }
 
+  /** Addresses a node puts on its interface while it holds the VIPs; none for an Elastic IP. */
+  public get localVipAddresses(): string[] {
+    return this.pair?.placement.bindsWildcard ? [] : this.vipAddresses;
+  }
+
   /** The pair's node addresses, preferred master first; empty for one instance. */
   public get nodeAddresses(): string[] {
     return this.pair ? this.pair.nodes.map((node) => node.address) : [];
@@ -331,7 +384,7 @@ export class ExchangeLoadBalancer extends Construct {
     const node = this.pairNode(nodeAddress);
     return renderCloudConfig({
       haproxyConfig: this.renderHaproxyConfig(),
-      vipAddresses: this.vipAddresses,
+      vipList: renderVipList(this.localVipAddresses),
       maxconn: this.maxconn,
       installSsmAgent: this.installSsmAgent,
       pair: node && {
@@ -360,7 +413,6 @@ export class ExchangeLoadBalancer extends Construct {
     return renderFailoverConfig({
       placement: placement.kind,
       nodeAddress: node.address,
-      vips: placement.bindsWildcard ? [] : this.vipAddresses,
       routeTableIds: placement.routeTableIds,
       allocationId: placement.allocationId,
     });

@@ -6,6 +6,8 @@
  * calls the AWS CLI with credentials of the instance role (IMDSv2).
  */
 
+import { VIP_LIST_PATH } from "../delivery/vip-list";
+
 export const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
 export const FAILOVER_CONFIG_PATH = "/etc/exchange-lb/failover.conf";
 /** FIFO, current state and an event log: `<epoch seconds> <state> <outcome>` per line. */
@@ -20,8 +22,6 @@ export interface FailoverSettings {
   readonly placement: PlacementKind;
   /** This node's primary private address; its interface carries the VIPs. */
   readonly nodeAddress: string;
-  /** Addresses the master puts on its interface (none for an Elastic IP: HAProxy binds the wildcard). */
-  readonly vips: readonly string[];
   /** Route tables whose `<vip>/32` routes point at the master (`route-table`). */
   readonly routeTableIds?: readonly string[];
   /** The Elastic IP's allocation id (`elastic-ip`). */
@@ -38,7 +38,8 @@ export function renderFailoverConfig(settings: FailoverSettings): string {
     "# Exchange load balancer pair: how this node claims the VIPs. Generated; edit the construct.",
     `PLACEMENT=${value(settings.placement)}`,
     `NODE_ADDRESS=${value(settings.nodeAddress)}`,
-    `VIPS=${value(settings.vips.join(" "))}`,
+    "# Addresses the master puts on its interface, one a line (none for an Elastic IP).",
+    `VIPS_FILE=${value(VIP_LIST_PATH)}`,
     `ROUTE_TABLES=${value((settings.routeTableIds ?? []).join(" "))}`,
     `ALLOCATION_ID=${value(settings.allocationId ?? "")}`,
     `HAPROXY_PIDFILE=${value(HAPROXY_PIDFILE)}`,
@@ -64,6 +65,9 @@ CONF=$(printenv EXCHANGE_LB_FAILOVER_CONF || echo /etc/exchange-lb/failover.conf
 # shellcheck source=/dev/null
 . "$CONF"
 RUN=$RUN_DIR
+# Read at each event: the apply script may have delivered a new list.
+VIPS=""
+if [ -r "$VIPS_FILE" ]; then VIPS=$(tr '\n' ' ' <"$VIPS_FILE"); fi
 
 log() {
   echo "exchange-lb-failover: $*" >&2

@@ -8,7 +8,7 @@ import { cloudInitSchema, expectValidCloudConfig, run } from "../support/tools";
 
 const boot: LoadBalancerBoot = {
   haproxyConfig: "# test\nglobal\n    maxconn 100\n\ndefaults\n    mode tcp\n",
-  vipAddresses: ["192.168.30.10", "192.168.30.11"],
+  vipList: "192.168.30.10\n192.168.30.11\n",
   maxconn: 100,
   installSsmAgent: true,
 };
@@ -59,7 +59,8 @@ describe("renderCloudConfig", () => {
   test("puts every VIP on the interface of the default route", () => {
     const script = file("/usr/local/sbin/exchange-vip-addresses");
     expect(script.permissions).toBe("0755");
-    expect(script.content).toContain("for vip in 192.168.30.10 192.168.30.11; do");
+    expect(script.content).toContain("for vip in $(cat /etc/exchange-lb/vips); do");
+    expect(file("/etc/exchange-lb/vips").content).toBe("192.168.30.10\n192.168.30.11\n");
   });
 
   test("tunes the kernel for a full proxy", () => {
@@ -72,6 +73,7 @@ describe("renderCloudConfig", () => {
     const scripts = doc.write_files.filter((f) => f.content.startsWith("#!/bin/sh"));
     expect(scripts.map((f) => f.path)).toEqual([
       "/usr/local/sbin/exchange-vip-addresses",
+      "/usr/local/sbin/exchange-lb-apply",
       "/usr/local/sbin/install-ssm-agent",
     ]);
     for (const script of scripts) {

@@ -40,7 +40,9 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(ami.most_recent).toBe(true);
     expect(ami.filter).toContainEqual({ name: "name", values: ["debian-12-amd64-*"] });
     expect(instance.ami).toMatch(/^\$\{data\.aws_ami\.\w+\.id\}$/);
-    expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+    expect(instance.lifecycle).toEqual({
+      ignore_changes: ["user_data", "user_data_base64", "ami"],
+    });
   });
 
   test("HAProxy and cloud-init accept what the instance boots with", () => {
@@ -120,7 +122,8 @@ describe("ExchangeLoadBalancer resources", () => {
     const [otherInstance] = resourcesOf(otherJson, "aws_instance");
     expect(otherInstance.instance_type).toBe("c6i.large");
     expect(otherInstance.ami).toBe("ami-0123456789abcdef0");
-    expect(otherInstance.lifecycle).toBeUndefined();
+    // An explicit AMI is followed; user-data is read at first boot only (config arrives by SSM).
+    expect(otherInstance.lifecycle).toEqual({ ignore_changes: ["user_data", "user_data_base64"] });
     expect(otherInstance.root_block_device.volume_size).toBe(16);
     expect(otherJson.data?.aws_ami).toBeUndefined();
     expect(other.lb.renderUserData()).not.toContain("install-ssm-agent");

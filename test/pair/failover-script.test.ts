@@ -10,6 +10,7 @@ import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FailoverSettings, FAILOVER_SCRIPT_TEXT, renderFailoverConfig } from "../../lib";
+import { renderVipList } from "../../lib/delivery/vip-list";
 
 const TOKEN = "token-123";
 const METADATA: Record<string, string> = {
@@ -52,7 +53,10 @@ function fake(name: string, body = ""): void {
   chmodSync(file, 0o755);
 }
 
-function setUp(settings: FailoverSettings, options: { awsFailures?: number } = {}): void {
+function setUp(
+  settings: FailoverSettings & { vips: readonly string[] },
+  options: { awsFailures?: number } = {},
+): void {
   spawnSync("mkdir", ["-p", join(dir, "bin"), join(dir, "run")]);
   writeFileSync(join(dir, "aws-failures"), String(options.awsFailures ?? 0));
   fake(
@@ -71,7 +75,9 @@ function setUp(settings: FailoverSettings, options: { awsFailures?: number } = {
     .replace(/^IMDS=.*$/m, `IMDS="${imdsUrl}"`)
     .replace(/^RUN_DIR=.*$/m, `RUN_DIR="${dir}/run"`)
     .replace(/^HAPROXY_PIDFILE=.*$/m, `HAPROXY_PIDFILE="${dir}/haproxy.pid"`)
-    .replace(/^PRESTART_WAIT=.*$/m, `PRESTART_WAIT="2"`);
+    .replace(/^PRESTART_WAIT=.*$/m, `PRESTART_WAIT="2"`)
+    .replace(/^VIPS_FILE=.*$/m, `VIPS_FILE="${dir}/vips"`);
+  writeFileSync(join(dir, "vips"), renderVipList(settings.vips));
   writeFileSync(join(dir, "failover.conf"), conf);
 }
 

@@ -232,7 +232,12 @@ describe("placements", () => {
       resourcesOf(json, "aws_instance").every((i: Json) => i.source_dest_check === undefined),
     ).toBe(true);
     expect(lb.renderFailoverConfig("192.168.30.6")).toContain('PLACEMENT="secondary-ip"');
-    expect(lb.renderFailoverConfig("192.168.30.6")).toContain('VIPS="192.168.30.10"');
+    expect(lb.localVipAddresses).toEqual(["192.168.30.10"]);
+    expect(parse(lb.renderUserData("192.168.30.6")).write_files).toContainEqual({
+      path: "/etc/exchange-lb/vips",
+      permissions: "0644",
+      content: "192.168.30.10\n",
+    });
   });
 
   test("Elastic IP: the role may associate that address with the pair's interfaces; HAProxy binds the wildcard", () => {
@@ -259,7 +264,13 @@ describe("placements", () => {
     expect(config).toContain("bind 0.0.0.0:25");
     expect(config).not.toMatch(/bind 203\.0\.113\.10/);
     expectValidHaproxy(config, "lb-10-0-1-5");
-    expect(f.lb.renderFailoverConfig("10.0.1.5")).toContain('VIPS=""');
+    expect(f.lb.localVipAddresses).toEqual([]);
+    expect(parse(f.lb.renderUserData("10.0.1.5")).write_files).toContainEqual({
+      path: "/etc/exchange-lb/vips",
+      permissions: "0644",
+      content: "",
+    });
+    expectValidCloudConfig(f.lb.renderUserData("10.0.1.5"));
     expect(f.lb.renderFailoverConfig("10.0.1.5")).toContain('ALLOCATION_ID="eipalloc-0e1"');
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * Out-of-band delivery of haproxy.cfg and the VIP list: an SSM Command
+ * document holding the config, and a State Manager association that runs it on
+ * the load balancer's instances whenever it changes. A changed VIP, server,
+ * weight or timeout is an in-place update of these two resources, never of an
+ * instance. One instance at a time, and a refused config stops the rollout and
+ * fails `cdktf deploy` while the old config keeps serving.
+ */
+import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
+import { escapeTerraformTemplate } from "../terraform/escape";
+
+export interface ConfigDeliveryProps {
+  /** The document's content, rendered at synth (it holds the config). */
+  readonly content: () => string;
+  readonly instanceIds: readonly string[];
+  /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
+  readonly waitSeconds: number;
+}
+
+export class ConfigDelivery extends Construct {
+  public readonly document: SsmDocument;
+  public readonly association: SsmAssociation;
+
+  constructor(scope: Construct, id: string, props: ConfigDeliveryProps) {
+    super(scope, id);
+    const name = `ExchangeLb-${scope.node.path.replace(/[^A-Za-z0-9_.-]/g, "-")}-config`;
+    this.document = new SsmDocument(this, "Document", {
+      name,
+      documentType: "Command",
+      documentFormat: "JSON",
+      content: Lazy.stringValue({ produce: () => escapeTerraformTemplate(props.content()) }),
+    });
+    this.association = new SsmAssociation(this, "Association", {
+      name: this.document.name,
+      associationName: name,
+      // A new document version is a changed association: State Manager runs it at once.
+      documentVersion: this.document.latestVersion,
+      targets: [{ key: "InstanceIds", values: [...props.instanceIds] }],
+      // One node at a time; the first refusal stops the rollout, the other node untouched.
+      maxConcurrency: "1",
+      maxErrors: "0",
+      complianceSeverity: "HIGH",
+      waitForSuccessTimeoutSeconds: props.waitSeconds > 0 ? props.waitSeconds : undefined,
+    });
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * What each kind of change does to the synthesized Terraform, the basis of the
+ * README's "What a change does" table: resources whose planned attributes
+ * change, with attributes Terraform ignores (lifecycle.ignore_changes) left
+ * out, as `cdktf diff` would show them.
+ */
+import {
+  CasHttpsVip,
+  Duration,
+  ExchangeLoadBalancer,
+  ExchangeLoadBalancerProps,
+  ImapVip,
+  RpcStaticPortVip,
+  VipPlacement,
+} from "../../lib";
+import { Json, fixture, resourcesOf, synthJson } from "../support/synth";
+
+type Change = Partial<ExchangeLoadBalancerProps> & {
+  readonly addVips?: (lb: ExchangeLoadBalancer) => void;
+};
+
+const PAIR: Partial<ExchangeLoadBalancerProps> = {
+  subnetId: undefined,
+  highAvailability: {
+    nodes: [
+      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
+      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
+    ],
+    vipPlacement: VipPlacement.secondaryIp(),
+  },
+};
+
+function build(change: Change): Json {
+  const { addVips, ...props } = change;
+  const { stack, lb } = fixture(props);
+  new CasHttpsVip(lb, "CasWeb");
+  new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
+  addVips?.(lb);
+  return synthJson(stack);
+}
+
+/** Resource addresses (type.id without the hash) whose non-ignored attributes differ, and how. */
+function changes(before: Json, after: Json): Record<string, string> {
+  const out: Record<string, string> = {};
+  const types = new Set([...Object.keys(before.resource), ...Object.keys(after.resource)]);
+  const shortId = (id: string) => id.replace(/_[0-9A-F]{8}$/, "");
+  for (const type of types) {
+    const a = before.resource[type] ?? {};
+    const b = after.resource[type] ?? {};
+    for (const id of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const key = `${type}.${shortId(id)}`;
+      if (!a[id]) out[key] = "create";
+      else if (!b[id]) out[key] = "destroy";
+      else {
+        const ignored: string[] = b[id].lifecycle?.ignore_changes ?? [];
+        const strip = (r: Json) =>
+          Object.fromEntries(Object.entries(r).filter(([k]) => !ignored.includes(k)));
+        const changed = Object.keys({ ...strip(a[id]), ...strip(b[id]) }).filter(
+          (k) => JSON.stringify(a[id][k]) !== JSON.stringify(b[id][k]),
+        );
+        if (changed.length > 0) out[key] = `update ${changed.sort().join(",")}`;
+      }
+    }
+  }
+  return out;
+}
+
+const SERVERS = [
+  { name: "CAS1", address: "192.168.30.20" },
+  { name: "CAS2", address: "192.168.30.21" },
+];
+
+describe.each([
+  ["one instance", {}],
+  ["a pair", PAIR],
+])("%s", (_name, base) => {
+  const before = build(base);
+  const delivered = {
+    "aws_ssm_document.Lb_ConfigDelivery_Document": "update content",
+  };
+
+  test("changing a weight or the connection limit: only the config document changes", () => {
+    for (const change of [
+      { servers: [SERVERS[0], { ...SERVERS[1], weight: 50 }] },
+      { maxconn: 10000 },
+    ]) {
+      expect(changes(before, build({ ...base, ...change }))).toEqual(delivered);
+    }
+  });
+
+  test("adding a server: the config document, and egress to the new server on the VIPs' ports", () => {
+    const after = build({
+      ...base,
+      servers: [...SERVERS, { name: "CAS3", address: "192.168.30.22" }],
+    });
+    expect(changes(before, after)).toEqual({
+      ...delivered,
+      ...Object.fromEntries(
+        [80, 135, 443, 60200, 60201].map((port) => [
+          `aws_vpc_security_group_egress_rule.Lb_Egress_Egress-${port}-192_168_30_22_32`,
+          "create",
+        ]),
+      ),
+    });
+  });
+
+  test("adding a VIP: the document and the VIP's security-group rules; no instance is touched", () => {
+    const after = build({
+      ...base,
+      addVips: (lb) => new ImapVip(lb, "CasImap", { address: "192.168.30.11" }),
+    });
+    const changed = changes(before, after);
+    const instanceChanges = Object.entries(changed).filter(([k]) => k.startsWith("aws_instance."));
+    // One instance: the new secondary private IP is assigned in place; a pair's master claims it.
+    expect(instanceChanges).toEqual(
+      "highAvailability" in base && base.highAvailability
+        ? []
+        : [["aws_instance.Lb_Instance", "update secondary_private_ips"]],
+    );
+    expect(changed).toMatchObject(delivered);
+    expect(Object.keys(changed).filter((k) => k.includes("ClientIngress"))).toEqual([
+      "aws_vpc_security_group_ingress_rule.Lb_ClientIngress_Ingress-143-192_168_0_0_16",
+      "aws_vpc_security_group_ingress_rule.Lb_ClientIngress_Ingress-993-192_168_0_0_16",
+    ]);
+    expect(Object.values(changed).filter((v) => v === "destroy")).toEqual([]);
+  });
+
+  test("changing the instance type updates the instances in place (stop, start), nothing else", () => {
+    const changed = changes(before, build({ ...base, instanceType: "t3.medium" }));
+    expect(Object.values(changed)).toEqual(Object.keys(changed).map(() => "update instance_type"));
+    expect(Object.keys(changed).every((k) => k.startsWith("aws_instance."))).toBe(true);
+  });
+
+  test("the deploy waits for the rollout unless told not to", () => {
+    const wait = (change: Change) =>
+      resourcesOf(build({ ...base, ...change }), "aws_ssm_association")[0]
+        .wait_for_success_timeout_seconds;
+    expect(wait({})).toBe(600);
+    expect(wait({ configRolloutTimeout: Duration.minutes(20) })).toBe(1200);
+    expect(wait({ waitForConfigRollout: false })).toBeUndefined();
+  });
+});
+
+test("one instance with an explicit AMI: a new AMI replaces the instance (ami is not ignored)", () => {
+  const before = build({ amiId: "ami-0aaa" });
+  const after = build({ amiId: "ami-0bbb" });
+  expect(changes(before, after)).toEqual({ "aws_instance.Lb_Instance": "update ami" });
+});
+
+test("a pair with an explicit AMI: a new AMI replaces neither node (rolled one at a time with -replace)", () => {
+  const before = build({ ...PAIR, amiId: "ami-0aaa" });
+  const after = build({ ...PAIR, amiId: "ami-0bbb" });
+  expect(changes(before, after)).toEqual({});
+  for (const instance of resourcesOf(after, "aws_instance")) {
+    expect(instance.lifecycle.ignore_changes).toContain("ami");
+  }
+});
+
+test("the association runs the document on every instance, one at a time, stopping at the first failure", () => {
+  const json = build(PAIR);
+  const [association] = resourcesOf(json, "aws_ssm_association");
+  const [document] = resourcesOf(json, "aws_ssm_document");
+  expect(document).toMatchObject({
+    name: "ExchangeLb-test-Lb-config",
+    document_type: "Command",
+    document_format: "JSON",
+  });
+  expect(association).toMatchObject({
+    name: expect.stringMatching(/^\$\{aws_ssm_document\.Lb_ConfigDelivery_Document_\w+\.name\}$/),
+    document_version: expect.stringMatching(/\.latest_version\}$/),
+    max_concurrency: "1",
+    max_errors: "0",
+    wait_for_success_timeout_seconds: 600,
+    targets: [
+      {
+        key: "InstanceIds",
+        values: [
+          expect.stringMatching(/^\$\{aws_instance\.Lb_Node-192_168_30_5_\w+\.id\}$/),
+          expect.stringMatching(/^\$\{aws_instance\.Lb_Node-192_168_30_6_\w+\.id\}$/),
+        ],
+      },
+    ],
+  });
+  // Terraform reads the content literally: no template sequence survives unescaped.
+  expect(document.content).not.toMatch(/(^|[^$])\$\{/);
+  expect(document.content).not.toMatch(/(^|[^%])%\{/);
+});
