@@ -1,17 +1,16 @@
 /**
- * HAProxy in the load balancer namespace, run with the synthesized haproxy.cfg
- * unchanged, and read through the admin socket that config declares.
+ * HAProxy in a lab load-balancer node, run with the synthesized haproxy.cfg
+ * unchanged at /etc/haproxy/haproxy.cfg, as Debian's unit runs it
+ * (master-worker, pid in /run/haproxy.pid, a pair node's peer name from
+ * EXTRAOPTS in /etc/default/haproxy), and read through its admin socket.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
-import { HOSTS } from "./topology";
-import { LAB_DIR } from "./servers";
-import { inNs, sh } from "./shell";
+import { LB_NODES, LabNode, inNode, nodePath } from "./node";
+import { sh } from "./shell";
 
-const DIR = join(LAB_DIR, "haproxy");
-const CONFIG = join(DIR, "haproxy.cfg");
-const PID = join(DIR, "haproxy.pid");
+const CONFIG = "/etc/haproxy/haproxy.cfg";
+const PID = "/run/haproxy.pid";
 
 function adminSocket(config: string): string {
   const match = /^\s*stats socket (\S+)/m.exec(config);
@@ -19,52 +18,72 @@ function adminSocket(config: string): string {
   return match[1];
 }
 
-function runningPid(): string | undefined {
-  if (!existsSync(PID)) return undefined;
-  const pid = readFileSync(PID, "utf8").trim();
+/** `-L <name>` when the node's /etc/default/haproxy names it in a peers section. */
+function peerOptions(node: LabNode): string[] {
+  const defaults = readFileSync(nodePath(node, "/etc/default/haproxy"), "utf8");
+  const match = /-L ([A-Za-z0-9._-]+)/.exec(defaults);
+  return match ? ["-L", match[1]] : [];
+}
+
+function runningPid(node: LabNode): string | undefined {
+  const file = nodePath(node, PID);
+  if (!existsSync(file)) return undefined;
+  const pid = readFileSync(file, "utf8").trim();
   return pid && sh(["kill", "-0", pid], { allowFailure: true }).status === 0 ? pid : undefined;
 }
 
 /**
- * Checks the config with `haproxy -c`, then runs it as Debian's unit does
- * (master-worker, `haproxy -Ws`): "reload" sends SIGUSR2 to the master, which
- * starts new workers that take over the listeners (expose-fd listeners) while
- * the old ones finish their sessions; "restart" ends HAProxy and starts anew.
- * A config that fails the check throws and leaves the running one untouched.
+ * Checks the config with `haproxy -c`, then runs it: "reload" sends SIGUSR2 to
+ * the master, which starts new workers that take over the listeners
+ * (expose-fd listeners) while the old ones finish their sessions; "restart"
+ * ends HAProxy and starts anew. A config that fails the check throws and leaves
+ * the running one untouched.
  */
 export async function loadHaproxy(
   config: string,
   mode: "reload" | "restart" = "restart",
+  node: LabNode = LB_NODES.lb,
 ): Promise<void> {
-  mkdirSync(DIR, { recursive: true });
-  mkdirSync(join(adminSocket(config), ".."), { recursive: true });
-  const candidate = join(DIR, "candidate.cfg");
+  const candidate = nodePath(node, "/etc/haproxy/candidate.cfg");
   writeFileSync(candidate, config);
-  sh(["haproxy", "-c", "-q", "-f", candidate]);
-  const master = runningPid();
+  inNode(node, ["haproxy", "-c", "-q", ...peerOptions(node), "-f", "/etc/haproxy/candidate.cfg"]);
+  const master = runningPid(node);
   if (master && mode === "reload") {
-    const before = await workerPid();
-    writeFileSync(CONFIG, config);
+    const before = await workerPid(node);
+    writeFileSync(nodePath(node, CONFIG), config);
     sh(["kill", "-USR2", master]);
     await waitFor(
       "the new worker",
-      async () => (await workerPid().catch(() => before)) !== before,
+      async () => (await workerPid(node).catch(() => before)) !== before,
       10_000,
     );
     return;
   }
-  if (master) {
-    sh(["kill", "-TERM", master]);
-    await waitFor("HAProxy to stop", () => runningPid() === undefined, 10_000);
-  }
-  writeFileSync(CONFIG, config);
-  inNs(HOSTS.lb.ns, ["haproxy", "-W", "-D", "-f", CONFIG, "-p", PID], {
-    log: join(DIR, "control.log"),
+  stopHaproxy(node);
+  await waitFor("HAProxy to stop", () => runningPid(node) === undefined, 10_000);
+  writeFileSync(nodePath(node, CONFIG), config);
+  inNode(node, ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID], {
+    log: nodePath(node, "/run/haproxy-control.log"),
   });
+  await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
 }
 
-async function adminCommand(command: string): Promise<string> {
-  const socket = adminSocket(readFileSync(CONFIG, "utf8"));
+/** Ends HAProxy in the node (master and workers), if it runs. */
+export function stopHaproxy(node: LabNode): void {
+  const master = runningPid(node);
+  if (master) sh(["kill", "-TERM", master], { allowFailure: true });
+}
+
+/** Kills every HAProxy process of the node at once, as a crash would. */
+export function killHaproxy(node: LabNode): void {
+  const master = runningPid(node);
+  if (!master) throw new Error(`HAProxy is not running in ${node.ns}`);
+  const workers = sh(["pgrep", "-P", master], { allowFailure: true }).stdout.split("\n");
+  sh(["kill", "-KILL", master, ...workers.filter(Boolean)], { allowFailure: true });
+}
+
+async function adminCommand(command: string, node: LabNode): Promise<string> {
+  const socket = nodePath(node, adminSocket(readFileSync(nodePath(node, CONFIG), "utf8")));
   return new Promise<string>((resolve, reject) => {
     let data = "";
     const s = connect(socket, () => s.write(`${command}\n`));
@@ -75,10 +94,23 @@ async function adminCommand(command: string): Promise<string> {
 }
 
 /** The pid of the worker answering on the admin socket. */
-async function workerPid(): Promise<string> {
-  const match = /^Pid: (\d+)$/m.exec(await adminCommand("show info"));
+async function workerPid(node: LabNode): Promise<string> {
+  const match = /^Pid: (\d+)$/m.exec(await adminCommand("show info", node));
   if (!match) throw new Error("no Pid in show info");
   return match[1];
+}
+
+/** `show table <name>`: the source addresses in a stick table and the server id each sticks to. */
+export async function stickTable(
+  table: string,
+  node: LabNode = LB_NODES.lb,
+): Promise<Record<string, number>> {
+  const out = await adminCommand(`show table ${table}`, node);
+  const entries: Record<string, number> = {};
+  for (const match of out.matchAll(/key=(\S+) .*server_id=(\d+)/g)) {
+    entries[match[1]] = Number(match[2]);
+  }
+  return entries;
 }
 
 export interface ServerStat {
@@ -92,8 +124,8 @@ export interface ServerStat {
 }
 
 /** `show stat` over the admin socket: one row per real server. */
-export async function serverStats(): Promise<ServerStat[]> {
-  const [header, ...rows] = (await adminCommand("show stat")).trim().split("\n");
+export async function serverStats(node: LabNode = LB_NODES.lb): Promise<ServerStat[]> {
+  const [header, ...rows] = (await adminCommand("show stat", node)).trim().split("\n");
   const cols = header.replace(/^# /, "").split(",");
   const at = (row: string[], name: string) => row[cols.indexOf(name)];
   return rows
@@ -126,10 +158,10 @@ export async function waitFor(
 }
 
 /** Waits until every real server of every backend is UP. */
-export async function waitAllUp(timeoutMs = 15_000): Promise<void> {
+export async function waitAllUp(timeoutMs = 15_000, node: LabNode = LB_NODES.lb): Promise<void> {
   await waitFor(
-    "all real servers UP",
-    async () => (await serverStats()).every((s) => s.status === "UP"),
+    `all real servers UP in ${node.ns}`,
+    async () => (await serverStats(node)).every((s) => s.status === "UP"),
     timeoutMs,
   );
 }

@@ -5,6 +5,8 @@
 import { rmSync } from "node:fs";
 import { applyFirewall } from "./firewall";
 import { loadHaproxy, serverStats, waitAllUp } from "./haproxy";
+import { LB_NODES, removeMountPoints } from "./node";
+import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
 import { LAB_DIR, SERVERS, forgetPostfixConfigDirs, startServers } from "./servers";
 import { inNs } from "./shell";
 import { SynthesizedLoadBalancer } from "./stacks";
@@ -14,6 +16,7 @@ export function labDown(): void {
   destroyNetwork();
   forgetPostfixConfigDirs();
   rmSync(LAB_DIR, { recursive: true, force: true });
+  removeMountPoints();
 }
 
 export function labUp(): void {
@@ -27,11 +30,22 @@ export function labUp(): void {
   }
 }
 
-/** Runs a synthesized load balancer: its haproxy.cfg in HAProxy, its security-group rules in iptables. */
+/**
+ * Runs a synthesized load balancer: the files its user-data writes on the node,
+ * its haproxy.cfg in HAProxy, its security-group rules in iptables. A pair
+ * runs on both load-balancer namespaces with keepalived.
+ */
 export async function applyStack(
   lb: SynthesizedLoadBalancer,
   mode: "reload" | "restart" = "restart",
 ): Promise<void> {
+  if (lb.nodes.length === 2) {
+    await startPair(lb);
+    return;
+  }
+  await stopPair();
+  claimVipStatically();
+  installNode(LB_NODES.lb, lb.nodes[0]);
   applyFirewall(lb.ingress, lb.egress);
   await loadHaproxy(lb.haproxyConfig, mode);
   await waitAllUp();

@@ -48,6 +48,20 @@ function labProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
   };
 }
 
+/** The clustered pair: lb (preferred master) and lb2 in the lab subnet, VIPs as secondary IPs. */
+function pairProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
+  return {
+    ...labProps(exchangeVersion),
+    subnetId: undefined,
+    highAvailability: {
+      nodes: [
+        { subnetId: "subnet-0lab", address: HOSTS.lb.addresses[0] },
+        { subnetId: "subnet-0lab", address: HOSTS.lb2.addresses[0] },
+      ],
+    },
+  };
+}
+
 export type StackBuilder = (app: App) => { stack: TerraformStack; lb: ExchangeLoadBalancer };
 
 /** Guide 001's four VIPs plus POP3; SMTP goes to a Hub Transport-only server. */
@@ -60,6 +74,17 @@ export const lab2010: StackBuilder = (app) => {
   new ImapVip(lb, "CasImap");
   new PopVip(lb, "CasPop");
   new SmtpVip(lb, "HtSmtp", { allowedSources: [SMART_HOST_RANGE], servers: HT });
+  return { stack, lb };
+};
+
+/** Guide 001's web, RPC and IMAP VIPs on a clustered pair: source-IP persistence to carry across. */
+export const lab2010Pair: StackBuilder = (app) => {
+  const stack = new TerraformStack(app, "lab-2010-pair");
+  new AwsProvider(stack, "aws", { region: "eu-west-2" });
+  const lb = new ExchangeLoadBalancer(stack, "Lb", pairProps(ExchangeVersion.EXCHANGE_2010));
+  new CasHttpsVip(lb, "CasWeb");
+  new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
+  new ImapVip(lb, "CasImap");
   return { stack, lb };
 };
 
@@ -85,10 +110,26 @@ export interface Rule {
   readonly cidr: string;
 }
 
+/** Traffic the security group allows between members of the group itself: the pair. */
+export interface PairRule {
+  readonly protocol: "tcp" | "112";
+  readonly port?: number;
+}
+
+/** One instance: its fixed address (a pair node) and the files its user-data writes. */
+export interface SynthesizedNode {
+  readonly address?: string;
+  readonly files: Readonly<Record<string, { content: string; permissions: string }>>;
+}
+
 export interface SynthesizedLoadBalancer {
   readonly stackName: string;
   /** haproxy.cfg as written by the synthesized user-data. */
   readonly haproxyConfig: string;
+  readonly nodes: readonly SynthesizedNode[];
+  /** The SSM document's content: how a changed config reaches running instances. */
+  readonly configDocument: string;
+  readonly pairRules: readonly PairRule[];
   /** Ingress rules on the load balancer's security group. */
   readonly ingress: readonly Rule[];
   /** Egress rules on the load balancer's security group. */
@@ -111,20 +152,41 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
       readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
     );
     const instances = Object.values(json.resource.aws_instance) as Record<string, unknown>[];
-    if (instances.length !== 1) throw new Error(`expected one instance, found ${instances.length}`);
-    const instance = instances[0];
-    const userData =
-      typeof instance.user_data === "string"
-        ? terraformLiteral(instance.user_data)
-        : gunzipSync(Buffer.from(String(instance.user_data_base64), "base64")).toString("utf8");
-    const files = parse(userData).write_files as { path: string; content: string }[];
-    const haproxyConfig = files.find((f) => f.path === "/etc/haproxy/haproxy.cfg")?.content;
+    if (instances.length < 1 || instances.length > 2) {
+      throw new Error(`expected one instance or a pair, found ${instances.length}`);
+    }
+    const nodes = instances.map((instance): SynthesizedNode => {
+      const userData =
+        typeof instance.user_data === "string"
+          ? terraformLiteral(instance.user_data)
+          : gunzipSync(Buffer.from(String(instance.user_data_base64), "base64")).toString("utf8");
+      const files = parse(userData).write_files as {
+        path: string;
+        content: string;
+        permissions: string;
+      }[];
+      return {
+        address: instance.private_ip as string | undefined,
+        files: Object.fromEntries(files.map((f) => [f.path, f])),
+      };
+    });
+    const haproxyConfig = nodes[0].files["/etc/haproxy/haproxy.cfg"]?.content;
     if (!haproxyConfig) throw new Error("no /etc/haproxy/haproxy.cfg in the synthesized user-data");
-    const group = (instance.vpc_security_group_ids as string[])[0];
+    const group = (instances[0].vpc_security_group_ids as string[])[0];
+    const pairRules: PairRule[] = [];
     const rules = (type: string): Rule[] =>
       (Object.values(json.resource[type] ?? {}) as Record<string, unknown>[])
         .filter((r) => r.security_group_id === group)
-        .map((r) => {
+        .flatMap((r) => {
+          if (r.referenced_security_group_id === group) {
+            if (type.includes("ingress")) {
+              pairRules.push({
+                protocol: r.ip_protocol as PairRule["protocol"],
+                port: r.from_port as number | undefined,
+              });
+            }
+            return [];
+          }
           if (
             r.ip_protocol !== "tcp" ||
             r.from_port !== r.to_port ||
@@ -132,13 +194,19 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
           ) {
             throw new Error(`the lab cannot enforce rule ${JSON.stringify(r)}`);
           }
-          return { port: r.from_port as number, cidr: r.cidr_ipv4 };
+          return [{ port: r.from_port as number, cidr: r.cidr_ipv4 }];
         });
+    const [document] = Object.values(json.resource.aws_ssm_document ?? {}) as {
+      content: string;
+    }[];
     return {
       stackName: stack.node.id,
       haproxyConfig,
+      nodes,
+      configDocument: terraformLiteral(document.content),
       ingress: rules("aws_vpc_security_group_ingress_rule"),
       egress: rules("aws_vpc_security_group_egress_rule"),
+      pairRules,
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

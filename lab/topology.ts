@@ -20,6 +20,8 @@ export const VIP = "192.168.30.10";
 
 export const HOSTS = {
   lb: { ns: `${PREFIX}lb`, addresses: ["192.168.30.5"], vips: [VIP] },
+  /** The second node of a clustered pair; idle while the lab runs one load balancer. */
+  lb2: { ns: `${PREFIX}lb2`, addresses: ["192.168.30.6"] },
   cas1: { ns: `${PREFIX}cas1`, addresses: ["192.168.30.20"] },
   cas2: { ns: `${PREFIX}cas2`, addresses: ["192.168.30.21"] },
   ht: { ns: `${PREFIX}ht`, addresses: ["192.168.30.22"] },

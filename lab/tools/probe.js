@@ -9,6 +9,8 @@
 //     one connection held open; prints JSON lines: open, probe results, closed.
 //   node probe.js '{"mode":"rate","host":..,"port":..,"ms":..,"parallel":P,"tls":bool}'
 //     new connections opened and closed as fast as possible for ms; prints counts.
+//   node probe.js '{"mode":"timeline","host":..,"port":..,"ms":..,"everyMs":..,"timeoutMs":..}'
+//     a new connection every everyMs for ms; prints each attempt's start time and outcome.
 //   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..}'
 //     opens N connections at once, counts those established, holds, closes.
 "use strict";
@@ -137,6 +139,25 @@ async function rate() {
   process.stdout.write(JSON.stringify({ ok, failed, ms: args.ms }));
 }
 
+// New connections at a fixed cadence for ms, each given timeoutMs to show the
+// server's greeting: when the service stopped and resumed during a failover.
+async function timeline() {
+  const start = Date.now();
+  const from = args.from && args.from.length ? args.from : [undefined];
+  const attempts = [];
+  for (let i = 0; start + i * args.everyMs < start + args.ms; i++) {
+    const due = start + i * args.everyMs;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    const t = Date.now() - start;
+    attempts.push(
+      once(args.host, args.port, from[i % from.length], args.tls, args.http, args.timeoutMs).then(
+        (r) => ({ t, ok: !r.error && !!r.server, server: r.server, from: r.from, error: r.error }),
+      ),
+    );
+  }
+  process.stdout.write(JSON.stringify(await Promise.all(attempts)));
+}
+
 async function holdMany() {
   const sockets = [];
   let established = 0;
@@ -176,7 +197,7 @@ async function holdMany() {
 }
 
 Promise.resolve()
-  .then(() => ({ banner, hold, rate, "hold-many": holdMany })[args.mode]())
+  .then(() => ({ banner, hold, rate, timeline, "hold-many": holdMany })[args.mode]())
   .catch((e) => {
     process.stderr.write(String(e.stack || e));
     process.exit(1);

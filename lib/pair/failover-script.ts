@@ -159,7 +159,11 @@ release() {
 }
 
 event() {
-  echo "$1" >"$RUN/state"
+  # The VRRP state: a master that saw a lower-priority advert is still master.
+  case "$1" in
+    MASTER_RX_LOWER_PRI) echo MASTER >"$RUN/state" ;;
+    *) echo "$1" >"$RUN/state" ;;
+  esac
   case "$1" in
     MASTER | MASTER_RX_LOWER_PRI)
       if claim; then outcome=claimed; else outcome=claim-failed; fi

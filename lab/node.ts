@@ -1,0 +1,103 @@
+/**
+ * A lab load-balancer node: a namespace plus a root directory whose parts are
+ * bind-mounted over the real paths (/etc/haproxy, /etc/keepalived,
+ * /etc/exchange-lb, /usr/local/sbin, /run, ...) in a private mount namespace,
+ * so the files the synthesized user-data writes run at the paths they name,
+ * one set per node, without touching the host's copies.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, rmdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { LAB_DIR } from "./servers";
+import { Result, ShOptions, sh } from "./shell";
+import { HOSTS } from "./topology";
+
+export interface LabNode {
+  readonly name: "lb" | "lb2";
+  readonly ns: string;
+  readonly address: string;
+  readonly root: string;
+}
+
+function node(name: "lb" | "lb2"): LabNode {
+  return {
+    name,
+    ns: HOSTS[name].ns,
+    address: HOSTS[name].addresses[0],
+    root: join(LAB_DIR, "nodes", name),
+  };
+}
+
+export const LB_NODES = { lb: node("lb"), lb2: node("lb2") } as const;
+export const ALL_NODES: readonly LabNode[] = [LB_NODES.lb, LB_NODES.lb2];
+
+/** Real path -> path under the node's root. Directories, except /etc/default/haproxy. */
+const MOUNTS: readonly string[] = [
+  "/etc/haproxy",
+  "/etc/keepalived",
+  "/etc/exchange-lb",
+  "/etc/default/haproxy",
+  "/usr/local/sbin",
+  "/usr/local/bin",
+  "/var/lib/exchange-lb",
+  "/run",
+];
+/** Mount points the host lacks; created empty for the lab and removed by `removeMountPoints`. */
+const HOST_MOUNT_POINTS = ["/etc/exchange-lb", "/var/lib/exchange-lb"];
+
+/** Where a real path of the node lives on the host. */
+export function nodePath(n: LabNode, realPath: string): string {
+  const mount = MOUNTS.find((m) => realPath === m || realPath.startsWith(`${m}/`));
+  if (!mount) throw new Error(`${realPath} is not under a lab node mount`);
+  return join(n.root, realPath);
+}
+
+/** Creates the node's root: every mounted directory, and an empty /etc/default/haproxy. */
+export function prepareNode(n: LabNode): void {
+  for (const point of HOST_MOUNT_POINTS) mkdirSync(point, { recursive: true });
+  for (const mount of MOUNTS) {
+    if (mount === "/etc/default/haproxy") {
+      mkdirSync(join(n.root, "etc/default"), { recursive: true });
+      if (!existsSync(join(n.root, mount))) writeFileSync(join(n.root, mount), "");
+    } else mkdirSync(join(n.root, mount), { recursive: true });
+  }
+  // Debian's haproxy.service has RuntimeDirectory=haproxy: the admin socket's directory.
+  mkdirSync(join(n.root, "run/haproxy"), { recursive: true });
+}
+
+export function removeMountPoints(): void {
+  for (const point of HOST_MOUNT_POINTS) {
+    try {
+      rmdirSync(point);
+    } catch {
+      // not empty or already gone: leave it
+    }
+  }
+}
+
+/** Writes a file at its real path inside the node. */
+export function writeNodeFile(n: LabNode, realPath: string, content: string, mode = 0o644): void {
+  const path = nodePath(n, realPath);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content, { mode });
+}
+
+/** The command line that runs `cmd` in the node's namespace with the node's mounts. */
+export function nodeCommand(n: LabNode, cmd: readonly string[]): string[] {
+  const mounts = MOUNTS.map((m) => `mount --bind '${join(n.root, m)}' '${m}'`).join(" && ");
+  return ["ip", "netns", "exec", n.ns, "sh", "-c", `${mounts} && exec "$@"`, "lab-node", ...cmd];
+}
+
+export function inNode(n: LabNode, cmd: readonly string[], options: ShOptions = {}): Result {
+  return sh(nodeCommand(n, cmd), options);
+}
+
+/** Starts a long-running process in the node, detached, its output appended to `log`. */
+export function startInNode(n: LabNode, cmd: readonly string[], log: string): number {
+  mkdirSync(dirname(log), { recursive: true });
+  const fd = openSync(log, "a");
+  const [command, ...args] = nodeCommand(n, cmd);
+  const child = spawn(command, args, { detached: true, stdio: ["ignore", fd, fd] });
+  child.unref();
+  return child.pid!;
+}

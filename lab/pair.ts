@@ -1,0 +1,229 @@
+/**
+ * The clustered pair in the lab: both nodes get every file their synthesized
+ * user-data writes, HAProxy and real keepalived start as the units would
+ * (`exchange-lb-failover prestart`, then keepalived), and the failover script
+ * moves the VIP between the namespaces (address + gratuitous ARP). The AWS API
+ * is not reachable here: a fake `aws` on the nodes' PATH records each call, and
+ * a fake IMDSv2 answers on 169.254.169.254 inside each node.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { applyFirewall, clearFirewall } from "./firewall";
+import { loadHaproxy, stopHaproxy, waitAllUp, waitFor } from "./haproxy";
+import {
+  ALL_NODES,
+  LB_NODES,
+  LabNode,
+  inNode,
+  nodePath,
+  prepareNode,
+  startInNode,
+  writeNodeFile,
+} from "./node";
+import { startDetached } from "./servers";
+import { inNs, sh } from "./shell";
+import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
+import { VIP } from "./topology";
+
+const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
+const IMDS = "169.254.169.254";
+const FAKE_IMDS = join(__dirname, "tools", "fake-imds.js");
+/** Records every AWS CLI call, with a timestamp, in the node's /run. */
+const FAKE_AWS = [
+  "#!/bin/sh",
+  "# Lab stand-in for the AWS CLI: records the call, succeeds.",
+  'echo "$(date +%s.%N) $*" >> /run/exchange-lb/aws-calls.log',
+  "",
+].join("\n");
+
+/** Files of the user-data that live under a node mount; the rest (units, sysctl) is applied otherwise. */
+export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
+  prepareNode(node);
+  for (const [path, file] of Object.entries(synthesized.files)) {
+    if (path.startsWith("/etc/sysctl.d/")) {
+      // net.* settings are per namespace: the node gets exactly the instance's.
+      const settings = file.content
+        .split("\n")
+        .map((line) =>
+          line
+            .replace(/#.*/, "")
+            .replace(/\s*=\s*/, "=")
+            .trim(),
+        )
+        .filter(Boolean);
+      inNs(node.ns, ["sysctl", "-q", "-w", ...settings]);
+      continue;
+    }
+    if (path.startsWith("/etc/systemd/") || path.endsWith("install-ssm-agent")) continue;
+    if (path.endsWith("exchange-vip-addresses")) continue;
+    writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
+  }
+}
+
+function keepalivedPid(node: LabNode): string | undefined {
+  const file = nodePath(node, "/run/keepalived.pid");
+  if (!existsSync(file)) return undefined;
+  const pid = readFileSync(file, "utf8").trim();
+  return pid && sh(["kill", "-0", pid], { allowFailure: true }).status === 0 ? pid : undefined;
+}
+
+/**
+ * Starts keepalived as the drop-in does: `exchange-lb-failover prestart` waits
+ * for the unicast source address, then keepalived (VRRP only, in the foreground).
+ * `prestart: false` starts keepalived alone, as it would without the drop-in.
+ */
+export function startKeepalived(node: LabNode, options: { prestart?: boolean } = {}): void {
+  rmSync(nodePath(node, "/run/keepalived.pid"), { force: true });
+  // systemd's environment: a bare PATH, nothing inherited from the test runner.
+  const keepalived =
+    "exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin keepalived -n -l -D -P -f /etc/keepalived/keepalived.conf";
+  const command =
+    options.prestart === false
+      ? `echo '$INTERFACE=eth0' > /run/exchange-lb/keepalived-interface.conf && ${keepalived}`
+      : `${FAILOVER_SCRIPT} prestart && ${keepalived}`;
+  startInNode(
+    node,
+    ["sh", "-c", `mkdir -p /run/exchange-lb && ${command}`],
+    nodePath(node, "/run/keepalived.log"),
+  );
+}
+
+export async function stopKeepalived(node: LabNode): Promise<void> {
+  const pid = keepalivedPid(node);
+  if (!pid) return;
+  sh(["kill", "-TERM", pid], { allowFailure: true });
+  await waitFor(
+    `keepalived to stop in ${node.ns}`,
+    () => keepalivedPid(node) === undefined,
+    10_000,
+  );
+}
+
+/** The VRRP state the failover script last recorded: MASTER, BACKUP, FAULT, ... */
+export function vrrpState(node: LabNode): string | undefined {
+  const file = nodePath(node, "/run/exchange-lb/state");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
+export interface FailoverEvent {
+  readonly t: number;
+  readonly state: string;
+  readonly outcome: string;
+}
+
+/** The failover script's event log: one line per keepalived event it handled. */
+export function failoverEvents(node: LabNode): FailoverEvent[] {
+  const file = nodePath(node, "/run/exchange-lb/events.log");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [t, state, outcome] = line.split(" ");
+      return { t: Number(t) * 1000, state, outcome };
+    });
+}
+
+/** The AWS CLI calls the node made, as recorded by the fake `aws`. */
+export function awsCalls(node: LabNode): { t: number; args: string }[] {
+  const file = nodePath(node, "/run/exchange-lb/aws-calls.log");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const at = line.indexOf(" ");
+      return { t: Number(line.slice(0, at)) * 1000, args: line.slice(at + 1) };
+    });
+}
+
+/** True when the VIP is an address of the node's interface. */
+export function holdsVip(node: LabNode): boolean {
+  return (
+    inNs(node.ns, ["ip", "-4", "-o", "address", "show", "to", `${VIP}/32`]).stdout.trim() !== ""
+  );
+}
+
+function startFakeImds(node: LabNode): void {
+  inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo"]);
+  const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
+  startDetached(
+    node.ns,
+    [
+      process.execPath,
+      FAKE_IMDS,
+      JSON.stringify({
+        eni: `eni-lab-${node.name}`,
+        mac,
+        region: "eu-west-2",
+        localIpv4: node.address,
+      }),
+    ],
+    nodePath(node, "/run/fake-imds.log"),
+  );
+}
+
+function stopFakeImds(node: LabNode): void {
+  sh(["pkill", "-f", `${FAKE_IMDS}.*eni-lab-${node.name}"`], { allowFailure: true });
+}
+
+/** Stops keepalived everywhere and HAProxy on the second node: the lab back to one load balancer. */
+export async function stopPair(): Promise<void> {
+  for (const node of ALL_NODES) {
+    await stopKeepalived(node);
+    stopFakeImds(node);
+  }
+  stopHaproxy(LB_NODES.lb2);
+  clearFirewall(LB_NODES.lb2);
+  inNs(LB_NODES.lb2.ns, ["ip", "address", "del", `${VIP}/32`, "dev", "eth0"], {
+    allowFailure: true,
+  });
+}
+
+/** Puts the VIP back on the single load balancer and tells the neighbours. */
+export function claimVipStatically(): void {
+  const { ns } = LB_NODES.lb;
+  inNs(ns, ["ip", "address", "replace", `${VIP}/32`, "dev", "eth0"]);
+  inNs(ns, ["arping", "-q", "-U", "-c", "1", "-I", "eth0", VIP], { allowFailure: true });
+}
+
+/** Runs a synthesized pair: both nodes installed, HAProxy on both, keepalived with lb preferred. */
+export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
+  await stopPair();
+  for (const node of ALL_NODES) await stopKeepalived(node);
+  inNs(LB_NODES.lb.ns, ["ip", "address", "del", `${VIP}/32`, "dev", "eth0"], {
+    allowFailure: true,
+  });
+  for (const node of ALL_NODES) {
+    const synthesized = lb.nodes.find((n) => n.address === node.address);
+    if (!synthesized) throw new Error(`the stack has no node at ${node.address}`);
+    const peer = ALL_NODES.find((n) => n !== node) as LabNode;
+    rmSync(nodePath(node, "/run/exchange-lb"), { recursive: true, force: true });
+    installNode(node, synthesized);
+    writeNodeFile(node, "/usr/local/bin/aws", FAKE_AWS, 0o755);
+    startFakeImds(node);
+    applyFirewall(lb.ingress, lb.egress, node, { address: peer.address, rules: lb.pairRules });
+    await loadHaproxy(lb.haproxyConfig, "restart", node);
+  }
+  startKeepalived(LB_NODES.lb);
+  await waitFor(
+    "lb to become MASTER",
+    () => vrrpState(LB_NODES.lb) === "MASTER" && holdsVip(LB_NODES.lb),
+    15_000,
+  );
+  startKeepalived(LB_NODES.lb2);
+  await waitFor("lb2 to become BACKUP", () => vrrpState(LB_NODES.lb2) === "BACKUP", 15_000);
+  for (const node of ALL_NODES) await waitAllUp(15_000, node);
+}
+
+/** Runs a command in the node as State Manager would run the config document there. */
+export function runConfigDocument(
+  node: LabNode,
+  document: string,
+): { status: number | null; output: string } {
+  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
+  const result = inNode(node, ["sh", "-c", commands.join("\n")], { allowFailure: true });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}

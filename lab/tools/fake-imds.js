@@ -1,0 +1,31 @@
+// A stand-in for the EC2 instance metadata service (IMDSv2 only), run inside a
+// lab load-balancer namespace on 169.254.169.254:80, so the failover script
+// runs unchanged. Stops by itself after maxMs.
+//   node fake-imds.js '{"eni":"eni-lab-lb","mac":"0a:..","region":"eu-west-2","localIpv4":"192.168.30.5","maxMs":..}'
+"use strict";
+const http = require("node:http");
+
+const args = JSON.parse(process.argv[2]);
+const TOKEN = "lab-imds-token";
+const metadata = {
+  mac: args.mac,
+  [`network/interfaces/macs/${args.mac}/interface-id`]: args.eni,
+  "placement/region": args.region,
+  "local-ipv4": args.localIpv4,
+};
+
+const server = http.createServer((req, res) => {
+  if (req.method === "PUT" && req.url === "/latest/api/token") {
+    res.end(req.headers["x-aws-ec2-metadata-token-ttl-seconds"] ? TOKEN : "");
+    return;
+  }
+  if (req.headers["x-aws-ec2-metadata-token"] !== TOKEN) {
+    res.writeHead(401).end();
+    return;
+  }
+  const value = metadata[(req.url || "").replace("/latest/meta-data/", "")];
+  if (value === undefined) res.writeHead(404).end();
+  else res.end(value);
+});
+server.listen(80, "169.254.169.254");
+setTimeout(() => process.exit(0), args.maxMs || 4 * 3600 * 1000).unref();
