@@ -1,12 +1,14 @@
 /**
- * The app behind the root cdktf.json: synthesizes both example deployments
+ * The app behind the root cdktf.json: synthesizes the three example deployments
  * (the "example lab") into cdktf.out/.
  */
 import { App } from "cdktf";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
 
 const app = new App();
 buildExchange2010Stack(app);
 buildExchange2013Stack(app);
+buildExchange2019PairStack(app);
 app.synth();

@@ -1,5 +1,5 @@
 /**
- * Prints the rendered haproxy.cfg and user-data of each example stack, with no
+ * Prints the rendered haproxy.cfg and user-data (per node for a pair) of each example stack, with no
  * AWS credentials and nothing written to disk.
  *
  *   npm run render                          # everything
@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ExchangeLoadBalancer } from "../lib";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
 
 type Part = "haproxy" | "user-data";
 
@@ -20,6 +21,7 @@ export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer
   return new Map([
     ["exchange-2010", buildExchange2010Stack(app).loadBalancer],
     ["exchange-2013", buildExchange2013Stack(app).loadBalancer],
+    ["exchange-2019-pair", buildExchange2019PairStack(app).loadBalancer],
   ]);
 }
 
@@ -35,13 +37,21 @@ export function render(stackName?: string, part?: Part): string {
   if (stackName !== undefined && !lbs.has(stackName)) {
     throw new Error(`Unknown stack "${stackName}"; choose one of: ${[...lbs.keys()].join(", ")}`);
   }
-  const out: string[] = [];
+  const sections: [string, string][] = [];
   for (const [name, lb] of lbs) {
     if (stackName !== undefined && name !== stackName) continue;
-    if (part !== "user-data") out.push(`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig());
-    if (part !== "haproxy") out.push(`### ${name}: user-data`, lb.renderUserData());
+    if (part !== "user-data") sections.push([`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig()]);
+    if (part === "haproxy") continue;
+    // A pair boots each node with its own user-data.
+    const nodes = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [undefined];
+    for (const node of nodes) {
+      const title = node ? `### ${name}: user-data (node ${node})` : `### ${name}: user-data`;
+      sections.push([title, lb.renderUserData(node)]);
+    }
   }
-  return part !== undefined && stackName !== undefined ? out[1] : out.join("\n");
+  // One file asked for: print it as is, without a heading.
+  if (part !== undefined && stackName !== undefined && sections.length === 1) return sections[0][1];
+  return sections.flat().join("\n");
 }
 
 if (require.main === module) {

@@ -1,13 +1,22 @@
 /**
  * npm run bench:lab — the data plane, in one run: new TCP connections per
  * second and concurrent connections held, through the HTTPS VIP (HAProxy with
- * the synthesized 2013 config) and directly to one real server, and the ratios.
+ * the synthesized 2013 config) and directly to one real server, and the ratios;
+ * then the clustered pair: seconds without service and failed connections when
+ * the master's HAProxy is killed, and failed connections while a new config is
+ * rolled out to both nodes under load.
  * A benchmark, not a test: it prints numbers and asserts nothing.
  */
+import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { CasHttpsVip } from "../lib";
+import { killHaproxy, waitFor } from "./haproxy";
 import { applyStack, labDown, labUp, teardownOnSignals } from "./lab";
+import { outage, timeline } from "./measure";
+import { ALL_NODES, LB_NODES } from "./node";
+import { holdsVip, runConfigDocument } from "./pair";
 import { inNs } from "./shell";
-import { LAB_MAXCONN, lab2013, synthesize } from "./stacks";
+import { LAB_MAXCONN, lab2010Pair, lab2013, synthesize } from "./stacks";
 import { HOSTS, VIP } from "./topology";
 
 const PROBE = join(__dirname, "tools", "probe.js");
@@ -21,6 +30,21 @@ function probe(args: object): Record<string, number> {
   // The client raises its own descriptor limit for the held connections.
   const script = `ulimit -n 20000 && exec ${process.execPath} ${PROBE} '${JSON.stringify(args)}'`;
   return JSON.parse(inNs(HOSTS.client.ns, ["bash", "-c", script], { timeoutMs: 120_000 }).stdout);
+}
+
+/** The probe in the client namespace without blocking: a rollout runs meanwhile. */
+function probeInBackground(args: object): Promise<Record<string, number>> {
+  const child = spawn("ip", [
+    "netns",
+    "exec",
+    HOSTS.client.ns,
+    process.execPath,
+    PROBE,
+    JSON.stringify(args),
+  ]);
+  let out = "";
+  child.stdout.on("data", (chunk) => (out += chunk.toString()));
+  return new Promise((resolve) => child.on("close", () => resolve(JSON.parse(out))));
 }
 
 function median(values: number[]): number {
@@ -80,9 +104,63 @@ async function main(): Promise<void> {
     console.log(
       `failed connects: via VIP ${failed.vip + heldVip.failed}, direct ${failed.direct + heldDirect.failed}`,
     );
+    await pair();
   } finally {
     labDown();
   }
+}
+
+/** The pair: failover when the master's HAProxy dies, and a config rollout under load. */
+async function pair(): Promise<void> {
+  const seconds: number[] = [];
+  let failedDuringFailover = 0;
+  let attempts = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    await applyStack(synthesize(lab2010Pair));
+    const client = timeline("client", 143, { ms: 10_000, everyMs: 100, timeoutMs: 1000 });
+    await new Promise((r) => setTimeout(r, 2000));
+    const killedAt = Date.now() - client.started;
+    killHaproxy(LB_NODES.lb);
+    await waitFor("lb2 to hold the VIP", () => holdsVip(LB_NODES.lb2), 10_000);
+    const result = outage(await client.done, killedAt);
+    seconds.push(result.secondsWithoutService);
+    failedDuringFailover += result.failed;
+    attempts += result.attempts;
+  }
+  const weighted = (cas2Weight: number) =>
+    lab2013(
+      (lb) =>
+        new CasHttpsVip(lb, "CasHttps", {
+          servers: [
+            { name: "CAS1", address: HOSTS.cas1.addresses[0] },
+            { name: "CAS2", address: HOSTS.cas2.addresses[0], weight: cas2Weight },
+          ],
+        }),
+      true,
+    );
+  await applyStack(synthesize(weighted(100)));
+  const load = probeInBackground({
+    mode: "rate",
+    host: VIP,
+    port: 443,
+    ms: RATE_MS * 2,
+    parallel: 8,
+    tls: true,
+  });
+  await new Promise((r) => setTimeout(r, 1000));
+  const rollouts: (number | null)[] = [];
+  for (const weight of [50, 100]) {
+    const document = synthesize(weighted(weight)).configDocument;
+    for (const node of ALL_NODES) rollouts.push(runConfigDocument(node, document).status);
+  }
+  const reload = await load;
+  console.log("\nClustered pair (keepalived unicast VRRP, lab)");
+  console.log(
+    `failover, master HAProxy killed: ${seconds.map((s) => s.toFixed(2)).join(", ")} s without service (median ${median(seconds).toFixed(2)}), ${failedDuringFailover} of ${attempts} new connections failed`,
+  );
+  console.log(
+    `config rollout under load (2 changes x 2 nodes, exit ${rollouts.join(",")}): ${reload.ok} TLS connections, ${reload.failed} failed`,
+  );
 }
 
 main().catch((error) => {

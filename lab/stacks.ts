@@ -88,12 +88,16 @@ export const lab2010Pair: StackBuilder = (app) => {
   return { stack, lb };
 };
 
-/** Guide 004's SNAT-mode VIPs; `customize` adds or changes VIPs for one scenario. */
-export function lab2013(customize?: (lb: ExchangeLoadBalancer) => void): StackBuilder {
+/** Guide 004's SNAT-mode VIPs; `customize` adds or changes VIPs for one scenario; `pair` runs them on both nodes. */
+export function lab2013(
+  customize?: (lb: ExchangeLoadBalancer) => void,
+  pair = false,
+): StackBuilder {
   return (app) => {
-    const stack = new TerraformStack(app, "lab-2013");
+    const stack = new TerraformStack(app, pair ? "lab-2013-pair" : "lab-2013");
     new AwsProvider(stack, "aws", { region: "eu-west-2" });
-    const lb = new ExchangeLoadBalancer(stack, "Lb", labProps(ExchangeVersion.EXCHANGE_2013));
+    const version = ExchangeVersion.EXCHANGE_2013;
+    const lb = new ExchangeLoadBalancer(stack, "Lb", pair ? pairProps(version) : labProps(version));
     if (customize) customize(lb);
     else {
       new CasHttpsVip(lb, "CasHttps");

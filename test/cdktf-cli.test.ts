@@ -10,9 +10,10 @@ const repo = resolve(__dirname, "..");
 const cdktf = join(repo, "node_modules", ".bin", "cdktf");
 
 test.each([
-  [".", ["exchange-2010", "exchange-2013"]],
+  [".", ["exchange-2010", "exchange-2013", "exchange-2019-pair"]],
   ["examples/exchange-2010", ["exchange-2010"]],
   ["examples/exchange-2013", ["exchange-2013"]],
+  ["examples/exchange-2019-pair", ["exchange-2019-pair"]],
 ])("cdktf synth in %s", (folder, stacks) => {
   withTempDir((outdir) => {
     const result = run(cdktf, ["synth", "--output", outdir], { cwd: join(repo, folder) });
@@ -22,7 +23,7 @@ test.each([
       expect(existsSync(file)).toBe(true);
       expect(
         Object.keys(JSON.parse(readFileSync(file, "utf8")).resource.aws_instance),
-      ).toHaveLength(1);
+      ).toHaveLength(stack.endsWith("-pair") ? 2 : 1);
     }
   });
 });

@@ -5,13 +5,16 @@ import { render } from "../bin/render";
 import { run } from "./support/tools";
 
 describe("the render CLI", () => {
-  test("prints haproxy.cfg and user-data of both example stacks", () => {
+  test("prints haproxy.cfg and user-data of every example stack, per node for the pair", () => {
     const out = render();
     expect(out.match(/^### .*$/gm)).toEqual([
       "### exchange-2010: haproxy.cfg",
       "### exchange-2010: user-data",
       "### exchange-2013: haproxy.cfg",
       "### exchange-2013: user-data",
+      "### exchange-2019-pair: haproxy.cfg",
+      "### exchange-2019-pair: user-data (node 10.0.1.5)",
+      "### exchange-2019-pair: user-data (node 10.0.2.5)",
     ]);
   });
 
@@ -36,7 +39,7 @@ describe("the render CLI", () => {
     const bad = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2007"]);
     expect(bad.status).toBe(2);
     expect(bad.output).toContain(
-      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013',
+      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013, exchange-2019-pair',
     );
   });
 });

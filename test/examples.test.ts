@@ -5,8 +5,11 @@
 import { Testing } from "cdktf";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
+import { FAILOVER_SCRIPT, FAILOVER_SCRIPT_TEXT } from "../lib/pair/failover-script";
+import { KEEPALIVED_INTERFACE_FILE } from "../lib/pair/keepalived-config";
 import { resourcesOf, synthJson } from "./support/synth";
-import { expectValidCloudConfig, expectValidHaproxy } from "./support/tools";
+import { expectValidCloudConfig, expectValidHaproxy, expectValidKeepalived } from "./support/tools";
 
 describe.each([
   ["exchange-2010", buildExchange2010Stack],
@@ -59,4 +62,51 @@ test("the 2013 example is guide 004's SNAT-mode VIPs plus the HTTP redirect", ()
     ["CasPop", "110,995"],
     ["CasSmtp", "25"],
   ]);
+});
+
+describe("exchange-2019-pair example", () => {
+  const { stack, loadBalancer } = buildExchange2019PairStack(Testing.app());
+  const json = synthJson(stack);
+  const nodes = loadBalancer.nodeAddresses;
+
+  test("haproxy.cfg (the same on both nodes)", () => {
+    expect(loadBalancer.renderHaproxyConfig()).toMatchSnapshot();
+  });
+
+  test("keepalived.conf of each node", () => {
+    expect(nodes.map((node) => loadBalancer.renderKeepalivedConfig(node))).toMatchSnapshot();
+  });
+
+  test("HAProxy, keepalived and cloud-init accept what each node boots with", () => {
+    expect(nodes).toEqual(["10.0.1.5", "10.0.2.5"]);
+    for (const [index, node] of nodes.entries()) {
+      expectValidHaproxy(loadBalancer.renderHaproxyConfig(), `lb-${node.replace(/\./g, "-")}`);
+      expectValidKeepalived(loadBalancer.renderKeepalivedConfig(node), {
+        interfaceFile: KEEPALIVED_INTERFACE_FILE,
+        script: FAILOVER_SCRIPT,
+        scriptText: FAILOVER_SCRIPT_TEXT,
+      });
+      expectValidCloudConfig(loadBalancer.renderUserData(node));
+      expect(loadBalancer.renderFailoverConfig(node)).toContain(
+        `ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"`,
+      );
+      expect(index).toBeLessThan(2);
+    }
+  });
+
+  test("security-group rules, routes and the failover policy", () => {
+    const rules = (type: string) =>
+      resourcesOf(json, type).map(
+        (r) =>
+          `${r.ip_protocol}/${r.from_port ?? "-"} ${r.cidr_ipv4 ?? (r.referenced_security_group_id === r.security_group_id ? "the pair" : "from load balancer")} ${r.description}`,
+      );
+    expect({
+      ingress: rules("aws_vpc_security_group_ingress_rule"),
+      egress: rules("aws_vpc_security_group_egress_rule"),
+      routes: resourcesOf(json, "aws_route").map(
+        (r) => `${r.route_table_id} ${r.destination_cidr_block}`,
+      ),
+      policy: JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy),
+    }).toMatchSnapshot();
+  });
 });

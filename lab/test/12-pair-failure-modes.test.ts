@@ -85,11 +85,14 @@ function setNonlocalBind(node: LabNode, on: boolean): void {
   inNs(node.ns, ["sysctl", "-q", "-w", `net.ipv4.ip_nonlocal_bind=${on ? 1 : 0}`]);
 }
 
-/** Restarts lb2's keepalived with its address gone, brings the address back after `delayMs`. */
+/**
+ * Restarts lb2's keepalived with its address gone, brings the address back
+ * after `delayMs`; returns the VRRP state just before the address came back.
+ */
 async function restartWithoutAddress(options: {
   prestart: boolean;
   delayMs: number;
-}): Promise<void> {
+}): Promise<string | undefined> {
   const address = `${lb2.address}/${SUBNET_PREFIX}`;
   await stopKeepalived(lb2);
   rmSync(nodePath(lb2, "/run/exchange-lb/state"), { force: true });

@@ -149,6 +149,7 @@ export class ExchangeLoadBalancer extends Construct {
     virtualRouterId: number;
   };
   private routeScope?: Construct;
+  private readonly configDelivery: ConfigDelivery;
   private readonly vipList: ExchangeVip[] = [];
   private readonly encoded = new Map<string, { vipCount: number; value: EncodedUserData }>();
   private readonly installSsmAgent: boolean;
@@ -312,7 +313,7 @@ export class ExchangeLoadBalancer extends Construct {
         "give e.g. Duration.minutes(10)",
       );
     }
-    new ConfigDelivery(this, "ConfigDelivery", {
+    this.configDelivery = new ConfigDelivery(this, "ConfigDelivery", {
       content: () =>
         renderConfigDocument(
           {
@@ -476,17 +477,24 @@ export class ExchangeLoadBalancer extends Construct {
     for (const rule of newRules(ingress, planIngress(vip))) {
       new VpcSecurityGroupIngressRule(ingress, rule.id, ruleConfig(lbGroup, rule));
     }
+    // The paths to the real servers open before a config that uses them is rolled out.
+    const pathsToServers: string[] = [];
     for (const rule of newRules(egress, planEgress(vip))) {
-      new VpcSecurityGroupEgressRule(egress, rule.id, ruleConfig(lbGroup, rule));
+      pathsToServers.push(
+        new VpcSecurityGroupEgressRule(egress, rule.id, ruleConfig(lbGroup, rule)).fqn,
+      );
     }
     if (servers) {
       for (const rule of newRules(servers.scope, planServerIngress(vip))) {
-        new VpcSecurityGroupIngressRule(servers.scope, rule.id, {
+        const created = new VpcSecurityGroupIngressRule(servers.scope, rule.id, {
           ...ruleConfig(servers.groupId, rule),
           referencedSecurityGroupId: lbGroup,
         });
+        pathsToServers.push(created.fqn);
       }
     }
+    const { association } = this.configDelivery;
+    association.dependsOn = [...(association.dependsOn ?? []), ...pathsToServers];
   }
 
   /** Encoded once per synth and node: both lazy user-data fields read it, and VIPs are only ever added. */

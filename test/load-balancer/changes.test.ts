@@ -52,7 +52,12 @@ function changes(before: Json, after: Json): Record<string, string> {
       if (!a[id]) out[key] = "create";
       else if (!b[id]) out[key] = "destroy";
       else {
-        const ignored: string[] = b[id].lifecycle?.ignore_changes ?? [];
+        // Meta-arguments are not planned changes; ignored attributes are not compared.
+        const ignored: string[] = [
+          "depends_on",
+          "lifecycle",
+          ...(b[id].lifecycle?.ignore_changes ?? []),
+        ];
         const strip = (r: Json) =>
           Object.fromEntries(Object.entries(r).filter(([k]) => !ignored.includes(k)));
         const changed = Object.keys({ ...strip(a[id]), ...strip(b[id]) }).filter(
@@ -184,4 +189,23 @@ test("the association runs the document on every instance, one at a time, stoppi
   // Terraform reads the content literally: no template sequence survives unescaped.
   expect(document.content).not.toMatch(/(^|[^$])\$\{/);
   expect(document.content).not.toMatch(/(^|[^%])%\{/);
+});
+
+test("the rollout waits for the security-group paths to the real servers it uses", () => {
+  const { stack, lb } = fixture({ serverSecurityGroupId: "sg-0servers" });
+  new CasHttpsVip(lb, "CasWeb");
+  const json = synthJson(stack);
+  const [association] = resourcesOf(json, "aws_ssm_association");
+  const paths = [
+    ...Object.keys(json.resource.aws_vpc_security_group_egress_rule).filter((id) =>
+      /Egress-(80|443)-192_168_30_2[01]_32/.test(id),
+    ),
+    ...Object.keys(json.resource.aws_vpc_security_group_ingress_rule).filter((id) =>
+      id.includes("ServerIngress"),
+    ),
+  ];
+  expect(paths).toHaveLength(6);
+  for (const id of paths) {
+    expect(association.depends_on).toContainEqual(expect.stringContaining(id));
+  }
 });

@@ -1,0 +1,75 @@
+/**
+ * Measuring a failover from the client's side: new connections to the VIP at a
+ * fixed cadence, then how long service was gone and how many attempts failed.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { HOSTS, VIP } from "./topology";
+
+const PROBE = join(__dirname, "tools", "probe.js");
+
+export type ClientNs = "client" | "smarthost";
+
+export interface Attempt {
+  /** Milliseconds after the client started. */
+  readonly t: number;
+  readonly ok: boolean;
+  readonly server?: string | null;
+  readonly from?: string;
+  readonly error?: string;
+}
+
+/**
+ * A client opening a new connection to the VIP every `everyMs` for `ms`, in the
+ * background; resolves with every attempt once done. `started` is the client's
+ * clock zero on the test's clock.
+ */
+export function timeline(
+  ns: ClientNs,
+  port: number,
+  options: { ms: number; everyMs: number; timeoutMs: number; from?: readonly string[] },
+): { started: number; done: Promise<Attempt[]> } {
+  const args = { mode: "timeline", host: VIP, port, ...options };
+  const child = spawn("ip", [
+    "netns",
+    "exec",
+    HOSTS[ns].ns,
+    process.execPath,
+    PROBE,
+    JSON.stringify(args),
+  ]);
+  const started = Date.now();
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk) => (err += chunk.toString()));
+  const done = new Promise<Attempt[]>((resolve, reject) =>
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out))
+        : reject(new Error(`timeline probe exited ${code}: ${err}`)),
+    ),
+  );
+  return { started, done };
+}
+
+export interface Outage {
+  readonly attempts: number;
+  readonly failed: number;
+  /** From the event to the first successful connection after the last failure. */
+  readonly secondsWithoutService: number;
+}
+
+/** Failed attempts, and how long after `eventAt` (client clock, ms) service was back for good. */
+export function outage(attempts: readonly Attempt[], eventAt: number): Outage {
+  const failures = attempts.filter((a) => !a.ok);
+  const lastFailure = failures.length > 0 ? failures[failures.length - 1].t : eventAt;
+  const back = attempts.find((a) => a.ok && a.t > lastFailure && a.t >= eventAt);
+  if (!back) throw new Error("service never came back during the measurement");
+  return {
+    attempts: attempts.length,
+    failed: failures.length,
+    secondsWithoutService:
+      failures.length === 0 ? 0 : Number(((back.t - eventAt) / 1000).toFixed(2)),
+  };
+}
