@@ -60,12 +60,29 @@ export async function loadHaproxy(
     return;
   }
   stopHaproxy(node);
-  await waitFor("HAProxy to stop", () => runningPid(node) === undefined, 10_000);
+  // Every process, not just the master: a worker still exiting holds its listeners.
+  await waitFor("HAProxy to stop", () => haproxyPids(node).length === 0, 10_000).catch(() => {
+    sh(["kill", "-KILL", ...haproxyPids(node)], { allowFailure: true });
+  });
   writeFileSync(nodePath(node, CONFIG), config);
   inNode(node, ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID], {
     log: nodePath(node, "/run/haproxy-control.log"),
   });
   await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
+}
+
+/** Every HAProxy process in the node's namespace: master, workers, old workers. */
+function haproxyPids(node: LabNode): string[] {
+  return sh(["ip", "netns", "pids", node.ns])
+    .stdout.split("\n")
+    .filter(Boolean)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "haproxy";
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Ends HAProxy in the node (master and workers), if it runs. */
