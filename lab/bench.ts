@@ -7,12 +7,11 @@
  * rolled out to both nodes under load.
  * A benchmark, not a test: it prints numbers and asserts nothing.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { CasHttpsVip } from "../lib";
 import { killHaproxy, waitFor } from "./haproxy";
 import { applyStack, labDown, labUp, teardownOnSignals } from "./lab";
-import { outage, timeline } from "./measure";
+import { outage, probeInBackground, timeline } from "./measure";
 import { ALL_NODES, LB_NODES } from "./node";
 import { holdsVip, runConfigDocument } from "./pair";
 import { inNs } from "./shell";
@@ -30,21 +29,6 @@ function probe(args: object): Record<string, number> {
   // The client raises its own descriptor limit for the held connections.
   const script = `ulimit -n 20000 && exec ${process.execPath} ${PROBE} '${JSON.stringify(args)}'`;
   return JSON.parse(inNs(HOSTS.client.ns, ["bash", "-c", script], { timeoutMs: 120_000 }).stdout);
-}
-
-/** The probe in the client namespace without blocking: a rollout runs meanwhile. */
-function probeInBackground(args: object): Promise<Record<string, number>> {
-  const child = spawn("ip", [
-    "netns",
-    "exec",
-    HOSTS.client.ns,
-    process.execPath,
-    PROBE,
-    JSON.stringify(args),
-  ]);
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk.toString()));
-  return new Promise((resolve) => child.on("close", () => resolve(JSON.parse(out))));
 }
 
 function median(values: number[]): number {

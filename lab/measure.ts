@@ -2,7 +2,7 @@
  * Measuring a failover from the client's side: new connections to the VIP at a
  * fixed cadence, then how long service was gone and how many attempts failed.
  */
-import { spawn } from "node:child_process";
+import { ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
 import { HOSTS, VIP } from "./topology";
 
@@ -29,15 +29,7 @@ export function timeline(
   port: number,
   options: { ms: number; everyMs: number; timeoutMs: number; from?: readonly string[] },
 ): { started: number; done: Promise<Attempt[]> } {
-  const args = { mode: "timeline", host: VIP, port, ...options };
-  const child = spawn("ip", [
-    "netns",
-    "exec",
-    HOSTS[ns].ns,
-    process.execPath,
-    PROBE,
-    JSON.stringify(args),
-  ]);
+  const child = spawnProbe(ns, { mode: "timeline", host: VIP, port, ...options });
   const started = Date.now();
   let out = "";
   let err = "";
@@ -72,4 +64,27 @@ export function outage(attempts: readonly Attempt[], eventAt: number): Outage {
     secondsWithoutService:
       failures.length === 0 ? 0 : Number(((back.t - eventAt) / 1000).toFixed(2)),
   };
+}
+
+/** The probe tool in a client namespace, as a child process. */
+export function spawnProbe(ns: ClientNs, args: object): ChildProcessWithoutNullStreams {
+  return spawn("ip", [
+    "netns",
+    "exec",
+    HOSTS[ns].ns,
+    process.execPath,
+    PROBE,
+    JSON.stringify(args),
+  ]);
+}
+
+/** The probe in a client namespace without blocking, e.g. load while a config rolls out. */
+export function probeInBackground(
+  args: Record<string, unknown>,
+  ns: ClientNs = "client",
+): Promise<Record<string, number>> {
+  const child = spawnProbe(ns, args);
+  let out = "";
+  child.stdout.on("data", (chunk) => (out += chunk.toString()));
+  return new Promise((resolve) => child.on("close", () => resolve(JSON.parse(out))));
 }

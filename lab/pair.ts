@@ -111,32 +111,30 @@ export interface FailoverEvent {
   readonly outcome: string;
 }
 
-/** The failover script's event log: one line per keepalived event it handled. */
-export function failoverEvents(node: LabNode): FailoverEvent[] {
-  const file = nodePath(node, "/run/exchange-lb/events.log");
+/** Lines `<epoch seconds> <rest>` of a log in the node's /run/exchange-lb, times in ms. */
+function timedLines(node: LabNode, name: string): { t: number; rest: string }[] {
+  const file = nodePath(node, `/run/exchange-lb/${name}`);
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
-    .trim()
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [t, state, outcome] = line.split(" ");
-      return { t: Number(t) * 1000, state, outcome };
-    });
-}
-
-/** The AWS CLI calls the node made, as recorded by the fake `aws`. */
-export function awsCalls(node: LabNode): { t: number; args: string }[] {
-  const file = nodePath(node, "/run/exchange-lb/aws-calls.log");
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .trim()
     .split("\n")
     .filter(Boolean)
     .map((line) => {
       const at = line.indexOf(" ");
-      return { t: Number(line.slice(0, at)) * 1000, args: line.slice(at + 1) };
+      return { t: Number(line.slice(0, at)) * 1000, rest: line.slice(at + 1) };
     });
+}
+
+/** The failover script's event log: one line per keepalived event it handled. */
+export function failoverEvents(node: LabNode): FailoverEvent[] {
+  return timedLines(node, "events.log").map(({ t, rest }) => {
+    const [state, outcome] = rest.split(" ");
+    return { t, state, outcome };
+  });
+}
+
+/** The AWS CLI calls the node made, as recorded by the fake `aws`. */
+export function awsCalls(node: LabNode): { t: number; args: string }[] {
+  return timedLines(node, "aws-calls.log").map(({ t, rest }) => ({ t, args: rest }));
 }
 
 /** True when the VIP is an address of the node's interface. */

@@ -6,19 +6,17 @@
  * `haproxy -c` is refused, reported, and the running one keeps serving. On a
  * pair the document runs on one node at a time, like the association.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { CasHttpsVip, ExchangeLoadBalancer, RealServer } from "../../lib";
 import { renderConfigDocument } from "../../lib/delivery/config-document";
 import { applyFirewall } from "../firewall";
 import { serverStats, waitFor } from "../haproxy";
 import { ALL_NODES, LB_NODES } from "../node";
+import { probeInBackground } from "../measure";
 import { runConfigDocument } from "../pair";
 import { StackBuilder, lab2013, synthesize, SynthesizedLoadBalancer } from "../stacks";
 import { HOSTS, VIP } from "../topology";
 import { connect, report, runStack, sleep, tally } from "./support";
 
-const PROBE = join(__dirname, "..", "tools", "probe.js");
 const CAS1: RealServer = { name: "CAS1", address: HOSTS.cas1.addresses[0] };
 const CAS2: RealServer = { name: "CAS2", address: HOSTS.cas2.addresses[0] };
 
@@ -27,19 +25,8 @@ function web(servers: RealServer[]): StackBuilder {
 }
 
 /** New TLS connections through the VIP for `ms`, 8 at a time; counts what succeeded and failed. */
-function load(ms: number): Promise<{ ok: number; failed: number }> {
-  const args = { mode: "rate", host: VIP, port: 443, ms, parallel: 8, tls: true };
-  const child = spawn("ip", [
-    "netns",
-    "exec",
-    HOSTS.client.ns,
-    process.execPath,
-    PROBE,
-    JSON.stringify(args),
-  ]);
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk.toString()));
-  return new Promise((resolve) => child.on("close", () => resolve(JSON.parse(out))));
+function load(ms: number): Promise<Record<string, number>> {
+  return probeInBackground({ mode: "rate", host: VIP, port: 443, ms, parallel: 8, tls: true });
 }
 
 /** What `cdktf deploy` does for a config change: new security-group rules, then the association. */

@@ -1,7 +1,7 @@
 /** Clients for the scenarios: the probe tool run inside a lab namespace. */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { applyStack } from "../lab";
+import { ClientNs, spawnProbe } from "../measure";
 import { inNs } from "../shell";
 import { StackBuilder, synthesize } from "../stacks";
 import { HOSTS, VIP } from "../topology";
@@ -17,7 +17,7 @@ export interface ProbeResult {
   readonly error?: string;
 }
 
-export type ClientNs = "client" | "smarthost";
+export type { ClientNs };
 
 /** `count` new connections to the VIP, in turn; what each one reached. */
 export function connect(
@@ -56,15 +56,7 @@ export function hold(
   port: number,
   options: { from?: string; maxMs?: number },
 ): { events: HeldEvent[]; done: Promise<HeldEvent[]>; opened: Promise<HeldEvent> } {
-  const args = { mode: "hold", host: VIP, port, ...options };
-  const child = spawn("ip", [
-    "netns",
-    "exec",
-    HOSTS[ns].ns,
-    process.execPath,
-    PROBE,
-    JSON.stringify(args),
-  ]);
+  const child = spawnProbe(ns, { mode: "hold", host: VIP, port, ...options });
   const events: HeldEvent[] = [];
   let buffer = "";
   let onOpen: (e: HeldEvent) => void = () => undefined;

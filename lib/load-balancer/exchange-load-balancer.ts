@@ -57,12 +57,14 @@ export interface ExchangeLoadBalancerProps {
   readonly namespace?: string;
   /**
    * EC2 instance type. 2 vCPU and 2 GiB: the guides' virtual appliance has 1 CPU
-   * and 2 GB (001 §9), and TCP-mode HAProxy needs little more.
+   * and 2 GB (001 §9), and TCP-mode HAProxy needs little more. A pair's nodes take
+   * it when created; change a running pair node by node (`nodes[].instanceType`).
    * @default "t3.small"
    */
   readonly instanceType?: string;
   /**
    * AMI of the instance; must be Debian 12 (bookworm), whose HAProxy 2.6 the tests validate against.
+   * A pair's nodes take it when created; roll a running pair node by node (`nodes[].amiId`).
    * @default the latest official Debian 12 amd64 AMI (owner 136693071363)
    */
   readonly amiId?: string;
@@ -242,9 +244,10 @@ export class ExchangeLoadBalancer extends Construct {
           { name: "virtualization-type", values: ["hvm"] },
         ],
       }).id;
+    const instanceType = props.instanceType ?? "t3.small";
     const instanceProps = (node: PairNode | undefined) => ({
-      ami,
-      instanceType: props.instanceType ?? "t3.small",
+      ami: node?.amiId ?? ami,
+      instanceType: node?.instanceType ?? instanceType,
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: role.instanceProfile.name,
       metadataOptions: {
@@ -258,16 +261,7 @@ export class ExchangeLoadBalancer extends Construct {
         produce: () => this.encodedUserData("userDataBase64", node),
       }),
       tags: { Name: node ? `${this.node.path}/${node.peerName}` : this.node.path },
-      lifecycle: {
-        ignoreChanges: [
-          // Config changes arrive out of band (ConfigDelivery); user-data is read at first boot only.
-          "user_data",
-          "user_data_base64",
-          // A newer Debian AMI must not replace a running load balancer on the next deploy,
-          // nor a new amiId both nodes of a pair at once: roll a pair with -replace, node by node.
-          ...(props.amiId && !props.highAvailability ? [] : ["ami"]),
-        ],
-      },
+      lifecycle: { ignoreChanges: ignoredChanges(props, node) },
     });
 
     if (!this.pair) {
@@ -289,7 +283,7 @@ export class ExchangeLoadBalancer extends Construct {
             sourceDestCheck: placement.kind === "route-table" ? false : undefined,
           }),
       );
-      // In-place changes (instance type) stop one node at a time, never both.
+      // Belt and braces: Terraform changes the second node only after the first.
       second.dependsOn = [first.fqn];
       this.instance = first;
       this.instances = [first, second];
@@ -566,6 +560,17 @@ export class ExchangeLoadBalancer extends Construct {
       checkId(this, "highAvailability.nodes[].subnetId", node.subnetId, "subnet-");
     }
     const [a, b] = ha.nodes;
+    for (const setting of ["amiId", "instanceType"] as const) {
+      if (a[setting] !== undefined && b[setting] !== undefined) {
+        fail(
+          this,
+          `both nodes have their own ${setting}, so one deploy would stop or replace both`,
+          `roll one node per deploy: give ${setting} to one node, deploy, and once it is back as BACKUP set the pair's ${setting} and move the node setting to the other node`,
+        );
+      }
+    }
+    for (const node of ha.nodes)
+      checkId(this, "highAvailability.nodes[].amiId", node.amiId, "ami-");
     if (a.address === b.address) {
       fail(this, `both nodes have address ${a.address}`, "give each node its own address");
     }
@@ -636,6 +641,20 @@ export class ExchangeLoadBalancer extends Construct {
       new VpcSecurityGroupEgressRule(scope, `${id}-Out`, config);
     }
   }
+}
+
+/**
+ * Attributes Terraform must not act on. User-data is read at first boot only:
+ * config arrives out of band. A newer default AMI must not replace a running
+ * load balancer. A pair's nodes follow only their own `amiId` and
+ * `instanceType`, which one node at a time may have: a pair-level change would
+ * stop or replace both nodes in one deploy.
+ */
+function ignoredChanges(props: ExchangeLoadBalancerProps, node: PairNode | undefined): string[] {
+  const ignored = ["user_data", "user_data_base64"];
+  if (node ? !node.amiId : !props.amiId) ignored.push("ami");
+  if (node && !node.instanceType) ignored.push("instance_type");
+  return ignored;
 }
 
 function idPart(address: string): string {

@@ -14,6 +14,18 @@ export interface PairNodeProps {
    * unicast source and HAProxy's peer address.
    */
   readonly address: string;
+  /**
+   * This node's AMI. Changing it replaces this node alone; the pair's `amiId` is
+   * used only when a node is created. One node at a time may have its own.
+   * @default the load balancer's `amiId`, not followed after creation
+   */
+  readonly amiId?: string;
+  /**
+   * This node's instance type. Changing it stops and starts this node alone.
+   * One node at a time may have its own.
+   * @default the load balancer's `instanceType`, not followed after creation
+   */
+  readonly instanceType?: string;
 }
 
 /** HAProxy `peers` section that synchronises the stick tables across the pair. */

@@ -130,12 +130,6 @@ describe.each([
     expect(Object.values(changed).filter((v) => v === "destroy")).toEqual([]);
   });
 
-  test("changing the instance type updates the instances in place (stop, start), nothing else", () => {
-    const changed = changes(before, build({ ...base, instanceType: "t3.medium" }));
-    expect(Object.values(changed)).toEqual(Object.keys(changed).map(() => "update instance_type"));
-    expect(Object.keys(changed).every((k) => k.startsWith("aws_instance."))).toBe(true);
-  });
-
   test("the deploy waits for the rollout unless told not to", () => {
     const wait = (change: Change) =>
       resourcesOf(build({ ...base, ...change }), "aws_ssm_association")[0]
@@ -152,13 +146,54 @@ test("one instance with an explicit AMI: a new AMI replaces the instance (ami is
   expect(changes(before, after)).toEqual({ "aws_instance.Lb_Instance": "update ami" });
 });
 
-test("a pair with an explicit AMI: a new AMI replaces neither node (rolled one at a time with -replace)", () => {
-  const before = build({ ...PAIR, amiId: "ami-0aaa" });
-  const after = build({ ...PAIR, amiId: "ami-0bbb" });
-  expect(changes(before, after)).toEqual({});
-  for (const instance of resourcesOf(after, "aws_instance")) {
-    expect(instance.lifecycle.ignore_changes).toContain("ami");
-  }
+test("one instance: a new instance type updates it in place (stop, start), nothing else", () => {
+  expect(changes(build({}), build({ instanceType: "t3.medium" }))).toEqual({
+    "aws_instance.Lb_Instance": "update instance_type",
+  });
+});
+
+describe("a pair changes hardware one node per deploy", () => {
+  const withNodes = (nodes: [object, object], pairLevel: Partial<ExchangeLoadBalancerProps> = {}) =>
+    build({
+      ...PAIR,
+      ...pairLevel,
+      highAvailability: {
+        ...PAIR.highAvailability!,
+        nodes: PAIR.highAvailability!.nodes.map((node, i) => ({ ...node, ...nodes[i] })) as never,
+      },
+    });
+  const baseline = withNodes([{}, {}], { amiId: "ami-0aaa", instanceType: "t3.small" });
+
+  test("a pair-level AMI or instance type changes no running node", () => {
+    expect(changes(baseline, withNodes([{}, {}], { amiId: "ami-0bbb" }))).toEqual({});
+    expect(changes(baseline, withNodes([{}, {}], { instanceType: "t3.medium" }))).toEqual({});
+  });
+
+  test("a node's own AMI replaces that node alone; its own instance type updates it alone", () => {
+    expect(
+      changes(baseline, withNodes([{ amiId: "ami-0bbb" }, {}], { amiId: "ami-0aaa" })),
+    ).toEqual({ "aws_instance.Lb_Node-192_168_30_5": "update ami" });
+    expect(
+      changes(
+        baseline,
+        withNodes([{}, { instanceType: "t3.medium" }], { instanceType: "t3.small" }),
+      ),
+    ).toEqual({ "aws_instance.Lb_Node-192_168_30_6": "update instance_type" });
+  });
+
+  test("the roll's second step: the first node keeps its new AMI, the second takes it", () => {
+    // Step 1 gave node .5 ami-0bbb. Step 2: the pair's AMI is ami-0bbb, node .6 has its own.
+    const step1 = withNodes([{ amiId: "ami-0bbb" }, {}], { amiId: "ami-0aaa" });
+    const step2 = withNodes([{}, { amiId: "ami-0bbb" }], { amiId: "ami-0bbb" });
+    expect(changes(step1, step2)).toEqual({ "aws_instance.Lb_Node-192_168_30_6": "update ami" });
+  });
+
+  test.each(["amiId", "instanceType"])("both nodes with their own %s is refused", (setting) => {
+    const value = setting === "amiId" ? "ami-0bbb" : "t3.medium";
+    expect(() => withNodes([{ [setting]: value }, { [setting]: value }])).toThrow(
+      `Lb: both nodes have their own ${setting}, so one deploy would stop or replace both. Fix: roll one node per deploy`,
+    );
+  });
 });
 
 test("the association runs the document on every instance, one at a time, stopping at the first failure", () => {
