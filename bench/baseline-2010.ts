@@ -1,8 +1,9 @@
 /**
  * Baseline for `npm run bench`: guide 001's example written by hand with plain
  * cdktf, the same AWS resources the library declares for examples/exchange-2010,
- * and the same user-data text (read from the file named by BENCH_USER_DATA, as
- * a hand-written stack would read a checked-in cloud-config).
+ * and the same user-data text and config document (read from the files named by
+ * BENCH_USER_DATA and BENCH_CONFIG_DOCUMENT, as a hand-written stack would read
+ * checked-in files).
  */
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
@@ -14,6 +15,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 
@@ -105,7 +108,23 @@ const instance = new Instance(stack, "Instance", {
   metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
   rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: 8 },
   userData: readFileSync(process.env.BENCH_USER_DATA ?? "/dev/null", "utf8"),
-  lifecycle: { ignoreChanges: ["ami"] },
+  lifecycle: { ignoreChanges: ["user_data", "user_data_base64", "ami"] },
+});
+const document = new SsmDocument(stack, "ConfigDocument", {
+  name: "ExchangeLb-exchange-2010-Lb-config",
+  documentType: "Command",
+  documentFormat: "JSON",
+  content: readFileSync(process.env.BENCH_CONFIG_DOCUMENT ?? "/dev/null", "utf8"),
+});
+new SsmAssociation(stack, "ConfigAssociation", {
+  name: document.name,
+  associationName: "ExchangeLb-exchange-2010-Lb-config",
+  documentVersion: document.latestVersion,
+  targets: [{ key: "InstanceIds", values: [instance.id] }],
+  maxConcurrency: "1",
+  maxErrors: "0",
+  complianceSeverity: "HIGH",
+  waitForSuccessTimeoutSeconds: 600,
 });
 new TerraformOutput(stack, "VipAddresses", { value: ["192.168.30.10"] });
 new TerraformOutput(stack, "InstanceId", { value: instance.id });

@@ -60,7 +60,12 @@ function main(): void {
       .user_data;
     const userDataFile = join(work, "user-data.txt");
     writeFileSync(userDataFile, userData);
-    const env = { BENCH_USER_DATA: userDataFile };
+    const documentFile = join(work, "config-document.json");
+    writeFileSync(
+      documentFile,
+      (Object.values(stack.resource.aws_ssm_document)[0] as { content: string }).content,
+    );
+    const env = { BENCH_USER_DATA: userDataFile, BENCH_CONFIG_DOCUMENT: documentFile };
     synthOnce(baseline, baseOut, env);
     const same = JSON.stringify(resourceCounts(libOut)) === JSON.stringify(resourceCounts(baseOut));
     if (!same) {

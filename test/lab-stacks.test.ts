@@ -5,7 +5,7 @@
  */
 import { App } from "cdktf";
 import { firewallRules } from "../lab/firewall";
-import { lab2010, lab2013, synthesize } from "../lab/stacks";
+import { lab2010, lab2010Pair, lab2013, synthesize } from "../lab/stacks";
 import { withTempDir } from "./support/tools";
 
 describe("lab stacks", () => {
@@ -39,5 +39,28 @@ describe("lab stacks", () => {
       lb2010.egress.length,
     );
     expect(rules).toContain("-A OUTPUT -p tcp -d 192.168.30.22/32 --dport 25 -j ACCEPT");
+  });
+
+  test("a pair: two nodes with their own files; VRRP and peers only with the other node", () => {
+    const pair = synthesize(lab2010Pair);
+    expect(pair.nodes.map((n) => n.address)).toEqual(["192.168.30.5", "192.168.30.6"]);
+    for (const node of pair.nodes) {
+      expect(node.files["/etc/haproxy/haproxy.cfg"].content).toBe(pair.haproxyConfig);
+      expect(node.files["/etc/keepalived/keepalived.conf"].content).toContain(
+        `unicast_src_ip ${node.address}`,
+      );
+    }
+    expect(pair.pairRules).toEqual([{ protocol: "tcp", port: 10000 }, { protocol: "112" }]);
+    const rules = firewallRules(pair.ingress, pair.egress, {
+      address: "192.168.30.6",
+      rules: pair.pairRules,
+    }).split("\n");
+    expect(rules.filter((r) => r.includes("10000") || r.includes("-p 112"))).toEqual([
+      "-A INPUT -p tcp --dport 10000 -s 192.168.30.6 -j ACCEPT",
+      "-A INPUT -p 112 -s 192.168.30.6 -j ACCEPT",
+      "-A OUTPUT -p tcp --dport 10000 -d 192.168.30.6 -j ACCEPT",
+      "-A OUTPUT -p 112 -d 192.168.30.6 -j ACCEPT",
+    ]);
+    expect(JSON.parse(pair.configDocument).mainSteps[0].action).toBe("aws:runShellScript");
   });
 });
