@@ -12,7 +12,6 @@ import {
   Route,
   SecurityGroup,
   TerraformOutput,
-  Token,
   VpcSecurityGroupEgressRule,
   VpcSecurityGroupIngressRule,
 } from "../framework";
@@ -27,11 +26,15 @@ import { renderConfigDocument } from "../delivery/config-document";
 import { renderVipList } from "../delivery/vip-list";
 import { FailoverPolicy } from "./failover-policy";
 import { InstanceRole } from "./instance-role";
+import { checkId, requireConcrete } from "./checks";
+import { HighAvailabilityProps, PairSettings, pairSettings } from "./pair-settings";
+import { PairRules } from "./pair-rules";
 import { renderFailoverConfig } from "../pair/failover-script";
 import { renderKeepalivedConfig } from "../pair/keepalived-config";
-import { PairNode, PairNodeProps, PEER_PORT, VRRP_PROTOCOL, pairNodes } from "../pair/pair-node";
-import { VipPlacement } from "../pair/vip-placement";
+import { PairNode } from "../pair/pair-node";
 import { PlannedRule, planEgress, planIngress, planServerIngress } from "./security-rules";
+
+export type { HighAvailabilityProps } from "./pair-settings";
 
 export interface ExchangeLoadBalancerProps {
   /** The Exchange release; selects the guide defaults (see the README defaults table). */
@@ -109,22 +112,6 @@ export interface ExchangeLoadBalancerProps {
   readonly configRolloutTimeout?: Duration;
 }
 
-/** The clustered pair. */
-export interface HighAvailabilityProps {
-  /** The two nodes; the first is the preferred master. */
-  readonly nodes: readonly [PairNodeProps, PairNodeProps];
-  /**
-   * How the VIPs follow the master.
-   * @default VipPlacement.secondaryIp(): both nodes in one subnet
-   */
-  readonly vipPlacement?: VipPlacement;
-  /**
-   * VRRP virtual router id; unique among VRRP pairs whose packets can meet.
-   * @default 51
-   */
-  readonly virtualRouterId?: number;
-}
-
 const DEBIAN_OWNER = "136693071363";
 const MAXCONN_LIMIT = 1_000_000;
 
@@ -145,11 +132,7 @@ export class ExchangeLoadBalancer extends Construct {
   public readonly instance: Instance;
   /** One instance, or the pair's two, preferred master first. */
   public readonly instances: readonly Instance[];
-  private readonly pair?: {
-    nodes: [PairNode, PairNode];
-    placement: VipPlacement;
-    virtualRouterId: number;
-  };
+  private readonly pair?: PairSettings;
   private routeScope?: Construct;
   private readonly configDelivery: ConfigDelivery;
   private readonly vipList: ExchangeVip[] = [];
@@ -227,7 +210,12 @@ export class ExchangeLoadBalancer extends Construct {
         : undefined,
     };
 
-    this.pair = props.highAvailability ? this.validatePair(props) : undefined;
+    this.pair = props.highAvailability
+      ? pairSettings(this, props.highAvailability, {
+          subnetId: props.subnetId,
+          vipAddress: this.vipAddress,
+        })
+      : undefined;
     if (!this.pair && props.subnetId === undefined) {
       fail(this, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
     }
@@ -292,7 +280,7 @@ export class ExchangeLoadBalancer extends Construct {
         placement,
         networkInterfaceIds: this.instances.map((i) => i.primaryNetworkInterfaceId),
       });
-      this.addPairRules();
+      new PairRules(this, "PairRules", this.securityGroup.id);
       if (placement.kind === "route-table") this.routeScope = new Construct(this, "VipRoutes");
     }
 
@@ -392,19 +380,19 @@ export class ExchangeLoadBalancer extends Construct {
 
   /** keepalived.conf of one node of the pair. */
   public renderKeepalivedConfig(nodeAddress: string): string {
-    const node = this.pairNode(nodeAddress) as PairNode;
+    const { pair, node } = this.pairNodeOf(nodeAddress);
     return renderKeepalivedConfig({
       address: node.address,
       peerAddress: node.peerAddress,
       priority: node.priority,
-      virtualRouterId: (this.pair as { virtualRouterId: number }).virtualRouterId,
+      virtualRouterId: pair.virtualRouterId,
     });
   }
 
   /** failover.conf of one node of the pair: how it claims the VIPs. */
   public renderFailoverConfig(nodeAddress: string): string {
-    const node = this.pairNode(nodeAddress) as PairNode;
-    const placement = (this.pair as { placement: VipPlacement }).placement;
+    const { pair, node } = this.pairNodeOf(nodeAddress);
+    const { placement } = pair;
     return renderFailoverConfig({
       placement: placement.kind,
       nodeAddress: node.address,
@@ -453,11 +441,11 @@ export class ExchangeLoadBalancer extends Construct {
       );
     }
     this.vipList.push(vip);
-    const routeScope = this.routeScope;
-    for (const table of routeScope ? (this.pair?.placement.routeTableIds ?? []) : []) {
-      const id = `${table}-${idPart(vip.address)}_32`;
-      if (routeScope && !routeScope.node.tryFindChild(id)) {
-        new Route(routeScope, id, {
+    if (this.routeScope && this.pair) {
+      for (const table of this.pair.placement.routeTableIds) {
+        const id = `${table}-${idPart(vip.address)}_32`;
+        if (this.routeScope.node.tryFindChild(id)) continue;
+        new Route(this.routeScope, id, {
           routeTableId: table,
           destinationCidrBlock: `${vip.address}/32`,
           networkInterfaceId: this.instance.primaryNetworkInterfaceId,
@@ -508,20 +496,25 @@ export class ExchangeLoadBalancer extends Construct {
     return (cached.value as Partial<Record<typeof field, string>>)[field];
   }
 
+  /** The pair node at `nodeAddress`; none for one instance, which takes no address. */
   private pairNode(nodeAddress: string | undefined): PairNode | undefined {
     if (nodeAddress === undefined) {
       if (this.pair) fail(this, "a pair has one user-data per node", "give the node's address");
       return undefined;
     }
+    return this.pairNodeOf(nodeAddress).node;
+  }
+
+  private pairNodeOf(nodeAddress: string): { pair: PairSettings; node: PairNode } {
     const node = this.pair?.nodes.find((n) => n.address === nodeAddress);
-    if (!node) {
+    if (!this.pair || !node) {
       fail(
         this,
         `${nodeAddress} is not a node of this pair`,
         `give one of ${this.nodeAddresses.join(", ") || "no nodes: this load balancer is one instance"}`,
       );
     }
-    return node;
+    return { pair: this.pair, node };
   }
 
   private pairHaproxyOptions(): PairHaproxyOptions | undefined {
@@ -530,116 +523,6 @@ export class ExchangeLoadBalancer extends Construct {
       peers: this.pair.nodes.map((node) => ({ name: node.peerName, address: node.address })),
       wildcardBinds: this.pair.placement.bindsWildcard,
     };
-  }
-
-  private validatePair(props: ExchangeLoadBalancerProps): {
-    nodes: [PairNode, PairNode];
-    placement: VipPlacement;
-    virtualRouterId: number;
-  } {
-    const ha = props.highAvailability as HighAvailabilityProps;
-    if (props.subnetId !== undefined) {
-      fail(
-        this,
-        "subnetId is given as well as highAvailability.nodes",
-        "give each node's subnet in highAvailability.nodes and drop subnetId",
-      );
-    }
-    if (ha.nodes.length !== 2) {
-      fail(this, `highAvailability.nodes has ${ha.nodes.length} nodes`, "give exactly two");
-    }
-    for (const node of ha.nodes) {
-      const address = requireConcrete(this, "highAvailability.nodes[].address", node.address);
-      if (!isIpv4(address)) {
-        fail(
-          this,
-          `node address "${address}" is not an IPv4 address`,
-          "give a.b.c.d inside the node's subnet",
-        );
-      }
-      checkId(this, "highAvailability.nodes[].subnetId", node.subnetId, "subnet-");
-    }
-    const [a, b] = ha.nodes;
-    for (const setting of ["amiId", "instanceType"] as const) {
-      if (a[setting] !== undefined && b[setting] !== undefined) {
-        fail(
-          this,
-          `both nodes have their own ${setting}, so one deploy would stop or replace both`,
-          `roll one node per deploy: give ${setting} to one node, deploy, and once it is back as BACKUP set the pair's ${setting} and move the node setting to the other node`,
-        );
-      }
-    }
-    for (const node of ha.nodes)
-      checkId(this, "highAvailability.nodes[].amiId", node.amiId, "ami-");
-    if (a.address === b.address) {
-      fail(this, `both nodes have address ${a.address}`, "give each node its own address");
-    }
-    const placement = ha.vipPlacement ?? VipPlacement.secondaryIp();
-    const concreteSubnets = !Token.isUnresolved(a.subnetId) && !Token.isUnresolved(b.subnetId);
-    if (placement.needsOneSubnet && concreteSubnets && a.subnetId !== b.subnetId) {
-      fail(
-        this,
-        `the nodes are in ${a.subnetId} and ${b.subnetId}, but a secondary private IP cannot move between subnets`,
-        "use VipPlacement.routeTable({ routeTableIds }) or VipPlacement.elasticIp({ allocationId }), or put both nodes in one subnet",
-      );
-    }
-    if (placement.kind === "route-table") {
-      if (placement.routeTableIds.length === 0) {
-        fail(
-          this,
-          "VipPlacement.routeTable has no route tables",
-          "list the route tables of the clients' subnets",
-        );
-      }
-      for (const table of placement.routeTableIds) {
-        checkId(this, "routeTableIds", requireConcrete(this, "routeTableIds", table), "rtb-");
-      }
-    }
-    if (placement.kind === "elastic-ip") {
-      const allocation = requireConcrete(this, "allocationId", placement.allocationId ?? "");
-      checkId(this, "allocationId", allocation, "eipalloc-");
-    }
-    if (this.vipAddress === a.address || this.vipAddress === b.address) {
-      fail(
-        this,
-        `vipAddress ${this.vipAddress} is a node's own address`,
-        "give the VIP an address of its own",
-      );
-    }
-    const virtualRouterId = ha.virtualRouterId ?? 51;
-    if (!Number.isInteger(virtualRouterId) || virtualRouterId < 1 || virtualRouterId > 255) {
-      fail(
-        this,
-        `virtualRouterId ${virtualRouterId} is not from 1 to 255`,
-        "give a whole number from 1 to 255",
-      );
-    }
-    return { nodes: pairNodes([a, b]), placement, virtualRouterId };
-  }
-
-  /** VRRP and HAProxy's peer protocol between the two nodes, which share the group, and nowhere else. */
-  private addPairRules(): void {
-    const scope = new Construct(this, "PairRules");
-    const group = this.securityGroup.id;
-    const rules = [
-      {
-        id: "Vrrp",
-        ipProtocol: String(VRRP_PROTOCOL),
-        description: "VRRP (keepalived) between the pair",
-      },
-      {
-        id: `Peers-${PEER_PORT}`,
-        ipProtocol: "tcp",
-        fromPort: PEER_PORT,
-        toPort: PEER_PORT,
-        description: "HAProxy peers: persistence tables between the pair",
-      },
-    ];
-    for (const { id, ...rule } of rules) {
-      const config = { securityGroupId: group, referencedSecurityGroupId: group, ...rule };
-      new VpcSecurityGroupIngressRule(scope, `${id}-In`, config);
-      new VpcSecurityGroupEgressRule(scope, `${id}-Out`, config);
-    }
   }
 }
 
@@ -675,21 +558,4 @@ function ruleConfig(securityGroupId: string, rule: PlannedRule) {
     cidrIpv4: rule.cidr,
     description: rule.description,
   };
-}
-
-function requireConcrete(scope: Construct, name: string, value: string): string {
-  if (Token.isUnresolved(value)) {
-    fail(
-      scope,
-      `${name} is a token, but it is written into haproxy.cfg at synth time`,
-      `give ${name} as a literal value`,
-    );
-  }
-  return value;
-}
-
-function checkId(scope: Construct, name: string, value: string | undefined, prefix: string): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!value.startsWith(prefix))
-    fail(scope, `${name} "${value}" does not start with ${prefix}`, `give the ${prefix}... id`);
 }
