@@ -41,6 +41,8 @@ interface File {
 }
 
 export const HAPROXY_CONFIG_PATH = "/etc/haproxy/haproxy.cfg";
+/** Linux's default fs.nr_open: the largest file limit systemd can set without a sysctl. */
+export const FILE_LIMIT_FLOOR = 1_048_576;
 const VIP_SCRIPT = "/usr/local/sbin/exchange-vip-addresses";
 const VIP_UNIT = "exchange-vip-addresses.service";
 const SSM_SCRIPT = "/usr/local/sbin/install-ssm-agent";
@@ -85,8 +87,9 @@ export function renderCloudConfig(boot: LoadBalancerBoot): string {
 }
 
 function bootFiles(boot: LoadBalancerBoot): File[] {
-  // Two descriptors per proxied connection (client side, server side), plus headroom.
-  const fileLimit = boot.maxconn * 2 + 1024;
+  // Two descriptors per proxied connection (client side, server side), plus headroom; and at
+  // least Linux's default nr_open, so a higher maxconn delivered later needs no restart.
+  const fileLimit = Math.max(boot.maxconn * 2 + 1024, FILE_LIMIT_FLOOR);
   const files: File[] = [
     { path: HAPROXY_CONFIG_PATH, permissions: "0644", content: boot.haproxyConfig },
     {

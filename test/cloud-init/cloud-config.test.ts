@@ -50,10 +50,17 @@ describe("renderCloudConfig", () => {
     expect(file(HAPROXY_CONFIG_PATH).content).toBe(boot.haproxyConfig);
   });
 
-  test("sizes the file limit for maxconn: two descriptors per connection plus headroom", () => {
+  test("sizes the file limit for maxconn, never below nr_open's default: maxconn can grow live", () => {
+    const dropIn = (maxconn: number) =>
+      parse(renderCloudConfig({ ...boot, maxconn })).write_files.find(
+        (f: { path: string }) =>
+          f.path === "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+      ).content;
     expect(
       file("/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf").content,
-    ).toContain("LimitNOFILE=1224\n");
+    ).toContain("LimitNOFILE=1048576\n");
+    // Two descriptors per proxied connection plus 1024 of headroom, once that is larger.
+    expect(dropIn(600_000)).toContain("LimitNOFILE=1201024\n");
   });
 
   test("puts every VIP on the interface of the default route", () => {

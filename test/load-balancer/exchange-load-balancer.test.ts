@@ -130,11 +130,14 @@ describe("ExchangeLoadBalancer resources", () => {
     expectValidCloudConfig(other.lb.renderUserData());
   });
 
-  test("maxconn reaches haproxy.cfg and the file limit", () => {
+  test("maxconn reaches haproxy.cfg and, above 523,776, the file limit", () => {
     const other = fixture({ maxconn: 9000 });
     new CasHttpsVip(other.lb, "CasWeb");
     expect(other.lb.renderHaproxyConfig()).toContain("    maxconn 9000\n");
-    expect(other.lb.renderUserData()).toContain("LimitNOFILE=19024");
+    expect(other.lb.renderUserData()).toContain("LimitNOFILE=1048576\n");
+    const large = fixture({ maxconn: 600_000 });
+    new CasHttpsVip(large.lb, "CasWeb");
+    expect(large.lb.renderUserData()).toContain("LimitNOFILE=1201024\n");
     expectValidHaproxy(other.lb.renderHaproxyConfig());
   });
 });
