@@ -1,8 +1,8 @@
 /**
  * Baseline for `npm run bench`: guide 001's example written by hand with plain
  * cdktf, the same AWS resources the library declares for examples/exchange-2010,
- * and the same user-data text and config document (read from the files named by
- * BENCH_USER_DATA and BENCH_CONFIG_DOCUMENT, as a hand-written stack would read
+ * and the same user-data text and SSM documents (read from the files named by
+ * BENCH_USER_DATA and BENCH_DOCUMENTS, as a hand-written stack would read
  * checked-in files).
  */
 import { App, TerraformOutput, TerraformStack } from "cdktf";
@@ -110,12 +110,26 @@ const instance = new Instance(stack, "Instance", {
   userData: readFileSync(process.env.BENCH_USER_DATA ?? "/dev/null", "utf8"),
   lifecycle: { ignoreChanges: ["user_data", "user_data_base64", "ami"] },
 });
-const document = new SsmDocument(stack, "ConfigDocument", {
-  name: "ExchangeLb-exchange-2010-Lb-config",
-  documentType: "Command",
-  documentFormat: "JSON",
-  content: readFileSync(process.env.BENCH_CONFIG_DOCUMENT ?? "/dev/null", "utf8"),
-});
+interface DocumentJson {
+  name: string;
+  content: string;
+  target_type?: string;
+}
+const documents = (
+  JSON.parse(
+    readFileSync(process.env.BENCH_DOCUMENTS ?? "/dev/null", "utf8") || "[]",
+  ) as DocumentJson[]
+).map(
+  (d) =>
+    new SsmDocument(stack, d.name, {
+      name: d.name,
+      documentType: "Command",
+      documentFormat: "JSON",
+      targetType: d.target_type,
+      content: d.content,
+    }),
+);
+const document = documents.find((d) => d.node.id.endsWith("-config")) ?? documents[0];
 new SsmAssociation(stack, "ConfigAssociation", {
   name: document.name,
   associationName: "ExchangeLb-exchange-2010-Lb-config",

@@ -60,12 +60,10 @@ function main(): void {
       .user_data;
     const userDataFile = join(work, "user-data.txt");
     writeFileSync(userDataFile, userData);
-    const documentFile = join(work, "config-document.json");
-    writeFileSync(
-      documentFile,
-      (Object.values(stack.resource.aws_ssm_document)[0] as { content: string }).content,
-    );
-    const env = { BENCH_USER_DATA: userDataFile, BENCH_CONFIG_DOCUMENT: documentFile };
+    // The SSM documents (config delivery, Exchange-side scripts) as a hand-written stack would keep them.
+    const documentsFile = join(work, "documents.json");
+    writeFileSync(documentsFile, JSON.stringify(Object.values(stack.resource.aws_ssm_document)));
+    const env = { BENCH_USER_DATA: userDataFile, BENCH_DOCUMENTS: documentsFile };
     synthOnce(baseline, baseOut, env);
     const same = JSON.stringify(resourceCounts(libOut)) === JSON.stringify(resourceCounts(baseOut));
     if (!same) {

@@ -4,18 +4,19 @@
  *
  *   npm run render                          # everything
  *   npm run render -- exchange-2013         # one stack
- *   npm run render -- exchange-2010 haproxy # only its haproxy.cfg (or: user-data)
+ *   npm run render -- exchange-2010 haproxy # only its haproxy.cfg (or: user-data, scripts)
  */
 import { App } from "cdktf";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExchangeLoadBalancer } from "../lib";
+import { ExchangeLoadBalancer, ExchangeServerScripts } from "../lib";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
 import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
 
-type Part = "haproxy" | "user-data";
+type Part = "haproxy" | "user-data" | "scripts";
+const PARTS: readonly Part[] = ["haproxy", "user-data", "scripts"];
 
 export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer> {
   return new Map([
@@ -40,13 +41,22 @@ export function render(stackName?: string, part?: Part): string {
   const sections: [string, string][] = [];
   for (const [name, lb] of lbs) {
     if (stackName !== undefined && name !== stackName) continue;
-    if (part !== "user-data") sections.push([`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig()]);
-    if (part === "haproxy") continue;
-    // A pair boots each node with its own user-data.
-    const nodes = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [undefined];
-    for (const node of nodes) {
-      const title = node ? `### ${name}: user-data (node ${node})` : `### ${name}: user-data`;
-      sections.push([title, lb.renderUserData(node)]);
+    if (part === undefined || part === "haproxy") {
+      sections.push([`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig()]);
+    }
+    if (part === undefined || part === "user-data") {
+      // A pair boots each node with its own user-data.
+      const nodes = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [undefined];
+      for (const node of nodes) {
+        const title = node ? `### ${name}: user-data (node ${node})` : `### ${name}: user-data`;
+        sections.push([title, lb.renderUserData(node)]);
+      }
+    }
+    if (part === undefined || part === "scripts") {
+      const scripts = lb.node.children.find((c) => c instanceof ExchangeServerScripts);
+      for (const [script, text] of Object.entries(scripts?.renderScripts() ?? {})) {
+        sections.push([`### ${name}: ${script}.ps1 (Exchange servers)`, text]);
+      }
     }
   }
   // One file asked for: print it as is, without a heading.
@@ -56,8 +66,8 @@ export function render(stackName?: string, part?: Part): string {
 
 if (require.main === module) {
   const [stackName, part] = process.argv.slice(2);
-  if (part !== undefined && part !== "haproxy" && part !== "user-data") {
-    process.stderr.write(`Unknown part "${part}"; choose haproxy or user-data\n`);
+  if (part !== undefined && !PARTS.includes(part as Part)) {
+    process.stderr.write(`Unknown part "${part}"; choose ${PARTS.join(", ")}\n`);
     process.exit(2);
   }
   try {

@@ -32,3 +32,5 @@ export type { PairNodeProps } from "./pair/pair-node";
 export { renderKeepalivedConfig } from "./pair/keepalived-config";
 export { FAILOVER_SCRIPT_TEXT, renderFailoverConfig } from "./pair/failover-script";
 export type { FailoverSettings, PlacementKind } from "./pair/failover-script";
+export { ExchangeServerScripts } from "./server-scripts/exchange-server-scripts";
+export type { ExchangeServerScriptsProps } from "./server-scripts/exchange-server-scripts";

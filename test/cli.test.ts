@@ -5,17 +5,28 @@ import { render } from "../bin/render";
 import { run } from "./support/tools";
 
 describe("the render CLI", () => {
-  test("prints haproxy.cfg and user-data of every example stack, per node for the pair", () => {
+  test("prints haproxy.cfg, user-data (per node for the pair) and the Exchange-side scripts", () => {
     const out = render();
     expect(out.match(/^### .*$/gm)).toEqual([
       "### exchange-2010: haproxy.cfg",
       "### exchange-2010: user-data",
+      "### exchange-2010: VirtualDirectoryUrls.ps1 (Exchange servers)",
+      "### exchange-2010: StaticRpcPorts.ps1 (Exchange servers)",
+      "### exchange-2010: CasArray.ps1 (Exchange servers)",
+      "### exchange-2010: ReceiveConnector-25.ps1 (Exchange servers)",
       "### exchange-2013: haproxy.cfg",
       "### exchange-2013: user-data",
+      "### exchange-2013: VirtualDirectoryUrls.ps1 (Exchange servers)",
+      "### exchange-2013: Maintenance.ps1 (Exchange servers)",
+      "### exchange-2013: ReceiveConnector-25.ps1 (Exchange servers)",
       "### exchange-2019-pair: haproxy.cfg",
       "### exchange-2019-pair: user-data (node 10.0.1.5)",
       "### exchange-2019-pair: user-data (node 10.0.2.5)",
+      "### exchange-2019-pair: VirtualDirectoryUrls.ps1 (Exchange servers)",
+      "### exchange-2019-pair: Maintenance.ps1 (Exchange servers)",
+      "### exchange-2019-pair: ReceiveConnector-25.ps1 (Exchange servers)",
     ]);
+    expect(render("exchange-2010", "scripts")).toContain("$rpcClientAccessPort = 60200");
   });
 
   test("prints one file of one stack as is", () => {

@@ -8,6 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   CasHttpsVip,
   ExchangeLoadBalancer,
+  ExchangeServerScripts,
   ExchangeVersion,
   ImapVip,
   RpcStaticPortVip,
@@ -27,6 +28,7 @@ export function buildExchange2010Stack(scope: Construct, id = "exchange-2010"): 
     vpcId: "vpc-0a1b2c3d",
     subnetId: "subnet-0a1b2c3d",
     vipAddress: "192.168.30.10", // 001 §11 VIP1 step 4
+    namespace: "cas.domain.com", // 001 §10 step 1: the CAS array's FQDN
     clientCidrs: ["192.168.0.0/16"],
     servers: [
       { name: "CAS1", address: "192.168.30.20" }, // 001 §11 VIP1 real servers
@@ -43,5 +45,7 @@ export function buildExchange2010Stack(scope: Construct, id = "exchange-2010"): 
   new SmtpVip(loadBalancer, "HtSmtp", {
     allowedSources: ["192.168.30.50-60"], // 001 appendix 2, example 2
   });
+  // The Exchange-side steps as SSM documents, after the VIPs they read.
+  new ExchangeServerScripts(loadBalancer, "ServerScripts");
   return { stack, loadBalancer };
 }

@@ -9,6 +9,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   CasHttpsVip,
   ExchangeLoadBalancer,
+  ExchangeServerScripts,
   ExchangeVersion,
   ImapVip,
   PopVip,
@@ -42,5 +43,7 @@ export function buildExchange2013Stack(scope: Construct, id = "exchange-2013"): 
   new SmtpVip(loadBalancer, "CasSmtp", {
     allowedSources: ["192.168.30.50-192.168.30.60"], // 004 appendix 2, example 2
   });
+  // The Exchange-side steps as SSM documents, after the VIPs they read.
+  new ExchangeServerScripts(loadBalancer, "ServerScripts");
   return { stack, loadBalancer };
 }

@@ -10,6 +10,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   CasHttpsVip,
   ExchangeLoadBalancer,
+  ExchangeServerScripts,
   ExchangeVersion,
   ImapVip,
   SmtpVip,
@@ -49,5 +50,7 @@ export function buildExchange2019PairStack(
   new CasHttpsVip(loadBalancer, "CasHttps");
   new ImapVip(loadBalancer, "CasImap");
   new SmtpVip(loadBalancer, "CasSmtp", { allowedSources: ["10.0.3.50-60"] });
+  // The Exchange-side steps as SSM documents, after the VIPs they read.
+  new ExchangeServerScripts(loadBalancer, "ServerScripts");
   return { stack, loadBalancer };
 }

@@ -23,6 +23,11 @@ export interface RpcStaticPortVipProps extends VipOptions {
  * server counts as up only when all three ports answer [003 §3.1].
  */
 export class RpcStaticPortVip extends ExchangeVip {
+  /** The RPC Client Access service's static port (registry `TCP/IP Port`). */
+  public readonly rpcClientAccessPort: number;
+  /** The Address Book service's static port (registry `RpcTcpPort`). */
+  public readonly addressBookPort: number;
+
   constructor(lb: ExchangeLoadBalancer, id: string, props: RpcStaticPortVipProps = {}) {
     const path = `${lb.node.path}/${id}`;
     const rpc = lb.profile.rpc;
@@ -68,5 +73,7 @@ export class RpcStaticPortVip extends ExchangeVip {
         "health check: all three ports must accept a connection [003 §3.1 per-CAS RPC monitoring]",
       ],
     });
+    this.rpcClientAccessPort = rca;
+    this.addressBookPort = ab;
   }
 }

@@ -1,0 +1,50 @@
+/**
+ * A receive connector for mail relayed by the load balancer: in SNAT mode the
+ * Exchange servers see the load balancer's addresses, not the smart hosts', so
+ * the connector accepts exactly those addresses on the SMTP port and the
+ * lock-down of who may send happens at the load balancer [004 §7 SNAT mode
+ * note; 001 appendix 2; 004 §8 step 6: a unique binding and remote-range
+ * combination; 001 §10 step 3: anonymous senders]. Pure.
+ */
+import { ExchangeVersion } from "../exchange/version";
+import { loadExchangeShell } from "./exchange-shell";
+import { psArray, psString, scriptHeader } from "./powershell";
+
+export interface LoadBalancerConnector {
+  readonly version: ExchangeVersion;
+  readonly name: string;
+  readonly port: number;
+  /** The load balancer's own addresses: the sources Exchange sees (tokens allowed). */
+  readonly remoteAddresses: readonly string[];
+}
+
+export function renderReceiveConnectorScript(connector: LoadBalancerConnector): string {
+  const v2010 = connector.version === ExchangeVersion.EXCHANGE_2010;
+  return [
+    ...scriptHeader(
+      `Exchange ${connector.version}: a receive connector for SMTP relayed by the load balancer`,
+      "004 §7 SNAT mode; 004 §8 step 6; 001 §10 step 3",
+      v2010
+        ? "every Hub Transport server behind the SMTP VIP"
+        : "every Mailbox server behind the SMTP VIP",
+    ),
+    ...loadExchangeShell(connector.version),
+    `$name = ${psString(connector.name)}`,
+    `$binding = ${psString(`0.0.0.0:${connector.port}`)}`,
+    `$remote = ${psArray(connector.remoteAddresses)}`,
+    '$existing = Get-ReceiveConnector -Identity "$server\\$name" -ErrorAction SilentlyContinue',
+    "if (-not $existing) {",
+    `  New-ReceiveConnector -Name $name -Server $server${v2010 ? "" : " -TransportRole FrontendTransport"} -Usage Custom -Bindings $binding -RemoteIPRanges $remote -PermissionGroups AnonymousUsers | Out-Null`,
+    "  Write-Host \"created: $server\\$name on $binding from $($remote -join ', ')\"",
+    "} else {",
+    '  $current = @($existing.RemoteIPRanges | ForEach-Object { "$_" }) | Sort-Object',
+    "  if ((@($remote | Sort-Object) -join ',') -eq ($current -join ',')) {",
+    "    Write-Host \"unchanged: $server\\$name from $($remote -join ', ')\"",
+    "  } else {",
+    "    Set-ReceiveConnector -Identity $existing.Identity -RemoteIPRanges $remote",
+    "    Write-Host \"set: $server\\$name from $($remote -join ', ')\"",
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
