@@ -8,6 +8,10 @@ export type Comments = readonly string[];
 
 export interface GlobalSection {
   readonly maxconn: number;
+  /** `tune.bufsize`: the largest request header block HAProxy accepts, plus rewrite room. */
+  readonly bufsize?: number;
+  /** TLS defaults for every `ssl` bind and server (`ssl-default-*`), when any terminates TLS. */
+  readonly tls?: TlsDefaults;
   readonly comments?: Comments;
 }
 
@@ -35,9 +39,28 @@ export interface DefaultsSection {
   readonly comments?: Comments;
 }
 
+/** Protocol floor and cipher lists for TLS the load balancer terminates or originates. */
+export interface TlsDefaults {
+  readonly minVersion: "TLSv1.2" | "TLSv1.3";
+  /** TLS 1.2 cipher list (OpenSSL names). */
+  readonly ciphers: string;
+  /** TLS 1.3 cipher suites. */
+  readonly ciphersuites: string;
+  readonly comments?: Comments;
+}
+
 export interface Bind {
   readonly address: string;
   readonly port: number;
+  /** Terminate TLS with the certificate bundle (chain + key, PEM) at this path. */
+  readonly ssl?: { readonly certificate: string; readonly alpn: readonly string[] };
+}
+
+/** Requests whose path is one of `paths` or lies below one go to `backend`. */
+export interface PathRoute {
+  readonly backend: string;
+  /** Directory paths without a trailing slash, e.g. `/owa`; matched case-insensitively. */
+  readonly paths: readonly string[];
 }
 
 export interface Frontend {
@@ -49,6 +72,10 @@ export interface Frontend {
   readonly timeouts?: Timeouts;
   /** `http-request` rules, in order (http mode only). */
   readonly httpRequestRules?: readonly string[];
+  /** `use_backend` by path, in order (http mode only). */
+  readonly routes?: readonly PathRoute[];
+  /** `option forwardfor`: the client address in X-Forwarded-For (http mode only). */
+  readonly forwardFor?: boolean;
   readonly comments?: Comments;
 }
 
@@ -73,9 +100,13 @@ export type HealthCheck =
     };
 
 export interface StickTable {
-  readonly type: "ip";
+  readonly type: "ip" | "string";
+  /** Key length for string tables. */
+  readonly len?: number;
   readonly size: string;
   readonly expire: string;
+  /** The sample the table is keyed on. @default "src" */
+  readonly on?: string;
   /** The `peers` section the table is synchronised with. */
   readonly peers?: string;
 }
@@ -97,14 +128,22 @@ export interface Server {
   /** Absent: the server is reached on the port the client connected to. */
   readonly port?: number;
   readonly weight: number;
+  /** Speak TLS to the server, sending this SNI; the certificate is not verified. */
+  readonly ssl?: { readonly sni: string };
+  /** The value of the persistence cookie that names this server. */
+  readonly cookie?: string;
 }
 
 export interface Backend {
   readonly name: string;
   readonly mode: "tcp" | "http";
   readonly balance: "roundrobin" | "leastconn" | "source";
-  /** Source-IP persistence: `stick on src` against this table. */
+  /** Persistence: `stick on <on>` against this table. */
   readonly stickTable?: StickTable;
+  /** Cookie persistence: `cookie <name> insert indirect nocache` (http mode). */
+  readonly cookie?: { readonly name: string };
+  /** `http-reuse`: `never` keeps each server connection to one client (NTLM, Kerberos). */
+  readonly httpReuse?: "never" | "safe";
   readonly timeouts?: Timeouts;
   readonly healthCheck?: HealthCheck;
   /** Overrides of the defaults section's `default-server` line. */

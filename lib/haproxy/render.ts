@@ -4,17 +4,21 @@
  */
 import {
   Backend,
+  Bind,
   Comments,
   DefaultsSection,
   Frontend,
   GlobalSection,
   HaproxyConfig,
   HealthCheck,
+  PathRoute,
   PeersSection,
   Server,
   ServerDefaults,
   ServiceGroup,
+  StickTable,
   TcpCheckStep,
+  TlsDefaults,
   Timeouts,
 } from "./model";
 
@@ -75,8 +79,36 @@ function renderGlobal(global: GlobalSection): string {
       "group haproxy",
       "daemon",
       `maxconn ${global.maxconn}`,
+      global.bufsize !== undefined ? `tune.bufsize ${global.bufsize}` : undefined,
+      ...(global.tls ? tlsDefaultLines(global.tls) : []),
     ],
     global.comments,
+  );
+}
+
+function tlsDefaultLines(tls: TlsDefaults): string[] {
+  const options = `ssl-min-ver ${tls.minVersion} no-tls-tickets`;
+  return [
+    ...(tls.comments ?? []).map((line) => `# ${line}`),
+    `ssl-default-bind-options ${options}`,
+    `ssl-default-bind-ciphers ${tls.ciphers}`,
+    `ssl-default-bind-ciphersuites ${tls.ciphersuites}`,
+    `ssl-default-server-options ${options}`,
+    `ssl-default-server-ciphers ${tls.ciphers}`,
+    `ssl-default-server-ciphersuites ${tls.ciphersuites}`,
+  ];
+}
+
+function bindLine(bind: Bind): string {
+  const words = [`bind ${bind.address}:${bind.port}`];
+  if (bind.ssl) words.push(`ssl crt ${bind.ssl.certificate} alpn ${bind.ssl.alpn.join(",")}`);
+  return words.join(" ");
+}
+
+function routeLines(routes: readonly PathRoute[] | undefined): string[] {
+  return (routes ?? []).map(
+    (route) =>
+      `use_backend ${route.backend} if { path -i ${route.paths.join(" ")} } || { path_beg -i ${route.paths.map((p) => `${p}/`).join(" ")} }`,
   );
 }
 
@@ -132,9 +164,11 @@ function renderFrontend(frontend: Frontend): string {
     [
       `mode ${frontend.mode}`,
       frontend.mode === "tcp" ? "option tcplog" : "option httplog",
-      ...frontend.binds.map((bind) => `bind ${bind.address}:${bind.port}`),
+      frontend.forwardFor ? "option forwardfor" : undefined,
+      ...frontend.binds.map(bindLine),
       ...timeoutLines(frontend.timeouts),
       ...(frontend.httpRequestRules ?? []).map((rule) => `http-request ${rule}`),
+      ...routeLines(frontend.routes),
       frontend.defaultBackend ? `default_backend ${frontend.defaultBackend}` : undefined,
     ],
     frontend.comments,
@@ -161,6 +195,9 @@ function healthCheckLines(check: HealthCheck | undefined): string[] {
 function serverLine(server: Server, check: HealthCheck | undefined): string {
   const target = server.port === undefined ? server.address : `${server.address}:${server.port}`;
   const words = [`server ${server.name} ${target}`, `weight ${server.weight}`];
+  // Exchange's certificate is often from an internal CA the load balancer does not hold.
+  if (server.ssl) words.push(`ssl verify none sni str(${server.ssl.sni})`);
+  if (server.cookie) words.push(`cookie ${server.cookie}`);
   if (check) {
     words.push("check");
     if (check.kind === "http") {
@@ -173,6 +210,12 @@ function serverLine(server: Server, check: HealthCheck | undefined): string {
   return words.join(" ");
 }
 
+function stickTableLine(table: StickTable): string {
+  const type = table.type === "string" ? `string len ${table.len ?? 32}` : table.type;
+  const peers = table.peers ? ` peers ${table.peers}` : "";
+  return `stick-table type ${type} size ${table.size} expire ${table.expire}${peers}`;
+}
+
 function renderBackend(backend: Backend): string {
   const table = backend.stickTable;
   return section(
@@ -180,10 +223,10 @@ function renderBackend(backend: Backend): string {
     [
       `mode ${backend.mode}`,
       `balance ${backend.balance}`,
-      table
-        ? `stick-table type ${table.type} size ${table.size} expire ${table.expire}${table.peers ? ` peers ${table.peers}` : ""}`
-        : undefined,
-      table ? "stick on src" : undefined,
+      table ? stickTableLine(table) : undefined,
+      table ? `stick on ${table.on ?? "src"}` : undefined,
+      backend.cookie ? `cookie ${backend.cookie.name} insert indirect nocache` : undefined,
+      backend.httpReuse ? `http-reuse ${backend.httpReuse}` : undefined,
       ...timeoutLines(backend.timeouts),
       ...healthCheckLines(backend.healthCheck),
       backend.serverDefaults ? serverDefaultsLine(backend.serverDefaults) : undefined,

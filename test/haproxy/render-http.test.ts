@@ -1,0 +1,125 @@
+/**
+ * The HTTP-mode parts of the model (TLS termination, path routing, cookie and
+ * header persistence, connection reuse, buffer size) render as HAProxy 2.6
+ * expects: exact lines, and the real `haproxy -c` with a real certificate.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { HaproxyConfig } from "../../lib/haproxy/model";
+import { renderHaproxyConfig } from "../../lib/haproxy/render";
+import { EXCHANGE_ALPN, INTERMEDIATE_TLS } from "../../lib/haproxy/tls";
+import { sectionOf } from "../support/synth";
+import { run, withTempDir } from "../support/tools";
+
+const CERT = "/etc/haproxy/certs/exchange.pem";
+
+const config: HaproxyConfig = {
+  global: { maxconn: 5000, bufsize: 51200, tls: INTERMEDIATE_TLS },
+  defaults: {
+    mode: "tcp",
+    retries: 3,
+    redispatch: true,
+    timeouts: { connect: "4s", client: "30m", server: "30m" },
+    serverDefaults: { inter: "1s", rise: 2, fall: 3, shutdownSessionsOnDown: true },
+  },
+  services: [
+    {
+      frontends: [
+        {
+          name: "Web",
+          mode: "http",
+          binds: [
+            { address: "10.0.0.10", port: 443, ssl: { certificate: CERT, alpn: EXCHANGE_ALPN } },
+          ],
+          httpRequestRules: ["redirect location /owa/ code 302 if { path / }"],
+          routes: [
+            { backend: "Web-owa", paths: ["/owa"] },
+            { backend: "Web-eas", paths: ["/Microsoft-Server-ActiveSync"] },
+          ],
+          forwardFor: true,
+        },
+      ],
+      backends: [
+        {
+          name: "Web-owa",
+          mode: "http",
+          balance: "roundrobin",
+          cookie: { name: "EXCHANGELB" },
+          httpReuse: "never",
+          servers: [
+            {
+              name: "CAS1",
+              address: "10.0.0.20",
+              port: 443,
+              weight: 100,
+              ssl: { sni: "mail.example.com" },
+              cookie: "CAS1",
+            },
+          ],
+        },
+        {
+          name: "Web-eas",
+          mode: "http",
+          balance: "roundrobin",
+          stickTable: {
+            type: "string",
+            len: 200,
+            size: "100k",
+            expire: "1h",
+            on: "req.hdr(Authorization)",
+          },
+          httpReuse: "never",
+          servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],
+        },
+      ],
+    },
+  ],
+};
+
+test("renders TLS defaults, TLS binds, routes, persistence and reuse", () => {
+  const text = renderHaproxyConfig(config);
+  expect(sectionOf(text, "global")).toContain(
+    [
+      "    tune.bufsize 51200",
+      "    # TLS: Mozilla Server Side TLS 5.7 intermediate (TLS 1.2+, forward-secret AEAD ciphers)",
+      "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
+    ].join("\n"),
+  );
+  expect(sectionOf(text, "frontend Web")).toBe(
+    [
+      "frontend Web",
+      "    mode http",
+      "    option httplog",
+      "    option forwardfor",
+      `    bind 10.0.0.10:443 ssl crt ${CERT} alpn http/1.1`,
+      "    http-request redirect location /owa/ code 302 if { path / }",
+      "    use_backend Web-owa if { path -i /owa } || { path_beg -i /owa/ }",
+      "    use_backend Web-eas if { path -i /Microsoft-Server-ActiveSync } || { path_beg -i /Microsoft-Server-ActiveSync/ }",
+    ].join("\n"),
+  );
+  expect(sectionOf(text, "backend Web-owa")).toContain(
+    "    cookie EXCHANGELB insert indirect nocache\n    http-reuse never\n",
+  );
+  expect(text).toContain(
+    "server CAS1 10.0.0.20:443 weight 100 ssl verify none sni str(mail.example.com) cookie CAS1",
+  );
+  expect(sectionOf(text, "backend Web-eas")).toContain(
+    "    stick-table type string len 200 size 100k expire 1h\n    stick on req.hdr(Authorization)\n",
+  );
+});
+
+test("HAProxy 2.6 accepts it with a real certificate bundle", () => {
+  withTempDir((dir) => {
+    const pem = join(dir, "exchange.pem");
+    const made = run("sh", [
+      "-c",
+      `openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.example.com -keyout ${dir}/key.pem -out ${dir}/cert.pem 2>/dev/null && cat ${dir}/cert.pem ${dir}/key.pem > ${pem}`,
+    ]);
+    expect(made.status).toBe(0);
+    const file = join(dir, "haproxy.cfg");
+    writeFileSync(file, renderHaproxyConfig(config).split(CERT).join(pem));
+    const result = run("haproxy", ["-c", "-f", file]);
+    expect(result.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    expect(result.status).toBe(0);
+  });
+});
