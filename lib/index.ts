@@ -34,3 +34,6 @@ export { FAILOVER_SCRIPT_TEXT, renderFailoverConfig } from "./pair/failover-scri
 export type { FailoverSettings, PlacementKind } from "./pair/failover-script";
 export { ExchangeServerScripts } from "./server-scripts/exchange-server-scripts";
 export type { ExchangeServerScriptsProps } from "./server-scripts/exchange-server-scripts";
+export type { CasTlsMode } from "./vips/cas-https-vip";
+export type { ExchangeWebService } from "./exchange/web-services";
+export { TlsCertificate } from "./tls/tls-certificate";

@@ -13,12 +13,21 @@ import {
 import { KEEPALIVED_CONFIG_PATH } from "../pair/keepalived-config";
 import { APPLY_SCRIPT, APPLY_SCRIPT_TEXT } from "../delivery/apply-script";
 import { VIP_LIST_PATH } from "../delivery/vip-list";
+import {
+  CERTIFICATE_LIST_PATH,
+  CERTIFICATE_SCRIPT,
+  CERTIFICATE_SCRIPT_TEXT,
+  CERTIFICATE_UNIT,
+  certificateUnits,
+} from "../tls/certificate-script";
 
 export interface LoadBalancerBoot {
   /** The complete haproxy.cfg text. */
   readonly haproxyConfig: string;
   /** The VIP list file: addresses put on the interface (secondary private IPs on EC2). */
   readonly vipList: string;
+  /** The certificates list file: bundles of terminating VIPs to fetch (may be empty). */
+  readonly certificateList: string;
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
   readonly maxconn: number;
   /** Install the SSM agent for Session Manager (Debian's AMI does not ship it). */
@@ -54,6 +63,9 @@ export function renderCloudConfig(boot: LoadBalancerBoot): string {
     ["systemctl", "daemon-reload"],
     // A pair's VIPs are the master's, put on the interface by the failover script.
     ...(boot.pair ? [] : [["systemctl", "enable", "--now", VIP_UNIT]]),
+    // Terminating VIPs' certificates before HAProxy reads them; the timer renews them daily.
+    [CERTIFICATE_SCRIPT],
+    ["systemctl", "enable", "--now", `${CERTIFICATE_UNIT}.timer`],
     // Start HAProxy only with a config it accepts; a failed check fails the boot script.
     boot.pair
       ? `haproxy -c -L ${boot.pair.localPeer} -f ${HAPROXY_CONFIG_PATH} && systemctl enable haproxy && systemctl restart haproxy`
@@ -66,9 +78,10 @@ export function renderCloudConfig(boot: LoadBalancerBoot): string {
       : []),
     ...(boot.installSsmAgent ? [[SSM_SCRIPT]] : []),
   ];
+  // The AWS CLI fetches certificates (any VIP may terminate TLS later) and moves a pair's VIPs.
   const packages = boot.pair
-    ? ["haproxy", "curl", "keepalived", "awscli", "iputils-arping"]
-    : ["haproxy", "curl"];
+    ? ["haproxy", "curl", "awscli", "keepalived", "iputils-arping"]
+    : ["haproxy", "curl", "awscli"];
   const lines = [
     "#cloud-config",
     "# Exchange load balancer: HAProxy on Debian 12. Generated; edit the construct, not this.",
@@ -112,6 +125,9 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
     // Both are replaced out of band by the apply script when the config changes.
     { path: VIP_LIST_PATH, permissions: "0644", content: boot.vipList },
     { path: APPLY_SCRIPT, permissions: "0755", content: APPLY_SCRIPT_TEXT },
+    { path: CERTIFICATE_LIST_PATH, permissions: "0644", content: boot.certificateList },
+    { path: CERTIFICATE_SCRIPT, permissions: "0755", content: CERTIFICATE_SCRIPT_TEXT },
+    ...certificateUnits().map((unit) => ({ ...unit, permissions: "0644" })),
     {
       path: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
       permissions: "0644",

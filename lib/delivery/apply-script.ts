@@ -15,7 +15,7 @@ export const APPLY_STATE_DIR = "/var/lib/exchange-lb";
 export const APPLY_SCRIPT_TEXT = String.raw`#!/bin/sh
 # Exchange load balancer: applies haproxy.cfg and the VIP list delivered out of
 # band, without a restart. Generated; edit the construct, not this file.
-#   exchange-lb-apply STAGING_DIR   STAGING_DIR holds haproxy.cfg and vips
+#   exchange-lb-apply STAGING_DIR   STAGING_DIR holds haproxy.cfg, vips and certificates
 # Exit 0: applied or unchanged. Exit 1: refused by haproxy -c (nothing changed)
 # or the reload failed.
 set -u
@@ -36,6 +36,18 @@ log() {
 
 mkdir -p "$STATE/refused"
 sum=$(sha256sum "$stage/haproxy.cfg" | cut -c1-12)
+
+# Certificates first: the new config may name a bundle that is not here yet.
+CERTS=$ROOT/etc/exchange-lb/certificates
+if [ -f "$stage/certificates" ] && ! cmp -s "$stage/certificates" "$CERTS"; then
+  cp "$CERTS" "$CERTS.previous" 2>/dev/null || : >"$CERTS.previous"
+  cp "$stage/certificates" "$CERTS"
+  if ! EXCHANGE_LB_CERTIFICATES="$CERTS" exchange-lb-certificates; then
+    mv "$CERTS.previous" "$CERTS"
+    log "refused $sum: a certificate could not be fetched; the running configuration is unchanged"
+    exit 1
+  fi
+fi
 
 # A pair node names itself in the peers section with -L (from /etc/default/haproxy).
 peer=$(sed -n 's/.*-L \([A-Za-z0-9._-]*\).*/\1/p' "$ROOT/etc/default/haproxy" 2>/dev/null | head -n 1)

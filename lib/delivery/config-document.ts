@@ -15,6 +15,8 @@ export interface ConfigBundle {
   readonly haproxyConfig: string;
   /** The VIP list file's content. */
   readonly vipList: string;
+  /** The certificates list file's content (may be empty). */
+  readonly certificateList: string;
 }
 
 export function configDigest(bundle: ConfigBundle): string {
@@ -22,6 +24,8 @@ export function configDigest(bundle: ConfigBundle): string {
     .update(bundle.haproxyConfig)
     .update("\0")
     .update(bundle.vipList)
+    .update("\0")
+    .update(bundle.certificateList)
     .digest("hex");
 }
 
@@ -48,6 +52,7 @@ export function renderConfigDocument(bundle: ConfigBundle, description: string):
               "trap 'rm -rf \"$stage\"' EXIT",
               `echo '${packed(bundle.haproxyConfig)}' | base64 -d | gunzip > "$stage/haproxy.cfg"`,
               `echo '${packed(bundle.vipList)}' | base64 -d | gunzip > "$stage/vips"`,
+              `echo '${packed(bundle.certificateList)}' | base64 -d | gunzip > "$stage/certificates"`,
               `${APPLY_SCRIPT} "$stage"`,
             ],
           },

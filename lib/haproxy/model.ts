@@ -96,7 +96,8 @@ export type HealthCheck =
       readonly port: number;
       /** Speak TLS to the check port (HTTPS check, certificate not verified). */
       readonly tls: boolean;
-      readonly expectStatus: number;
+      /** A status code, or a regex of accepted codes, e.g. `(2..|3..|401)`. */
+      readonly expectStatus: number | string;
     };
 
 export interface StickTable {

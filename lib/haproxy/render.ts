@@ -188,7 +188,9 @@ function healthCheckLines(check: HealthCheck | undefined): string[] {
   return [
     "option httpchk",
     `http-check send meth ${check.method} uri ${quoteArg(check.uri)} ver HTTP/1.1 hdr Host ${quoteArg(check.host)}`,
-    `http-check expect status ${check.expectStatus}`,
+    typeof check.expectStatus === "number"
+      ? `http-check expect status ${check.expectStatus}`
+      : `http-check expect rstatus ${check.expectStatus}`,
   ];
 }
 

@@ -25,6 +25,8 @@ import { Duration } from "../core/duration";
 import { renderConfigDocument } from "../delivery/config-document";
 import { renderVipList } from "../delivery/vip-list";
 import { FailoverPolicy } from "./failover-policy";
+import { CertificatePolicy } from "./certificate-policy";
+import { renderCertificateList } from "../tls/certificate-script";
 import { InstanceRole } from "./instance-role";
 import { checkId, requireConcrete } from "./checks";
 import { HighAvailabilityProps, PairSettings, pairSettings } from "./pair-settings";
@@ -134,6 +136,8 @@ export class ExchangeLoadBalancer extends Construct {
   public readonly instances: readonly Instance[];
   private readonly pair?: PairSettings;
   private routeScope?: Construct;
+  private readonly role: InstanceRole;
+  private certificatePolicy?: CertificatePolicy;
   private readonly configDelivery: ConfigDelivery;
   private readonly vipList: ExchangeVip[] = [];
   private readonly encoded = new Map<string, { vipCount: number; value: EncodedUserData }>();
@@ -221,6 +225,7 @@ export class ExchangeLoadBalancer extends Construct {
     }
 
     const role = new InstanceRole(this, "InstanceRole");
+    this.role = role;
     const ami =
       props.amiId ??
       new DataAwsAmi(this, "Debian12", {
@@ -301,6 +306,7 @@ export class ExchangeLoadBalancer extends Construct {
           {
             haproxyConfig: this.renderHaproxyConfig(),
             vipList: renderVipList(this.localVipAddresses),
+            certificateList: this.renderCertificateList(),
           },
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
@@ -354,6 +360,16 @@ export class ExchangeLoadBalancer extends Construct {
     return this.pair?.placement.bindsWildcard ? [] : this.vipAddresses;
   }
 
+  /** The certificates list file: one bundle per terminating VIP, fetched at boot and on rollout. */
+  public renderCertificateList(): string {
+    return renderCertificateList(
+      this.vipList.flatMap((vip) => {
+        const t = vip.terminatedCertificate;
+        return t ? [t.certificate.listLine(t.path)] : [];
+      }),
+    );
+  }
+
   /** The pair's node addresses, preferred master first; empty for one instance. */
   public get nodeAddresses(): string[] {
     return this.pair ? this.pair.nodes.map((node) => node.address) : [];
@@ -368,6 +384,7 @@ export class ExchangeLoadBalancer extends Construct {
     return renderCloudConfig({
       haproxyConfig: this.renderHaproxyConfig(),
       vipList: renderVipList(this.localVipAddresses),
+      certificateList: this.renderCertificateList(),
       maxconn: this.maxconn,
       installSsmAgent: this.installSsmAgent,
       pair: node && {
@@ -441,6 +458,14 @@ export class ExchangeLoadBalancer extends Construct {
       );
     }
     this.vipList.push(vip);
+    if (vip.terminatedCertificate && !this.certificatePolicy) {
+      this.certificatePolicy = new CertificatePolicy(
+        this,
+        "CertificatePolicy",
+        this.role.role,
+        () => this.vipList.flatMap((v) => v.terminatedCertificate?.certificate ?? []),
+      );
+    }
     if (this.routeScope && this.pair) {
       for (const table of this.pair.placement.routeTableIds) {
         const id = `${table}-${idPart(vip.address)}_32`;

@@ -3,14 +3,8 @@
  * the one EC2 call its placement makes, on the pair's own network interfaces,
  * route tables or Elastic IP, and nothing else.
  */
-import {
-  Construct,
-  DataAwsCallerIdentity,
-  DataAwsPartition,
-  DataAwsRegion,
-  IamRole,
-  IamRolePolicy,
-} from "../framework";
+import { Construct, IamRole, IamRolePolicy } from "../framework";
+import { Arns } from "./arns";
 import { VipPlacement } from "../pair/vip-placement";
 
 export interface FailoverPolicyProps {
@@ -25,11 +19,8 @@ export class FailoverPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: FailoverPolicyProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "Partition").partition;
-    const region = new DataAwsRegion(this, "Region").region;
-    const account = new DataAwsCallerIdentity(this, "Account").accountId;
-    const arn = (type: string, resourceId: string) =>
-      `arn:${partition}:ec2:${region}:${account}:${type}/${resourceId}`;
+    const arns = new Arns(this, "Arns");
+    const arn = (type: string, resourceId: string) => arns.of("ec2", `${type}/${resourceId}`);
     const interfaces = props.networkInterfaceIds.map((eni) => arn("network-interface", eni));
     const { placement } = props;
     const statement = {

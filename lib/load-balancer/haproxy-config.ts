@@ -5,6 +5,7 @@
 import { ExchangeProfile } from "../exchange/profiles";
 import { Backend, HaproxyConfig, ServiceGroup } from "../haproxy/model";
 import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
+import { INTERMEDIATE_TLS } from "../haproxy/tls";
 import type { ExchangeVip } from "../vips/vip";
 
 /** What a clustered pair changes in haproxy.cfg. */
@@ -28,7 +29,11 @@ export function buildHaproxyConfig(
       `Exchange ${p.version} load balancer (guides ${p.guides}). Generated; edit the construct, not this file.`,
       "Layer 7 SNAT mode (TCP), the AWS equivalent of the guides' appliance VIPs.",
     ],
-    global: { maxconn },
+    global: {
+      maxconn,
+      ...bufsize(vips),
+      tls: vips.some((vip) => vip.terminatedCertificate) ? INTERMEDIATE_TLS : undefined,
+    },
     defaults: {
       mode: "tcp",
       retries: p.retries.value,
@@ -82,4 +87,10 @@ function forPair(service: ServiceGroup, pair: PairHaproxyOptions): ServiceGroup 
       : service.frontends,
     backends: service.backends.map(backend),
   };
+}
+
+/** The largest request buffer any VIP asks for; HAProxy's default when none does. */
+function bufsize(vips: readonly ExchangeVip[]): { bufsize?: number } {
+  const sizes = vips.flatMap((vip) => (vip.requestBuffer ? [vip.requestBuffer] : []));
+  return sizes.length > 0 ? { bufsize: Math.max(...sizes) } : {};
 }

@@ -24,6 +24,8 @@ import {
 import { isIpv4 } from "../net/ipv4";
 import { parseSource, sourceToCidrs } from "../net/source-range";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
+import { CERTIFICATE_DIR } from "../tls/certificate-script";
+import type { TlsCertificate } from "../tls/tls-certificate";
 
 /** Idle timeouts of one VIP. */
 export interface VipTimeouts {
@@ -96,6 +98,15 @@ export interface VipService {
   readonly notes: readonly string[];
   /** Ports answered by the load balancer itself (an HTTP redirect), not forwarded. */
   readonly redirectPorts?: readonly number[];
+  /** The certificate HAProxy terminates TLS with, fetched at boot. */
+  readonly certificate?: TlsCertificate;
+  /** HAProxy's request buffer (`tune.bufsize`) the service needs, if above the default. */
+  readonly requestBuffer?: number;
+  /**
+   * Ports the real servers are reached on, when they differ from `ports`.
+   * @default `ports` plus the health check's ports
+   */
+  readonly serverPorts?: readonly number[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -170,8 +181,22 @@ export abstract class ExchangeVip extends Construct {
     return [...this.ports, ...this.redirectPorts].map((port) => ({ address: this.address, port }));
   }
 
+  /** The certificate this VIP terminates TLS with and where HAProxy reads it; none for pass-through. */
+  public get terminatedCertificate(): { path: string; certificate: TlsCertificate } | undefined {
+    const certificate = this.service.certificate;
+    return certificate
+      ? { path: `${CERTIFICATE_DIR}/${this.node.id}.pem`, certificate }
+      : undefined;
+  }
+
+  /** HAProxy's request buffer this VIP needs, if larger than the default. */
+  public get requestBuffer(): number | undefined {
+    return this.service.requestBuffer;
+  }
+
   /** Ports on the real servers that traffic and health checks reach. */
   public get serverPorts(): number[] {
+    if (this.service.serverPorts) return [...this.service.serverPorts];
     const check = this.service.healthCheck;
     const checkPorts =
       check.kind === "http"

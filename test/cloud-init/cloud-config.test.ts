@@ -9,6 +9,7 @@ import { cloudInitSchema, expectValidCloudConfig, run } from "../support/tools";
 const boot: LoadBalancerBoot = {
   haproxyConfig: "# test\nglobal\n    maxconn 100\n\ndefaults\n    mode tcp\n",
   vipList: "192.168.30.10\n192.168.30.11\n",
+  certificateList: "",
   maxconn: 100,
   installSsmAgent: true,
 };
@@ -42,8 +43,8 @@ describe("renderCloudConfig", () => {
     expect(result.status).not.toBe(0);
   });
 
-  test("installs haproxy and curl", () => {
-    expect(doc.packages).toEqual(["haproxy", "curl"]);
+  test("installs haproxy, curl and the AWS CLI (certificates of terminating VIPs)", () => {
+    expect(doc.packages).toEqual(["haproxy", "curl", "awscli"]);
   });
 
   test("writes haproxy.cfg byte for byte", () => {
@@ -81,6 +82,7 @@ describe("renderCloudConfig", () => {
     expect(scripts.map((f) => f.path)).toEqual([
       "/usr/local/sbin/exchange-vip-addresses",
       "/usr/local/sbin/exchange-lb-apply",
+      "/usr/local/sbin/exchange-lb-certificates",
       "/usr/local/sbin/install-ssm-agent",
     ]);
     for (const script of scripts) {
@@ -89,11 +91,13 @@ describe("renderCloudConfig", () => {
     }
   });
 
-  test("checks the config with haproxy -c before it enables and starts HAProxy", () => {
+  test("fetches certificates, then checks the config with haproxy -c before it starts HAProxy", () => {
     expect(doc.runcmd).toEqual([
       ["sysctl", "--system"],
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "exchange-vip-addresses.service"],
+      ["/usr/local/sbin/exchange-lb-certificates"],
+      ["systemctl", "enable", "--now", "exchange-lb-certificates.timer"],
       "haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl enable haproxy && systemctl restart haproxy",
       ["/usr/local/sbin/install-ssm-agent"],
     ]);
@@ -104,7 +108,7 @@ describe("renderCloudConfig", () => {
     expect(without.write_files.map((f) => f.path)).not.toContain(
       "/usr/local/sbin/install-ssm-agent",
     );
-    expect(without.runcmd).toHaveLength(4);
+    expect(without.runcmd).toHaveLength(6);
   });
 
   test("is deterministic", () => {

@@ -193,7 +193,11 @@ test("the pair's peers section is checked under the node's own peer name (-L)", 
 });
 
 test("the SSM document unpacks to exactly the bundle and hands it to the apply script", () => {
-  const bundle = { haproxyConfig: GOOD, vipList: "192.168.30.10\n192.168.30.11\n" };
+  const bundle = {
+    haproxyConfig: GOOD,
+    vipList: "192.168.30.10\n192.168.30.11\n",
+    certificateList: "/etc/haproxy/certs/CasWeb.pem ssm /exchange/tls/mail\n",
+  };
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
   const commands: string[] = document.mainSteps[0].inputs.runCommand;
@@ -208,6 +212,28 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply s
   expect(result.status).toBe(0);
   expect(read("unpacked/haproxy.cfg")).toBe(bundle.haproxyConfig);
   expect(read("unpacked/vips")).toBe(bundle.vipList);
+  expect(read("unpacked/certificates")).toBe(bundle.certificateList);
   expect(renderConfigDocument(bundle, "test")).toBe(renderConfigDocument(bundle, "test"));
   expect(JSON.stringify(document)).not.toMatch(/\{\{/);
+});
+
+test("a new certificates list is fetched before the check; a failed fetch refuses and restores the list", async () => {
+  writeFileSync(join(root, "etc/exchange-lb/certificates"), "");
+  fake("exchange-lb-certificates", 'echo "list=$EXCHANGE_LB_CERTIFICATES"\nexit 0\n');
+  stage(CHANGED, "192.168.30.10\n");
+  writeFileSync(join(root, "stage/certificates"), "/etc/haproxy/certs/CasWeb.pem ssm /tls\n");
+  expect((await apply()).code).toBe(0);
+  expect(read("etc/exchange-lb/certificates")).toBe("/etc/haproxy/certs/CasWeb.pem ssm /tls\n");
+  expect(calls()).toContain("exchange-lb-certificates ");
+
+  fake("exchange-lb-certificates", "exit 1\n");
+  stage(GOOD, "192.168.30.10\n");
+  writeFileSync(join(root, "stage/certificates"), "/etc/haproxy/certs/Other.pem ssm /other\n");
+  const refused = await apply();
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(
+    "a certificate could not be fetched; the running configuration is unchanged",
+  );
+  expect(read("etc/exchange-lb/certificates")).toBe("/etc/haproxy/certs/CasWeb.pem ssm /tls\n");
+  expect(read("etc/haproxy/haproxy.cfg")).toBe(CHANGED);
 });

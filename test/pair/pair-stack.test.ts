@@ -185,8 +185,8 @@ describe("two instances", () => {
       expect(parse(userData).packages).toEqual([
         "haproxy",
         "curl",
-        "keepalived",
         "awscli",
+        "keepalived",
         "iputils-arping",
       ]);
       // No boot-time VIP unit: only the master holds the VIPs.

@@ -1,0 +1,54 @@
+/**
+ * What the instance role may read for TLS: exactly the SSM parameters and
+ * secrets that hold the terminating VIPs' certificate bundles, and decrypt
+ * with their customer managed keys, nothing else. Rendered at synth, so VIPs
+ * added later are included.
+ */
+import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
+import { Arns } from "./arns";
+import type { TlsCertificate } from "../tls/tls-certificate";
+
+export class CertificatePolicy extends Construct {
+  constructor(scope: Construct, id: string, role: IamRole, certificates: () => TlsCertificate[]) {
+    super(scope, id);
+    const arns = new Arns(this, "Arns");
+    const parameterArn = (name: string) =>
+      arns.of("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
+    new IamRolePolicy(this, "Policy", {
+      namePrefix: "exchange-lb-certificates-",
+      role: role.id,
+      policy: Lazy.stringValue({
+        produce: () => {
+          const all = certificates();
+          const unique = (values: string[]) => [...new Set(values)];
+          const parameters = unique(
+            all.filter((c) => c.store === "ssm").map((c) => parameterArn(c.id)),
+          );
+          const secrets = unique(all.filter((c) => c.store === "secretsmanager").map((c) => c.id));
+          const keys = unique(all.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])));
+          const statements = [
+            parameters.length > 0 && {
+              Sid: "ReadCertificateParameters",
+              Effect: "Allow",
+              Action: ["ssm:GetParameter"],
+              Resource: parameters,
+            },
+            secrets.length > 0 && {
+              Sid: "ReadCertificateSecrets",
+              Effect: "Allow",
+              Action: ["secretsmanager:GetSecretValue"],
+              Resource: secrets,
+            },
+            keys.length > 0 && {
+              Sid: "DecryptCertificates",
+              Effect: "Allow",
+              Action: ["kms:Decrypt"],
+              Resource: keys,
+            },
+          ].filter(Boolean);
+          return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+        },
+      }),
+    });
+  }
+}
