@@ -7,6 +7,7 @@ import { applyFirewall } from "./firewall";
 import { loadHaproxy, serverStats, waitAllUp } from "./haproxy";
 import { LB_NODES, removeMountPoints } from "./node";
 import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
+import { fetchCertificates, startAwsStandIns } from "./aws-stand-ins";
 import { LAB_DIR, SERVERS, forgetPostfixConfigDirs, startServers } from "./servers";
 import { inNs } from "./shell";
 import { SynthesizedLoadBalancer } from "./stacks";
@@ -46,6 +47,8 @@ export async function applyStack(
   await stopPair();
   claimVipStatically();
   installNode(LB_NODES.lb, lb.nodes[0]);
+  startAwsStandIns(LB_NODES.lb);
+  fetchCertificates(LB_NODES.lb);
   applyFirewall(lb.ingress, lb.egress);
   await loadHaproxy(lb.haproxyConfig, mode);
   await waitAllUp();

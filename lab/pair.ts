@@ -7,7 +7,6 @@
  * a fake IMDSv2 answers on 169.254.169.254 inside each node.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { applyFirewall, clearFirewall } from "./firewall";
 import { loadHaproxy, stopHaproxy, waitAllUp, waitFor } from "./haproxy";
 import {
@@ -20,22 +19,12 @@ import {
   startInNode,
   writeNodeFile,
 } from "./node";
-import { startDetached } from "./servers";
+import { fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
 import { VIP } from "./topology";
 
 const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
-const IMDS = "169.254.169.254";
-const FAKE_IMDS = join(__dirname, "tools", "fake-imds.js");
-/** Records every AWS CLI call, with a timestamp, in the node's /run. */
-const FAKE_AWS = [
-  "#!/bin/sh",
-  "# Lab stand-in for the AWS CLI: records the call, succeeds.",
-  'echo "$(date +%s.%N) $*" >> /run/exchange-lb/aws-calls.log',
-  "",
-].join("\n");
-
 /** Files of the user-data that live under a node mount; the rest (units, sysctl) is applied otherwise. */
 export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
   prepareNode(node);
@@ -144,29 +133,6 @@ export function holdsVip(node: LabNode): boolean {
   );
 }
 
-function startFakeImds(node: LabNode): void {
-  inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo"]);
-  const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
-  startDetached(
-    node.ns,
-    [
-      process.execPath,
-      FAKE_IMDS,
-      JSON.stringify({
-        eni: `eni-lab-${node.name}`,
-        mac,
-        region: "eu-west-2",
-        localIpv4: node.address,
-      }),
-    ],
-    nodePath(node, "/run/fake-imds.log"),
-  );
-}
-
-function stopFakeImds(node: LabNode): void {
-  sh(["pkill", "-f", `${FAKE_IMDS}.*eni-lab-${node.name}"`], { allowFailure: true });
-}
-
 /** Stops keepalived everywhere and HAProxy on the second node: the lab back to one load balancer. */
 export async function stopPair(): Promise<void> {
   for (const node of ALL_NODES) {
@@ -200,8 +166,8 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     const peer = ALL_NODES.find((n) => n !== node) as LabNode;
     rmSync(nodePath(node, "/run/exchange-lb"), { recursive: true, force: true });
     installNode(node, synthesized);
-    writeNodeFile(node, "/usr/local/bin/aws", FAKE_AWS, 0o755);
-    startFakeImds(node);
+    startAwsStandIns(node);
+    fetchCertificates(node);
     applyFirewall(lb.ingress, lb.egress, node, { address: peer.address, rules: lb.pairRules });
     await loadHaproxy(lb.haproxyConfig, "restart", node);
   }

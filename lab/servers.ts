@@ -110,8 +110,14 @@ export function startDetached(ns: string, cmd: string[], log: string): number {
 
 // ---- nginx: the HTTP(S) virtual directories --------------------------------------------------
 
+/** The web server's access log: `<connection> <X-Lab-Client> <uri>` per request. */
+export function accessLog(host: ServerHost): string {
+  return join(host.dir, "web", "access.log");
+}
+
+/** The flag that makes `/<vdir>/healthcheck.htm` answer 503; `vdir` in the case the check asks. */
 export function inactiveFlag(host: ServerHost, vdir: string): string {
-  return join(host.dir, "web", `${vdir.toLowerCase()}.inactive`);
+  return join(host.dir, "web", `${vdir}.inactive`);
 }
 
 function nginxConfig(host: ServerHost, tls: { cert: string; key: string }): string {
@@ -123,7 +129,11 @@ error_log ${d}/error.log;
 worker_processes 1;
 events { worker_connections 8192; }
 http {
-    access_log off;
+    # Which server connection served which lab client: the HTTPS scenarios check reuse.
+    log_format lab '$connection $http_x_lab_client $uri';
+    access_log ${d}/access.log lab;
+    # Room for 40 KB Kerberos-sized Authorization headers: the load balancer is the limit tested.
+    large_client_header_buffers 4 64k;
     default_type text/plain;
     keepalive_timeout 65s;
     client_body_temp_path ${d}/tmp/body;

@@ -1,0 +1,101 @@
+/**
+ * Stand-ins for the AWS side a node talks to, since the lab cannot reach AWS:
+ * a fake IMDSv2 on 169.254.169.254 inside the node and a fake `aws` on its
+ * PATH that records each call. The scripts the instance runs use them
+ * unchanged: the failover script and the certificate fetch.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LabNode, inNode, nodePath, writeNodeFile } from "./node";
+import { LAB_DIR, startDetached } from "./servers";
+import { inNs, sh } from "./shell";
+
+const IMDS = "169.254.169.254";
+const FAKE_IMDS = join(__dirname, "tools", "fake-imds.js");
+/** Where the lab keeps the certificate bundle the fake SSM and Secrets Manager return. */
+const LAB_BUNDLE = "/etc/exchange-lb/lab-bundle.pem";
+/**
+ * Records every AWS CLI call, with a timestamp, in the node's /run, and
+ * succeeds; reading a certificate parameter or secret returns the lab's bundle.
+ */
+const FAKE_AWS = [
+  "#!/bin/sh",
+  "# Lab stand-in for the AWS CLI: records the call, succeeds.",
+  "mkdir -p /run/exchange-lb",
+  'echo "$(date +%s.%N) $*" >> /run/exchange-lb/aws-calls.log',
+  'case "$*" in',
+  `  *"ssm get-parameter"*|*"secretsmanager get-secret-value"*) cat ${LAB_BUNDLE} ;;`,
+  "esac",
+  "",
+].join("\n");
+
+/** The fake `aws` and IMDSv2 in a node, and the lab's certificate bundle behind the fake stores. */
+export function startAwsStandIns(node: LabNode): void {
+  writeNodeFile(node, "/usr/local/bin/aws", FAKE_AWS, 0o755);
+  const tls = join(LAB_DIR, "tls");
+  writeNodeFile(
+    node,
+    LAB_BUNDLE,
+    readFileSync(join(tls, "cert.pem"), "utf8") + readFileSync(join(tls, "key.pem"), "utf8"),
+    0o600,
+  );
+  stopFakeImds(node);
+  startFakeImds(node);
+  // Bounded wait until it answers: the scripts that follow ask it first.
+  const token = [
+    "curl",
+    "-sf",
+    "-m",
+    "1",
+    "-X",
+    "PUT",
+    "-H",
+    "X-aws-ec2-metadata-token-ttl-seconds: 10",
+  ];
+  for (let attempt = 0; ; attempt++) {
+    const answer = inNs(node.ns, [...token, `http://${IMDS}/latest/api/token`], {
+      allowFailure: true,
+    });
+    if (answer.status === 0) return;
+    if (attempt >= 50) throw new Error(`the fake IMDS in ${node.ns} did not answer`);
+    sh(["sleep", "0.1"]);
+  }
+}
+
+/**
+ * Runs the synthesized certificate fetch in the node, as the boot does, with
+ * systemd's bare PATH; a no-op when no VIP terminates TLS.
+ */
+export function fetchCertificates(node: LabNode): void {
+  const list = nodePath(node, "/etc/exchange-lb/certificates");
+  if (readFileSync(list, "utf8").trim() === "") return;
+  inNode(node, [
+    "env",
+    "-i",
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "/usr/local/sbin/exchange-lb-certificates",
+  ]);
+}
+
+function startFakeImds(node: LabNode): void {
+  inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo"]);
+  const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
+  startDetached(
+    node.ns,
+    [
+      process.execPath,
+      FAKE_IMDS,
+      JSON.stringify({
+        eni: `eni-lab-${node.name}`,
+        mac,
+        region: "eu-west-2",
+        localIpv4: node.address,
+      }),
+    ],
+    nodePath(node, "/run/fake-imds.log"),
+  );
+}
+
+export function stopFakeImds(node: LabNode): void {
+  sh(["pkill", "-f", `${FAKE_IMDS}.*eni-lab-${node.name}"`], { allowFailure: true });
+}

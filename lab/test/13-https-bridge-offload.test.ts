@@ -1,0 +1,221 @@
+/**
+ * HTTPS with TLS terminated on the load balancer (bridge and offload): the
+ * certificate fetched by the synthesized script from the (fake) parameter
+ * store, one backend per virtual directory so a broken OWA on CAS1 takes CAS1
+ * out of OWA only, the redirects, OWA cookie persistence, the request buffer
+ * for large Kerberos tokens, and server connections never shared by clients.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { CasHttpsVip, CasHttpsVipProps, TlsCertificate } from "../../lib";
+import { loadHaproxy, serverStats, waitFor } from "../haproxy";
+import { LB_NODES, nodePath } from "../node";
+import { accessLog, inactiveFlag, serverHost } from "../servers";
+import { inNs } from "../shell";
+import { lab2013, synthesize } from "../stacks";
+import { HOSTS, VIP } from "../topology";
+import { report, runStack, sleep } from "./support";
+
+const CERTIFICATE = TlsCertificate.fromSsmParameter("/lab/tls/mail");
+const cas1 = serverHost("cas1");
+const cas2 = serverHost("cas2");
+
+function web(props: CasHttpsVipProps) {
+  return lab2013((lb) => new CasHttpsVip(lb, "CasHttps", { certificate: CERTIFICATE, ...props }));
+}
+
+interface Reply {
+  readonly status: number;
+  readonly server: string;
+  readonly location: string;
+}
+
+/** One curl from the client namespace: a new connection per call; `--resolve` gives SNI. */
+function request(
+  path: string,
+  options: { scheme?: "http" | "https"; args?: string[] } = {},
+): Reply {
+  const scheme = options.scheme ?? "https";
+  const port = scheme === "https" ? 443 : 80;
+  const out = inNs(
+    HOSTS.client.ns,
+    [
+      "curl",
+      "-sk",
+      "--max-time",
+      "5",
+      "--resolve",
+      `mail.lab.test:${port}:${VIP}`,
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code} %header{x-exchange-server} %header{location}",
+      ...(options.args ?? []),
+      `${scheme}://mail.lab.test${path}`,
+    ],
+    // A refused request may end in a reset before curl has sent it all: status 000.
+    { allowFailure: true },
+  ).stdout.split(" ");
+  return { status: Number(out[0]), server: out[1] ?? "", location: out[2] ?? "" };
+}
+
+function servers(path: string, count: number, args: string[] = []): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const reply = request(path, { args });
+    const key = reply.status === 200 ? reply.server : `status ${reply.status}`;
+    tally[key] = (tally[key] ?? 0) + 1;
+  }
+  return tally;
+}
+
+async function status(backend: string, server: string): Promise<string | undefined> {
+  return (await serverStats()).find((s) => s.backend === backend && s.server === server)?.status;
+}
+
+test("bridge: the certificate comes from the store; a broken OWA on CAS1 takes CAS1 out of OWA only", async () => {
+  await runStack(web({ tls: "bridge" }));
+  // The synthesized fetch wrote the bundle the (fake) parameter store returned, root only.
+  const bundle = nodePath(LB_NODES.lb, "/etc/haproxy/certs/CasHttps.pem");
+  expect(readFileSync(bundle, "utf8")).toContain("PRIVATE KEY");
+  const served = inNs(HOSTS.client.ns, [
+    "sh",
+    "-c",
+    `openssl s_client -connect ${VIP}:443 -servername mail.lab.test </dev/null 2>/dev/null | openssl x509 -noout -subject`,
+  ]).stdout;
+  expect(served).toContain("mail.lab.test");
+
+  writeFileSync(inactiveFlag(cas1, "owa"), "");
+  try {
+    const ms = await waitFor(
+      "CAS1 DOWN in OWA",
+      async () => (await status("CasHttps-OWA", "CAS1")) === "DOWN",
+      10_000,
+    );
+    const owa = servers("/owa/", 20);
+    const ews = servers("/EWS/Exchange.asmx", 20);
+    const mapi = servers("/mapi/", 20);
+    report("per-service health (bridge)", { detectMs: ms, owa, ews, mapi });
+    expect(owa).toEqual({ CAS2: 20 });
+    expect(ews).toEqual({ CAS1: 10, CAS2: 10 });
+    expect(mapi).toEqual({ CAS1: 10, CAS2: 10 });
+    expect(await status("CasHttps-EWS", "CAS1")).toBe("UP");
+  } finally {
+    rmSync(inactiveFlag(cas1, "owa"), { force: true });
+  }
+  await waitFor(
+    "CAS1 back in OWA",
+    async () => (await status("CasHttps-OWA", "CAS1")) === "UP",
+    10_000,
+  );
+});
+
+test("bridge: / goes to /owa/, HTTP to HTTPS, unpublished paths get 404, paths match in any case", async () => {
+  await runStack(web({ tls: "bridge", services: ["OWA", "EWS", "ActiveSync"] }));
+  expect(request("/")).toMatchObject({ status: 302, location: "/owa/" });
+  expect(request("/owa/", { scheme: "http" })).toMatchObject({
+    status: 301,
+    location: "https://mail.lab.test/owa/",
+  });
+  expect(request("/PowerShell/").status).toBe(404);
+  expect(request("/OWA/").status).toBe(200);
+  expect(request("/microsoft-server-activesync").status).toBe(200);
+});
+
+test("bridge: an OWA cookie keeps a browser on one server; without it, requests alternate", async () => {
+  await runStack(web({ tls: "bridge", owaCookiePersistence: true }));
+  const jar = "/tmp/exchange-lab-cookies.txt";
+  inNs(HOSTS.client.ns, ["rm", "-f", jar]);
+  const withCookie = servers("/owa/", 20, ["-b", jar, "-c", jar]);
+  const without = servers("/owa/", 20);
+  inNs(HOSTS.client.ns, ["rm", "-f", jar]);
+  report("OWA cookie persistence", { withCookie, without });
+  expect(Object.values(withCookie)).toEqual([20]);
+  expect(without).toEqual({ CAS1: 10, CAS2: 10 });
+});
+
+test("a 40 KB Authorization header passes with the large request buffer and is refused without it", async () => {
+  const header = ["-H", `Authorization: Negotiate ${"A".repeat(40 * 1024)}`];
+  await runStack(web({ tls: "bridge", largeRequestBuffer: true }));
+  const large = request("/EWS/Exchange.asmx", { args: header }).status;
+  await runStack(web({ tls: "bridge" }));
+  const small = request("/EWS/Exchange.asmx", { args: header }).status;
+  report("40 KB Authorization header", { largeRequestBuffer: large, default: small });
+  expect(large).toBe(200);
+  // HAProxy answers 400 and closes; curl sometimes sees only the close while still sending.
+  expect([400, 0]).toContain(small);
+});
+
+/** Two clients, each with a keep-alive connection, interleaving requests; who each server connection served. */
+async function clientsPerServerConnection(): Promise<{ shared: number; connections: number }> {
+  for (const host of [cas1, cas2]) writeFileSync(accessLog(host), "");
+  const urls = Array.from({ length: 40 }, (_, i) => `https://mail.lab.test/EWS/${i}`);
+  const client = (name: string) =>
+    new Promise<void>((resolve) => {
+      const child = spawn("ip", [
+        "netns",
+        "exec",
+        HOSTS.client.ns,
+        "curl",
+        "-sk",
+        "--resolve",
+        `mail.lab.test:443:${VIP}`,
+        "-H",
+        `X-Lab-Client: ${name}`,
+        "-o",
+        "/dev/null",
+        ...urls,
+      ]);
+      child.on("close", () => resolve());
+    });
+  await Promise.all([client("A"), client("B")]);
+  await sleep(200);
+  const clients = new Map<string, Set<string>>();
+  for (const host of [cas1, cas2]) {
+    for (const line of readFileSync(accessLog(host), "utf8").split("\n").filter(Boolean)) {
+      const [connection, name] = line.split(" ");
+      if (name === "-") continue; // health checks
+      const key = `${host.label}:${connection}`;
+      clients.set(key, (clients.get(key) ?? new Set()).add(name));
+    }
+  }
+  const shared = [...clients.values()].filter((names) => names.size > 1).length;
+  return { shared, connections: clients.size };
+}
+
+test("a server connection is never shared by two clients (http-reuse never); the check sees sharing when reuse is allowed", async () => {
+  const lb = synthesize(web({ tls: "bridge" }));
+  await runStack(web({ tls: "bridge" }));
+  const never = await clientsPerServerConnection();
+  // The same config with reuse allowed: the measurement must be able to see sharing.
+  await loadHaproxy(lb.haproxyConfig.replace(/http-reuse never/g, "http-reuse always"), "restart");
+  await waitFor(
+    "all UP",
+    async () => (await serverStats()).every((s) => s.status === "UP"),
+    15_000,
+  );
+  const always = await clientsPerServerConnection();
+  report("server connections shared by two clients", { never, always });
+  expect(never.shared).toBe(0);
+  expect(never.connections).toBeGreaterThan(0);
+  expect(always.shared).toBeGreaterThan(0);
+});
+
+test("offload: plain HTTP to the servers on 80, per-directory health still applies", async () => {
+  await runStack(web({ tls: "offload" }));
+  const stats = (await serverStats()).filter((s) => s.backend.startsWith("CasHttps-"));
+  expect(stats.every((s) => s.status === "UP")).toBe(true);
+  expect(servers("/owa/", 10)).toEqual({ CAS1: 5, CAS2: 5 });
+  writeFileSync(inactiveFlag(cas2, "EWS"), "");
+  try {
+    await waitFor(
+      "CAS2 DOWN in EWS",
+      async () => (await status("CasHttps-EWS", "CAS2")) === "DOWN",
+      10_000,
+    );
+    expect(servers("/EWS/Exchange.asmx", 10)).toEqual({ CAS1: 10 });
+    expect(servers("/owa/", 10)).toEqual({ CAS1: 5, CAS2: 5 });
+  } finally {
+    rmSync(inactiveFlag(cas2, "EWS"), { force: true });
+  }
+});
