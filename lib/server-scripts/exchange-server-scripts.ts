@@ -136,8 +136,13 @@ export class ExchangeServerScripts extends Construct {
         },
       };
     }
+    // Inbound mail only: submission keeps Exchange's authenticated Client Frontend connector.
     const smtpPorts = [
-      ...new Set(lb.vips.filter((vip) => vip instanceof SmtpVip).flatMap((vip) => vip.ports)),
+      ...new Set(
+        lb.vips
+          .filter((vip) => vip instanceof SmtpVip && !vip.submission)
+          .flatMap((vip) => vip.ports),
+      ),
     ];
     for (const port of smtpPorts) {
       scripts[`ReceiveConnector-${port}`] = {

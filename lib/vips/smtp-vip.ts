@@ -1,3 +1,5 @@
+import { Duration } from "../core/duration";
+import { Persistence } from "../exchange/persistence";
 import { Annotations } from "../framework";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
 import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
@@ -5,10 +7,21 @@ import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
 export interface SmtpVipProps extends VipOptions {
   /**
    * SMTP port.
-   * @default 25 [001 §11 VIP4, 004 §11 VIP3]
+   * @default 25 [001 §11 VIP4, 004 §11 VIP3]; 587 with `submission` [002 §5.4]
    */
   readonly port?: number;
+  /**
+   * Client submission (authenticated clients, port 587) instead of inbound mail: its own
+   * 220 health check on the submission port, source-IP persistence for an hour, open to
+   * `clientCidrs` without the smart-host warning. STARTTLS stays end to end (TCP).
+   * @default false
+   */
+  readonly submission?: boolean;
 }
+
+/** Client submission: port 587, source persistence 1 h [002 §5.4 SMTPS: port 587, Persist src 3600]. */
+const SUBMISSION_PORT = 587;
+const SUBMISSION_SOURCE = "002 §5.4 SMTPS: port 587, Persist src, PersistTimeout 3600";
 
 /**
  * Inbound SMTP (001 §11 VIP4 "HT-SMTP", 004 §11 VIP3 "CAS-SMTP"). HAProxy hides
@@ -17,12 +30,20 @@ export interface SmtpVipProps extends VipOptions {
  * SMTP port [001 appendix 2, 004 appendix 2].
  */
 export class SmtpVip extends ExchangeVip {
+  /** True for client submission (587) rather than inbound mail. */
+  public readonly submission: boolean;
+
   constructor(lb: ExchangeLoadBalancer, id: string, props: SmtpVipProps = {}) {
     const smtp = lb.profile.smtp;
-    const port = props.port ?? smtp.port.value;
-    const persistence = props.persistence ?? smtp.persistence.value;
+    const submission = props.submission ?? false;
+    const port = props.port ?? (submission ? SUBMISSION_PORT : smtp.port.value);
+    const defaultPersistence = submission
+      ? { value: Persistence.sourceIp(Duration.hours(1)), source: SUBMISSION_SOURCE }
+      : smtp.persistence;
+    const persistence = props.persistence ?? defaultPersistence.value;
+    const role = lb.profile.version === "2010" ? "HT-SMTP" : "CAS-SMTP";
     super(lb, id, props, {
-      label: lb.profile.version === "2010" ? "HT-SMTP" : "CAS-SMTP",
+      label: submission ? `${role}-SUBMISSION` : role,
       ports: [port],
       persistence,
       // Connect, expect the 220 banner, then QUIT so the server logs no aborted session.
@@ -30,13 +51,20 @@ export class SmtpVip extends ExchangeVip {
         kind: "tcp",
         steps: [{ connect: { port } }, { expectRegex: "^220[ -]" }, { send: "QUIT\\r\\n" }],
       },
-      notes: [
-        `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
-        "health check: 220 greeting [002 §5.4 CheckType smtp]",
-        `allowed sources: ${sourceList(props, lb)} [001 appendix 2, 004 appendix 2]`,
-      ],
+      notes: submission
+        ? [
+            `SMTP submission ${port}, STARTTLS end to end [${SUBMISSION_SOURCE}]; ${persistenceNote(persistence, defaultPersistence)}`,
+            `health check: 220 greeting on ${port} [002 §5.4 CheckPort 587]`,
+            `allowed sources: ${sourceList(props, lb)} (authenticated clients)`,
+          ]
+        : [
+            `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
+            "health check: 220 greeting [002 §5.4 CheckType smtp]",
+            `allowed sources: ${sourceList(props, lb)} [001 appendix 2, 004 appendix 2]`,
+          ],
     });
-    if (!this.hasOwnSources) {
+    this.submission = submission;
+    if (!this.hasOwnSources && !submission) {
       Annotations.of(this).addWarning(
         "SMTP is open to every clientCidrs block: the receive connector only sees the load balancer's address, " +
           "so set allowedSources to your smart hosts and devices [001 appendix 2, 004 appendix 2]",

@@ -223,3 +223,19 @@ describe("bad input", () => {
     expect(() => build({}, props)).toThrow(message);
   });
 });
+
+test("submission keeps Exchange's authenticated Client Frontend connector: no connector script for 587", () => {
+  const f = fixture({
+    exchangeVersion: ExchangeVersion.EXCHANGE_2019,
+    namespace: "mail.example.com",
+  });
+  new CasHttpsVip(f.lb, "CasWeb");
+  new SmtpVip(f.lb, "Smtp", { allowedSources: ["192.168.30.50"] });
+  new SmtpVip(f.lb, "Submission", { submission: true });
+  const scripts = new ExchangeServerScripts(f.lb, "ServerScripts");
+  expect(Object.keys(scripts.renderScripts()).sort()).toEqual([
+    "Maintenance",
+    "ReceiveConnector-25",
+    "VirtualDirectoryUrls",
+  ]);
+});

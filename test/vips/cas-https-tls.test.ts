@@ -299,3 +299,11 @@ describe("bad input names the VIP and the fix", () => {
     expect(() => vip(props, version)).toThrow(message);
   });
 });
+
+test.each([
+  ["bridge", ExchangeVersion.EXCHANGE_2019],
+  ["offload", ExchangeVersion.EXCHANGE_2013],
+  ["bridge", ExchangeVersion.EXCHANGE_2010],
+] as const)("haproxy.cfg snapshot: %s on %s", (tls, version) => {
+  expect(vip({ tls, owaCookiePersistence: true }, version).config).toMatchSnapshot();
+});

@@ -121,3 +121,41 @@ describe("SmtpVip lock-down (001 appendix 2, 004 appendix 2)", () => {
     expect(egress).not.toContain("25 192.168.30.20/32");
   });
 });
+
+describe("SmtpVip submission (002 §5.4)", () => {
+  const { lb, stack } = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_2016 });
+  new SmtpVip(lb, "Smtp", { allowedSources: ["192.168.30.50"] });
+  const submission = new SmtpVip(lb, "Submission", { submission: true });
+  const cfg = lb.renderHaproxyConfig();
+
+  test("587 in TCP (STARTTLS end to end), its own 220 check on 587, source-IP persistence 1 h", () => {
+    expect(sectionOf(cfg, "frontend Submission")).toContain("    mode tcp\n");
+    expect(sectionOf(cfg, "frontend Submission")).toContain("    bind 192.168.30.10:587\n");
+    expect(sectionOf(cfg, "backend Submission")).toBe(
+      [
+        "backend Submission",
+        "    mode tcp",
+        "    balance roundrobin",
+        "    stick-table type ip size 100k expire 1h",
+        "    stick on src",
+        "    option tcp-check",
+        "    tcp-check connect port 587",
+        '    tcp-check expect rstring "^220[ -]"',
+        '    tcp-check send "QUIT\\r\\n"',
+        "    server CAS1 192.168.30.20 weight 100 check",
+        "    server CAS2 192.168.30.21 weight 100 check",
+      ].join("\n"),
+    );
+    expect(cfg).toContain("# CAS-SMTP-SUBMISSION: SMTP submission 587, STARTTLS end to end");
+    expectValidHaproxy(cfg);
+  });
+
+  test("open to the clients without the smart-host warning; inbound SMTP keeps its lock-down", () => {
+    expect(warnings(submission)).toEqual([]);
+    const ingress = resourcesOf(synthJson(stack), "aws_vpc_security_group_ingress_rule").map(
+      (r) => `${r.from_port} ${r.cidr_ipv4}`,
+    );
+    expect(ingress).toContain("587 192.168.0.0/16");
+    expect(ingress.filter((r) => r.startsWith("25 "))).toEqual(["25 192.168.30.50/32"]);
+  });
+});
