@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { LB_NODES, LabNode, inNode, nodePath } from "./node";
-import { sh } from "./shell";
+import { inNs, sh } from "./shell";
 
 const CONFIG = "/etc/haproxy/haproxy.cfg";
 const PID = "/run/haproxy.pid";
@@ -65,9 +65,15 @@ export async function loadHaproxy(
     sh(["kill", "-KILL", ...haproxyPids(node)], { allowFailure: true });
   });
   writeFileSync(nodePath(node, CONFIG), config);
-  inNode(node, ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID], {
-    log: nodePath(node, "/run/haproxy-control.log"),
-  });
+  const start = ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID];
+  const log = nodePath(node, "/run/haproxy-control.log");
+  const started = inNode(node, start, { log, allowFailure: true });
+  if (started.status !== 0) {
+    const sockets = inNs(node.ns, ["ss", "-tanp"], { allowFailure: true }).stdout;
+    throw new Error(
+      `${start.join(" ")} exited ${started.status} in ${node.ns}\n${started.stdout}\n${sockets}`,
+    );
+  }
   await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
 }
 

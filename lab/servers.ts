@@ -172,7 +172,7 @@ export function maildir(host: ServerHost): string {
   return join(host.dir, "mail", MAIL_USER);
 }
 
-function postfixMain(host: ServerHost): string {
+function postfixMain(host: ServerHost, tls: { cert: string; key: string }): string {
   const d = postfixDir(host);
   return `compatibility_level = 3.6
 queue_directory = ${d}/spool
@@ -196,6 +196,11 @@ virtual_mailbox_maps = static:${MAIL_USER}/
 virtual_uid_maps = static:${MAIL_ID}
 virtual_gid_maps = static:${MAIL_ID}
 virtual_minimum_uid = 100
+# STARTTLS offered on 25 and on submission 587, with the lab certificate: the load balancer
+# passes it through untouched.
+smtpd_tls_cert_file = ${tls.cert}
+smtpd_tls_key_file = ${tls.key}
+smtpd_tls_security_level = may
 maillog_file = ${d}/maillog
 maillog_file_prefixes = ${LAB_DIR}
 smtpd_client_connection_rate_limit = 0
@@ -204,6 +209,7 @@ default_process_limit = 200
 }
 
 const POSTFIX_MASTER = `smtp      inet  n       -       n       -       -       smtpd
+submission inet n       -       n       -       -       smtpd
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -223,6 +229,7 @@ discard   unix  -       -       n       -       -       discard
 local     unix  -       n       n       -       -       local
 virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `;
@@ -364,7 +371,7 @@ export function startServers(): void {
     }
     if (host.roles.includes("smtp")) {
       const dir = postfixDir(host);
-      write(join(dir, "main.cf"), postfixMain(host));
+      write(join(dir, "main.cf"), postfixMain(host, tls));
       write(join(dir, "master.cf"), POSTFIX_MASTER);
       mkdirSync(join(host.dir, "mail"), { recursive: true });
       sh(["chown", `${MAIL_ID}:${MAIL_ID}`, join(host.dir, "mail")]);

@@ -28,6 +28,8 @@ export interface LoadBalancerBoot {
   readonly vipList: string;
   /** The certificates list file: bundles of terminating VIPs to fetch (may be empty). */
   readonly certificateList: string;
+  /** Every TCP port HAProxy listens on (VIPs, the pair's peers). */
+  readonly listenPorts: readonly number[];
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
   readonly maxconn: number;
   /** Install the SSM agent for Session Manager (Debian's AMI does not ship it). */
@@ -112,6 +114,9 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
         "# Every client connection becomes a new connection from this host (SNAT):",
         "# widen the source ports available towards each real server.",
         "net.ipv4.ip_local_port_range = 1024 65023",
+        "# ...but never a port HAProxy listens on: an outgoing connection holding it would make",
+        "# a restart fail to bind (the pair's peer port, the static RPC range, VIP ports).",
+        `net.ipv4.ip_local_reserved_ports = ${reservedPorts(boot.listenPorts)}`,
         "# Let HAProxy bind a VIP before or while it moves between instances.",
         "net.ipv4.ip_nonlocal_bind = 1",
         "# Room for bursts of new connections, e.g. every Outlook client reconnecting.",
@@ -238,6 +243,17 @@ function pairFiles(pair: PairNodeBoot): File[] {
       ].join("\n"),
     },
   ];
+}
+
+/** The static RPC range Microsoft recommends (001 §10 step 2); reserved whole, ports may move. */
+const STATIC_RPC_RANGE = "59531-60554";
+
+/** Listener ports inside the ephemeral range, plus the static RPC range, for ip_local_reserved_ports. */
+export function reservedPorts(listenPorts: readonly number[]): string {
+  const inRange = [...new Set(listenPorts)]
+    .filter((port) => port >= 1024 && port <= 65023 && (port < 59531 || port > 60554))
+    .sort((a, b) => a - b);
+  return [...inRange.map(String), STATIC_RPC_RANGE].join(",");
 }
 
 function renderFile(file: File): string[] {

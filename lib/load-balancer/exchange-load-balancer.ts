@@ -33,7 +33,7 @@ import { HighAvailabilityProps, PairSettings, pairSettings } from "./pair-settin
 import { PairRules } from "./pair-rules";
 import { renderFailoverConfig } from "../pair/failover-script";
 import { renderKeepalivedConfig } from "../pair/keepalived-config";
-import { PairNode } from "../pair/pair-node";
+import { PEER_PORT, PairNode } from "../pair/pair-node";
 import { PlannedRule, planEgress, planIngress, planServerIngress } from "./security-rules";
 
 export type { HighAvailabilityProps } from "./pair-settings";
@@ -385,6 +385,10 @@ export class ExchangeLoadBalancer extends Construct {
       haproxyConfig: this.renderHaproxyConfig(),
       vipList: renderVipList(this.localVipAddresses),
       certificateList: this.renderCertificateList(),
+      listenPorts: [
+        ...this.vipList.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
+        ...(this.pair ? [PEER_PORT] : []),
+      ],
       maxconn: this.maxconn,
       installSsmAgent: this.installSsmAgent,
       pair: node && {

@@ -10,6 +10,7 @@ const boot: LoadBalancerBoot = {
   haproxyConfig: "# test\nglobal\n    maxconn 100\n\ndefaults\n    mode tcp\n",
   vipList: "192.168.30.10\n192.168.30.11\n",
   certificateList: "",
+  listenPorts: [443, 80, 10000, 60200, 8443],
   maxconn: 100,
   installSsmAgent: true,
 };
@@ -69,6 +70,11 @@ describe("renderCloudConfig", () => {
     expect(script.permissions).toBe("0755");
     expect(script.content).toContain("for vip in $(cat /etc/exchange-lb/vips); do");
     expect(file("/etc/exchange-lb/vips").content).toBe("192.168.30.10\n192.168.30.11\n");
+  });
+
+  test("keeps listener ports out of the ephemeral range, so a restart can always bind them", () => {
+    const sysctl = file("/etc/sysctl.d/60-exchange-load-balancer.conf").content;
+    expect(sysctl).toContain("net.ipv4.ip_local_reserved_ports = 8443,10000,59531-60554\n");
   });
 
   test("tunes the kernel for a full proxy", () => {
