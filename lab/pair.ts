@@ -20,6 +20,7 @@ import {
   writeNodeFile,
 } from "./node";
 import { fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
+import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
 import { VIP } from "./topology";
@@ -136,6 +137,8 @@ export function holdsVip(node: LabNode): boolean {
 /** Stops keepalived everywhere and HAProxy on the second node: the lab back to one load balancer. */
 export async function stopPair(): Promise<void> {
   for (const node of ALL_NODES) {
+    // A scenario that failed while a node was "powered off" must not leave it so.
+    inNs(node.ns, ["ip", "link", "set", "eth0", "up"]);
     await stopKeepalived(node);
     stopFakeImds(node);
   }
@@ -178,7 +181,11 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     15_000,
   );
   startKeepalived(LB_NODES.lb2);
+  const lb2Started = Date.now();
   await waitFor("lb2 to become BACKUP", () => vrrpState(LB_NODES.lb2) === "BACKUP", 15_000);
+  // BACKUP is reported at once, but the instance only runs after vrrp_startup_delay.
+  const running = lb2Started + (STARTUP_DELAY_SECONDS + 1) * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, running - Date.now())));
   for (const node of ALL_NODES) await waitAllUp(15_000, node);
 }
 

@@ -5,6 +5,7 @@
  * MASTER_RX_LOWER_PRI does it), and the unicast source address missing when
  * keepalived starts (keepalived 2.2.7 then stays in FAULT for good).
  */
+import { STARTUP_DELAY_SECONDS } from "../../lib/pair/keepalived-config";
 import { waitFor } from "../haproxy";
 import { rmSync } from "node:fs";
 import { LB_NODES, LabNode, nodePath } from "../node";
@@ -22,6 +23,8 @@ import { HOSTS, SUBNET_PREFIX, VIP } from "../topology";
 import { connect, report, runStack, sleep, tally } from "./support";
 
 const { lb, lb2 } = LB_NODES;
+/** keepalived's vrrp_startup_delay, from the synthesized keepalived.conf. */
+const STARTUP_MS = STARTUP_DELAY_SECONDS * 1000;
 
 function blockVrrp(node: LabNode, block: boolean): void {
   const rule = ["-p", "112", "-j", "DROP"];
@@ -107,8 +110,11 @@ async function restartWithoutAddress(options: {
 test("unicast source missing at start: keepalived alone stays in FAULT; the instance's settings prevent it", async () => {
   // Neither defence: no ip_nonlocal_bind, no prestart wait. keepalived cannot bind the
   // unicast source, enters FAULT and stays there after the address arrives.
+  // The address comes after the startup delay, when the VRRP instance already runs.
   setNonlocalBind(lb2, false);
-  expect(await restartWithoutAddress({ prestart: false, delayMs: 1000 })).toBe("FAULT");
+  expect(await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 })).toBe(
+    "FAULT",
+  );
   await sleep(5000);
   const withoutEither = vrrpState(lb2);
   expect(withoutEither).toBe("FAULT");
@@ -125,7 +131,7 @@ test("unicast source missing at start: keepalived alone stays in FAULT; the inst
   // The instance's sysctl alone (ip_nonlocal_bind=1, set for HAProxy's VIP binds) also lets
   // keepalived bind the source before it exists.
   setNonlocalBind(lb2, true);
-  await restartWithoutAddress({ prestart: false, delayMs: 1000 });
+  await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 });
   await waitFor("lb2 to become BACKUP", () => vrrpState(lb2) === "BACKUP", 10_000);
   report("unicast source missing at start", {
     neither: withoutEither,

@@ -21,6 +21,8 @@ export interface KeepalivedNode {
 export const KEEPALIVED_INTERFACE_FILE = `${RUN_DIR}/keepalived-interface.conf`;
 export const KEEPALIVED_CONFIG_PATH = "/etc/keepalived/keepalived.conf";
 export const VRRP_INSTANCE = "exchange";
+/** Seconds a starting keepalived waits before its VRRP instance runs. */
+export const STARTUP_DELAY_SECONDS = 5;
 /** Priorities of the preferred node and the other. */
 export const PRIORITIES = [150, 100] as const;
 
@@ -34,6 +36,9 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     "    # One FIFO delivers state changes in order; separate notify scripts may run out of order.",
     `    vrrp_notify_fifo ${RUN_DIR}/vrrp.fifo`,
     `    vrrp_notify_fifo_script "${FAILOVER_SCRIPT} fifo"`,
+    "    # A node that (re)boots first listens to the current master: with its network just up it",
+    "    # could otherwise miss the adverts, elect itself and take the VIPs back (a second failover).",
+    `    vrrp_startup_delay ${STARTUP_DELAY_SECONDS}`,
     "}",
     "",
     "# HAProxy tracked: a node whose HAProxy is gone enters FAULT and the peer takes over.",
