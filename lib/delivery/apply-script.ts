@@ -8,9 +8,6 @@
  */
 
 export const APPLY_SCRIPT = "/usr/local/sbin/exchange-lb-apply";
-/** Previous config and refused configs are kept here for the engineer on call. */
-export const APPLY_STATE_DIR = "/var/lib/exchange-lb";
-
 /** POSIX sh, Debian's dash. EXCHANGE_LB_ROOT prefixes every path, for tests. */
 export const APPLY_SCRIPT_TEXT = String.raw`#!/bin/sh
 # Exchange load balancer: applies haproxy.cfg and the VIP list delivered out of

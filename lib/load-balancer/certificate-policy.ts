@@ -5,13 +5,18 @@
  * added later are included.
  */
 import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
-import { Arns } from "./arns";
+import type { Arns } from "./arns";
 import type { TlsCertificate } from "../tls/tls-certificate";
 
 export class CertificatePolicy extends Construct {
-  constructor(scope: Construct, id: string, role: IamRole, certificates: () => TlsCertificate[]) {
+  constructor(
+    scope: Construct,
+    id: string,
+    role: IamRole,
+    arns: Arns,
+    certificates: () => TlsCertificate[],
+  ) {
     super(scope, id);
-    const arns = new Arns(this, "Arns");
     const parameterArn = (name: string) =>
       arns.of("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
     new IamRolePolicy(this, "Policy", {

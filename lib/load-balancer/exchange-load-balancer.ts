@@ -25,6 +25,7 @@ import { Duration } from "../core/duration";
 import { renderConfigDocument } from "../delivery/config-document";
 import { renderVipList } from "../delivery/vip-list";
 import { FailoverPolicy } from "./failover-policy";
+import { Arns } from "./arns";
 import { CertificatePolicy } from "./certificate-policy";
 import { renderCertificateList } from "../tls/certificate-script";
 import { InstanceRole } from "./instance-role";
@@ -138,6 +139,7 @@ export class ExchangeLoadBalancer extends Construct {
   private routeScope?: Construct;
   private readonly role: InstanceRole;
   private certificatePolicy?: CertificatePolicy;
+  private arnBuilder?: Arns;
   private readonly configDelivery: ConfigDelivery;
   private readonly vipList: ExchangeVip[] = [];
   private readonly encoded = new Map<string, { vipCount: number; value: EncodedUserData }>();
@@ -282,6 +284,7 @@ export class ExchangeLoadBalancer extends Construct {
       this.instances = [first, second];
       new FailoverPolicy(this, "FailoverPolicy", {
         role: role.role,
+        arns: this.arns,
         placement,
         networkInterfaceIds: this.instances.map((i) => i.primaryNetworkInterfaceId),
       });
@@ -467,6 +470,7 @@ export class ExchangeLoadBalancer extends Construct {
         this,
         "CertificatePolicy",
         this.role.role,
+        this.arns,
         () => this.vipList.flatMap((v) => v.terminatedCertificate?.certificate ?? []),
       );
     }
@@ -506,6 +510,12 @@ export class ExchangeLoadBalancer extends Construct {
     }
     const { association } = this.configDelivery;
     association.dependsOn = [...(association.dependsOn ?? []), ...pathsToServers];
+  }
+
+  /** One set of partition, region and account data sources for every scoped policy. */
+  private get arns(): Arns {
+    this.arnBuilder ??= new Arns(this, "Arns");
+    return this.arnBuilder;
   }
 
   /** Encoded once per synth and node: both lazy user-data fields read it, and VIPs are only ever added. */

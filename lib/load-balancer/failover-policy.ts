@@ -4,11 +4,13 @@
  * route tables or Elastic IP, and nothing else.
  */
 import { Construct, IamRole, IamRolePolicy } from "../framework";
-import { Arns } from "./arns";
+import type { Arns } from "./arns";
 import { VipPlacement } from "../pair/vip-placement";
 
 export interface FailoverPolicyProps {
   readonly role: IamRole;
+  /** The load balancer's ARN builder, shared with its other policies. */
+  readonly arns: Arns;
   readonly placement: VipPlacement;
   /** The primary network interfaces of both nodes. */
   readonly networkInterfaceIds: readonly string[];
@@ -19,8 +21,7 @@ export class FailoverPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: FailoverPolicyProps) {
     super(scope, id);
-    const arns = new Arns(this, "Arns");
-    const arn = (type: string, resourceId: string) => arns.of("ec2", `${type}/${resourceId}`);
+    const arn = (type: string, resourceId: string) => props.arns.of("ec2", `${type}/${resourceId}`);
     const interfaces = props.networkInterfaceIds.map((eni) => arn("network-interface", eni));
     const { placement } = props;
     const statement = {

@@ -1,11 +1,10 @@
 import { fail } from "../core/errors";
-import { HttpHandling } from "../exchange/profiles";
+import { ExchangeProfile, HttpHandling } from "../exchange/profiles";
 import { ExchangeWebService, WEB_SERVICE_PATHS, webServicesOf } from "../exchange/web-services";
 import { ExchangeVersion } from "../exchange/version";
 import { Annotations } from "../framework";
 import { Backend, Frontend, HealthCheck, ServiceGroup } from "../haproxy/model";
 import { EXCHANGE_ALPN } from "../haproxy/tls";
-import { ExchangeProfile } from "../exchange/profiles";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
 import { TlsCertificate } from "../tls/tls-certificate";
 import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
