@@ -36,12 +36,15 @@ function runningPid(node: LabNode): string | undefined {
  * Checks the config with `haproxy -c`, then runs it: "reload" sends SIGUSR2 to
  * the master, which starts new workers that take over the listeners
  * (expose-fd listeners) while the old ones finish their sessions; "restart"
- * ends HAProxy and starts anew. A config that fails the check throws and leaves
- * the running one untouched.
+ * ends HAProxy and starts anew; "new-instance" also drops the namespace's
+ * TIME-WAIT sockets, as a newly created instance has none (an earlier
+ * scenario's outgoing connection may hold a port this config listens on, one
+ * that scenario's sysctl did not reserve). A config that fails the check
+ * throws and leaves the running one untouched.
  */
 export async function loadHaproxy(
   config: string,
-  mode: "reload" | "restart" = "restart",
+  mode: "reload" | "restart" | "new-instance" = "restart",
   node: LabNode = LB_NODES.lb,
 ): Promise<void> {
   const candidate = nodePath(node, "/etc/haproxy/candidate.cfg");
@@ -64,17 +67,28 @@ export async function loadHaproxy(
   await waitFor("HAProxy to stop", () => haproxyPids(node).length === 0, 10_000).catch(() => {
     sh(["kill", "-KILL", ...haproxyPids(node)], { allowFailure: true });
   });
+  if (mode === "new-instance") await forgetTimeWait(node);
   writeFileSync(nodePath(node, CONFIG), config);
   const start = ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID];
   const log = nodePath(node, "/run/haproxy-control.log");
   const started = inNode(node, start, { log, allowFailure: true });
   if (started.status !== 0) {
-    const sockets = inNs(node.ns, ["ss", "-tanp"], { allowFailure: true }).stdout;
+    // Listeners only (a bind conflict), then HAProxy's own words last, where a truncated log keeps them.
+    const listeners = inNs(node.ns, ["ss", "-tlnp"], { allowFailure: true }).stdout;
     throw new Error(
-      `${start.join(" ")} exited ${started.status} in ${node.ns}\n${started.stdout}\n${sockets}`,
+      `${start.join(" ")} exited ${started.status} in ${node.ns}\n${listeners}\n${started.stdout}`,
     );
   }
   await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
+}
+
+/** Kills the namespace's TIME-WAIT sockets (`ss -K`); where the kernel cannot, waits them out. */
+async function forgetTimeWait(node: LabNode): Promise<void> {
+  const remaining = () =>
+    inNs(node.ns, ["ss", "-tnH", "state", "time-wait"]).stdout.trim().split("\n").filter(Boolean);
+  inNs(node.ns, ["ss", "-K", "-tnH", "state", "time-wait"], { allowFailure: true });
+  // Linux keeps a TIME-WAIT socket for 60 s.
+  await waitFor("TIME-WAIT sockets to expire", () => remaining().length === 0, 65_000);
 }
 
 /** Every HAProxy process in the node's namespace: master, workers, old workers. */

@@ -36,10 +36,7 @@ export function labUp(): void {
  * its haproxy.cfg in HAProxy, its security-group rules in iptables. A pair
  * runs on both load-balancer namespaces with keepalived.
  */
-export async function applyStack(
-  lb: SynthesizedLoadBalancer,
-  mode: "reload" | "restart" = "restart",
-): Promise<void> {
+export async function applyStack(lb: SynthesizedLoadBalancer): Promise<void> {
   if (lb.nodes.length === 2) {
     await startPair(lb);
     return;
@@ -50,7 +47,7 @@ export async function applyStack(
   startAwsStandIns(LB_NODES.lb);
   fetchCertificates(LB_NODES.lb);
   applyFirewall(lb.ingress, lb.egress);
-  await loadHaproxy(lb.haproxyConfig, mode);
+  await loadHaproxy(lb.haproxyConfig, "new-instance");
   await waitAllUp();
 }
 

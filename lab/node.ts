@@ -37,13 +37,14 @@ const MOUNTS: readonly string[] = [
   "/etc/keepalived",
   "/etc/exchange-lb",
   "/etc/default/haproxy",
+  "/etc/sysctl.d",
   "/usr/local/sbin",
   "/usr/local/bin",
   "/var/lib/exchange-lb",
   "/run",
 ];
 /** Mount points the host lacks; created empty for the lab and removed by `removeMountPoints`. */
-const HOST_MOUNT_POINTS = ["/etc/exchange-lb", "/var/lib/exchange-lb"];
+const HOST_MOUNT_POINTS = ["/etc/exchange-lb", "/var/lib/exchange-lb", "/etc/sysctl.d"];
 
 /** Where a real path of the node lives on the host. */
 export function nodePath(n: LabNode, realPath: string): string {

@@ -26,22 +26,14 @@ import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
 import { VIP } from "./topology";
 
 const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
-/** Files of the user-data that live under a node mount; the rest (units, sysctl) is applied otherwise. */
+/** The files of the user-data, in the node as at boot (sysctl applied to its namespace); units are run otherwise. */
 export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
   prepareNode(node);
   for (const [path, file] of Object.entries(synthesized.files)) {
     if (path.startsWith("/etc/sysctl.d/")) {
-      // net.* settings are per namespace: the node gets exactly the instance's.
-      const settings = file.content
-        .split("\n")
-        .map((line) =>
-          line
-            .replace(/#.*/, "")
-            .replace(/\s*=\s*/, "=")
-            .trim(),
-        )
-        .filter(Boolean);
-      inNs(node.ns, ["sysctl", "-q", "-w", ...settings]);
+      // net.* settings are per namespace: the node gets exactly the instance's, as at boot.
+      writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
+      inNode(node, ["sysctl", "-q", "-p", path]);
       continue;
     }
     if (path.startsWith("/etc/systemd/") || path.endsWith("install-ssm-agent")) continue;
@@ -172,7 +164,7 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     startAwsStandIns(node);
     fetchCertificates(node);
     applyFirewall(lb.ingress, lb.egress, node, { address: peer.address, rules: lb.pairRules });
-    await loadHaproxy(lb.haproxyConfig, "restart", node);
+    await loadHaproxy(lb.haproxyConfig, "new-instance", node);
   }
   startKeepalived(LB_NODES.lb);
   await waitFor(

@@ -1,6 +1,6 @@
 /** Running commands, in the root namespace or inside a lab namespace. */
 import { spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 
 export interface Result {
   readonly status: number | null;
@@ -22,6 +22,8 @@ export interface ShOptions {
 
 export function sh(cmd: string[], options: ShOptions = {}): Result {
   const fd = options.log ? openSync(options.log, "a") : undefined;
+  // Only what this call appends: the log is shared with earlier runs.
+  const start = fd === undefined ? 0 : fstatSync(fd).size;
   const r = spawnSync(cmd[0], cmd.slice(1), {
     input: options.input,
     encoding: "utf8",
@@ -31,7 +33,7 @@ export function sh(cmd: string[], options: ShOptions = {}): Result {
   });
   if (fd !== undefined) closeSync(fd);
   if (r.error) throw new Error(`${cmd.join(" ")}: ${r.error.message}`);
-  const logged = options.log ? readFileSync(options.log, "utf8").slice(-2000) : "";
+  const logged = options.log ? readFileSync(options.log).subarray(start).toString("utf8") : "";
   const result = { status: r.status, stdout: r.stdout ?? logged, stderr: r.stderr ?? "" };
   if (!options.allowFailure && r.status !== 0) {
     throw new Error(`${cmd.join(" ")} exited ${r.status}\n${result.stdout}${result.stderr}`);

@@ -78,6 +78,7 @@ test("a server added and a weight changed under load: zero failed connections; a
       haproxyConfig: good.haproxyConfig.replace("balance roundrobin", "balance sometimes"),
       vipList: `${VIP}\n`,
       certificateList: "",
+      reservedPorts: "",
     },
     "broken",
   );

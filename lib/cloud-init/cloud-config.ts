@@ -12,6 +12,7 @@ import {
 } from "../pair/failover-script";
 import { KEEPALIVED_CONFIG_PATH } from "../pair/keepalived-config";
 import { APPLY_SCRIPT, APPLY_SCRIPT_TEXT } from "../delivery/apply-script";
+import { EPHEMERAL_PORTS, RESERVED_PORTS_PATH } from "../delivery/reserved-ports";
 import { VIP_LIST_PATH } from "../delivery/vip-list";
 import {
   CERTIFICATE_LIST_PATH,
@@ -28,8 +29,8 @@ export interface LoadBalancerBoot {
   readonly vipList: string;
   /** The certificates list file: bundles of terminating VIPs to fetch (may be empty). */
   readonly certificateList: string;
-  /** Every TCP port HAProxy listens on (VIPs, the pair's peers). */
-  readonly listenPorts: readonly number[];
+  /** The reserved-ports sysctl file (`renderReservedPorts`): HAProxy's listener ports. */
+  readonly reservedPorts: string;
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
   readonly maxconn: number;
   /** Install the SSM agent for Session Manager (Debian's AMI does not ship it). */
@@ -112,11 +113,8 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
       permissions: "0644",
       content: [
         "# Every client connection becomes a new connection from this host (SNAT):",
-        "# widen the source ports available towards each real server.",
-        "net.ipv4.ip_local_port_range = 1024 65023",
-        "# ...but never a port HAProxy listens on: an outgoing connection holding it would make",
-        "# a restart fail to bind (the pair's peer port, the static RPC range, VIP ports).",
-        `net.ipv4.ip_local_reserved_ports = ${reservedPorts(boot.listenPorts)}`,
+        "# widen the source ports towards each real server (listener ports reserved in 61-*).",
+        `net.ipv4.ip_local_port_range = ${EPHEMERAL_PORTS.first} ${EPHEMERAL_PORTS.last}`,
         "# Let HAProxy bind a VIP before or while it moves between instances.",
         "net.ipv4.ip_nonlocal_bind = 1",
         "# Room for bursts of new connections, e.g. every Outlook client reconnecting.",
@@ -127,7 +125,8 @@ function bootFiles(boot: LoadBalancerBoot): File[] {
     },
     // A pair's VIPs belong to the master alone: the failover script adds them.
     ...(boot.pair ? [] : vipAddressFiles()),
-    // Both are replaced out of band by the apply script when the config changes.
+    // These are replaced out of band by the apply script when the config changes.
+    { path: RESERVED_PORTS_PATH, permissions: "0644", content: boot.reservedPorts },
     { path: VIP_LIST_PATH, permissions: "0644", content: boot.vipList },
     { path: APPLY_SCRIPT, permissions: "0755", content: APPLY_SCRIPT_TEXT },
     { path: CERTIFICATE_LIST_PATH, permissions: "0644", content: boot.certificateList },
@@ -243,17 +242,6 @@ function pairFiles(pair: PairNodeBoot): File[] {
       ].join("\n"),
     },
   ];
-}
-
-/** The static RPC range Microsoft recommends (001 §10 step 2); reserved whole, ports may move. */
-const STATIC_RPC_RANGE = "59531-60554";
-
-/** Listener ports inside the ephemeral range, plus the static RPC range, for ip_local_reserved_ports. */
-export function reservedPorts(listenPorts: readonly number[]): string {
-  const inRange = [...new Set(listenPorts)]
-    .filter((port) => port >= 1024 && port <= 65023 && (port < 59531 || port > 60554))
-    .sort((a, b) => a - b);
-  return [...inRange.map(String), STATIC_RPC_RANGE].join(",");
 }
 
 function renderFile(file: File): string[] {

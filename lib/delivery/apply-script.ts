@@ -4,15 +4,18 @@
  * a refused config changes nothing and fails the run with HAProxy's words, so
  * the association reports it; an accepted one is installed and HAProxy
  * reloaded seamlessly (`expose-fd listeners`), with VIP addresses added or
- * removed on the node that holds them.
+ * removed on the node that holds them and new listener ports reserved first.
  */
+
+import { RESERVED_PORTS_PATH } from "./reserved-ports";
 
 export const APPLY_SCRIPT = "/usr/local/sbin/exchange-lb-apply";
 /** POSIX sh, Debian's dash. EXCHANGE_LB_ROOT prefixes every path, for tests. */
 export const APPLY_SCRIPT_TEXT = String.raw`#!/bin/sh
 # Exchange load balancer: applies haproxy.cfg and the VIP list delivered out of
 # band, without a restart. Generated; edit the construct, not this file.
-#   exchange-lb-apply STAGING_DIR   STAGING_DIR holds haproxy.cfg, vips and certificates
+#   exchange-lb-apply STAGING_DIR   STAGING_DIR holds haproxy.cfg, vips, certificates
+#                                   and reserved-ports.conf
 # Exit 0: applied or unchanged. Exit 1: refused by haproxy -c (nothing changed)
 # or the reload failed.
 set -u
@@ -59,6 +62,14 @@ if [ "$status" -ne 0 ]; then
   log "refused $sum: haproxy -c failed; the running configuration is unchanged"
   echo "$report" >&2
   exit 1
+fi
+
+# Reserve new listener ports before the reload binds them.
+RESERVED=$ROOT${RESERVED_PORTS_PATH}
+if [ -f "$stage/reserved-ports.conf" ] && ! cmp -s "$stage/reserved-ports.conf" "$RESERVED"; then
+  mkdir -p "$(dirname "$RESERVED")"
+  cp "$stage/reserved-ports.conf" "$RESERVED"
+  sysctl -q -p "$RESERVED" || log "reserving the listener ports failed"
 fi
 
 if cmp -s "$stage/haproxy.cfg" "$CONFIG" && cmp -s "$stage/vips" "$VIPS_FILE"; then

@@ -17,6 +17,8 @@ export interface ConfigBundle {
   readonly vipList: string;
   /** The certificates list file's content (may be empty). */
   readonly certificateList: string;
+  /** The reserved-ports sysctl file's content (`renderReservedPorts`). */
+  readonly reservedPorts: string;
 }
 
 export function configDigest(bundle: ConfigBundle): string {
@@ -26,6 +28,8 @@ export function configDigest(bundle: ConfigBundle): string {
     .update(bundle.vipList)
     .update("\0")
     .update(bundle.certificateList)
+    .update("\0")
+    .update(bundle.reservedPorts)
     .digest("hex");
 }
 
@@ -53,6 +57,7 @@ export function renderConfigDocument(bundle: ConfigBundle, description: string):
               `echo '${packed(bundle.haproxyConfig)}' | base64 -d | gunzip > "$stage/haproxy.cfg"`,
               `echo '${packed(bundle.vipList)}' | base64 -d | gunzip > "$stage/vips"`,
               `echo '${packed(bundle.certificateList)}' | base64 -d | gunzip > "$stage/certificates"`,
+              `echo '${packed(bundle.reservedPorts)}' | base64 -d | gunzip > "$stage/reserved-ports.conf"`,
               `${APPLY_SCRIPT} "$stage"`,
             ],
           },

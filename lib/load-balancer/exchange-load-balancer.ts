@@ -23,6 +23,7 @@ import { buildHaproxyConfig, PairHaproxyOptions } from "./haproxy-config";
 import { ConfigDelivery } from "./config-delivery";
 import { Duration } from "../core/duration";
 import { renderConfigDocument } from "../delivery/config-document";
+import { renderReservedPorts } from "../delivery/reserved-ports";
 import { renderVipList } from "../delivery/vip-list";
 import { FailoverPolicy } from "./failover-policy";
 import { Arns } from "./arns";
@@ -310,6 +311,7 @@ export class ExchangeLoadBalancer extends Construct {
             haproxyConfig: this.renderHaproxyConfig(),
             vipList: renderVipList(this.localVipAddresses),
             certificateList: this.renderCertificateList(),
+            reservedPorts: renderReservedPorts(this.listenPorts),
           },
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
@@ -373,6 +375,14 @@ export class ExchangeLoadBalancer extends Construct {
     );
   }
 
+  /** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers. */
+  private get listenPorts(): number[] {
+    return [
+      ...this.vipList.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
+      ...(this.pair ? [PEER_PORT] : []),
+    ];
+  }
+
   /** The pair's node addresses, preferred master first; empty for one instance. */
   public get nodeAddresses(): string[] {
     return this.pair ? this.pair.nodes.map((node) => node.address) : [];
@@ -388,10 +398,7 @@ export class ExchangeLoadBalancer extends Construct {
       haproxyConfig: this.renderHaproxyConfig(),
       vipList: renderVipList(this.localVipAddresses),
       certificateList: this.renderCertificateList(),
-      listenPorts: [
-        ...this.vipList.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
-        ...(this.pair ? [PEER_PORT] : []),
-      ],
+      reservedPorts: renderReservedPorts(this.listenPorts),
       maxconn: this.maxconn,
       installSsmAgent: this.installSsmAgent,
       pair: node && {

@@ -4,13 +4,14 @@ import {
   LoadBalancerBoot,
   renderCloudConfig,
 } from "../../lib/cloud-init/cloud-config";
+import { renderReservedPorts } from "../../lib/delivery/reserved-ports";
 import { cloudInitSchema, expectValidCloudConfig, run } from "../support/tools";
 
 const boot: LoadBalancerBoot = {
   haproxyConfig: "# test\nglobal\n    maxconn 100\n\ndefaults\n    mode tcp\n",
   vipList: "192.168.30.10\n192.168.30.11\n",
   certificateList: "",
-  listenPorts: [443, 80, 10000, 60200, 8443],
+  reservedPorts: renderReservedPorts([443, 80, 10000, 60200, 8443]),
   maxconn: 100,
   installSsmAgent: true,
 };
@@ -72,9 +73,13 @@ describe("renderCloudConfig", () => {
     expect(file("/etc/exchange-lb/vips").content).toBe("192.168.30.10\n192.168.30.11\n");
   });
 
-  test("keeps listener ports out of the ephemeral range, so a restart can always bind them", () => {
-    const sysctl = file("/etc/sysctl.d/60-exchange-load-balancer.conf").content;
-    expect(sysctl).toContain("net.ipv4.ip_local_reserved_ports = 8443,10000,59531-60554\n");
+  test("keeps listener ports out of the ephemeral range, in the file the apply script rewrites", () => {
+    const reserved = file("/etc/sysctl.d/61-exchange-lb-reserved-ports.conf").content;
+    expect(reserved).toContain("net.ipv4.ip_local_reserved_ports = 8443,10000,59531-60554\n");
+    // Applied after the range (60-…), so a port is never both ephemeral and listened on.
+    expect(file("/etc/sysctl.d/60-exchange-load-balancer.conf").content).not.toContain(
+      "reserved_ports",
+    );
   });
 
   test("tunes the kernel for a full proxy", () => {

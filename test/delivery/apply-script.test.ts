@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APPLY_SCRIPT_TEXT } from "../../lib/delivery/apply-script";
 import { renderConfigDocument } from "../../lib/delivery/config-document";
+import { renderReservedPorts } from "../../lib/delivery/reserved-ports";
 import { fixture } from "../support/synth";
 import { CasHttpsVip } from "../../lib";
 
@@ -64,6 +65,8 @@ beforeEach(() => {
   writeFileSync(join(root, "etc/exchange-lb/vips"), "192.168.30.10\n");
   fake("ip", `case "$*" in *"show scope global"*) echo "2: eth0    inet 192.168.30.5/24";; esac\n`);
   fake("exchange-lb-failover");
+  // Never the host's kernel: the reserved ports are recorded, not set.
+  fake("sysctl");
   writeFileSync(join(root, "apply.sh"), APPLY_SCRIPT_TEXT, { mode: 0o755 });
   startMaster();
 });
@@ -133,6 +136,25 @@ test("a config that fails haproxy -c changes nothing, is kept for inspection and
   expect(calls()).toEqual([]);
 });
 
+test("new listener ports are reserved from the ephemeral range, persistently, before the reload", async () => {
+  const reserved = join(root, "etc/sysctl.d/61-exchange-lb-reserved-ports.conf");
+  stage(CHANGED, "192.168.30.10\n");
+  writeFileSync(join(root, "stage/reserved-ports.conf"), renderReservedPorts([443, 8443]));
+  expect((await apply()).code).toBe(0);
+  expect(readFileSync(reserved, "utf8")).toContain(
+    "net.ipv4.ip_local_reserved_ports = 8443,59531-60554\n",
+  );
+  expect(calls()).toContain(`sysctl -q -p ${reserved}`);
+  expect(await reloads()).toBe(1);
+
+  // The same ports again: nothing to set.
+  writeFileSync(join(root, "calls.log"), "");
+  stage(GOOD, "192.168.30.10\n");
+  writeFileSync(join(root, "stage/reserved-ports.conf"), renderReservedPorts([443, 8443]));
+  expect((await apply()).code).toBe(0);
+  expect(calls().filter((c) => c.startsWith("sysctl"))).toEqual([]);
+});
+
 test("the same config again is a no-op: no reload", async () => {
   stage(GOOD, "192.168.30.10\n");
   const result = await apply();
@@ -197,6 +219,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply s
     haproxyConfig: GOOD,
     vipList: "192.168.30.10\n192.168.30.11\n",
     certificateList: "/etc/haproxy/certs/CasWeb.pem ssm /exchange/tls/mail\n",
+    reservedPorts: renderReservedPorts([443, 10000]),
   };
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
@@ -213,6 +236,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply s
   expect(read("unpacked/haproxy.cfg")).toBe(bundle.haproxyConfig);
   expect(read("unpacked/vips")).toBe(bundle.vipList);
   expect(read("unpacked/certificates")).toBe(bundle.certificateList);
+  expect(read("unpacked/reserved-ports.conf")).toBe(bundle.reservedPorts);
   expect(renderConfigDocument(bundle, "test")).toBe(renderConfigDocument(bundle, "test"));
   expect(JSON.stringify(document)).not.toMatch(/\{\{/);
 });
