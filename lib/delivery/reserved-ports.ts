@@ -10,22 +10,22 @@
 export const RESERVED_PORTS_PATH = "/etc/sysctl.d/61-exchange-lb-reserved-ports.conf";
 
 /** The static RPC range Microsoft recommends (001 §10 step 2); reserved whole, ports may move. */
-const STATIC_RPC_RANGE = "59531-60554";
+const STATIC_RPC_RANGE = { first: 59531, last: 60554 } as const;
 
 /** The ephemeral range the boot sysctl sets (`ip_local_port_range`). */
 export const EPHEMERAL_PORTS = { first: 1024, last: 65023 } as const;
 
-/** Listener ports inside the ephemeral range, plus the static RPC range, in ascending order. */
+/** Listener ports inside the ephemeral range in ascending order, then the static RPC range. */
 export function reservedPorts(listenPorts: readonly number[]): string {
   const inRange = [...new Set(listenPorts)]
     .filter(
       (port) =>
         port >= EPHEMERAL_PORTS.first &&
         port <= EPHEMERAL_PORTS.last &&
-        (port < 59531 || port > 60554),
+        (port < STATIC_RPC_RANGE.first || port > STATIC_RPC_RANGE.last),
     )
     .sort((a, b) => a - b);
-  return [...inRange.map(String), STATIC_RPC_RANGE].join(",");
+  return [...inRange, `${STATIC_RPC_RANGE.first}-${STATIC_RPC_RANGE.last}`].join(",");
 }
 
 /** The sysctl file's content. */
