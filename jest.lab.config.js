@@ -6,6 +6,7 @@ module.exports = {
   transform: { "^.+\\.ts$": "ts-jest" },
   globalSetup: "<rootDir>/lab/test/global-setup.ts",
   globalTeardown: "<rootDir>/lab/test/global-teardown.ts",
+  testSequencer: "<rootDir>/lab/test/sequencer.js",
   maxWorkers: 1,
   testTimeout: 240000,
 };

@@ -78,7 +78,8 @@ export function fetchCertificates(node: LabNode): void {
 }
 
 function startFakeImds(node: LabNode): void {
-  inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo"]);
+  // Scope host: like the real one, it is no address of the instance's own network.
+  inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo", "scope", "host"]);
   const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
   startDetached(
     node.ns,

@@ -23,7 +23,7 @@ import { fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-i
 import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
-import { VIP } from "./topology";
+import { HOSTS, VIP, linkUp } from "./topology";
 
 const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
 /** The files of the user-data, in the node as at boot (sysctl applied to its namespace); units are run otherwise. */
@@ -119,18 +119,24 @@ export function awsCalls(node: LabNode): { t: number; args: string }[] {
   return timedLines(node, "aws-calls.log").map(({ t, rest }) => ({ t, args: rest }));
 }
 
-/** True when the VIP is an address of the node's interface. */
+/** The node's interfaces that hold the VIP: none, or eth0 alone. */
+export function vipInterfaces(node: LabNode): string[] {
+  return inNs(node.ns, ["ip", "-4", "-o", "address", "show", "to", `${VIP}/32`])
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(/\s+/)[1]);
+}
+
+/** True when the VIP is an address of the node. */
 export function holdsVip(node: LabNode): boolean {
-  return (
-    inNs(node.ns, ["ip", "-4", "-o", "address", "show", "to", `${VIP}/32`]).stdout.trim() !== ""
-  );
+  return vipInterfaces(node).length > 0;
 }
 
 /** Stops keepalived everywhere and HAProxy on the second node: the lab back to one load balancer. */
 export async function stopPair(): Promise<void> {
   for (const node of ALL_NODES) {
     // A scenario that failed while a node was "powered off" must not leave it so.
-    inNs(node.ns, ["ip", "link", "set", "eth0", "up"]);
+    linkUp(HOSTS[node.name]);
     await stopKeepalived(node);
     stopFakeImds(node);
   }
@@ -189,4 +195,35 @@ export function runConfigDocument(
   const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
   const result = inNode(node, ["sh", "-c", commands.join("\n")], { allowFailure: true });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** The last lines of a file in the node's /run, or a note that there is none. */
+function tail(node: LabNode, path: string, lines: number): string {
+  const file = nodePath(node, path);
+  if (!existsSync(file)) return `  (no ${path})`;
+  const text = readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
+  return text.map((line) => `  ${line}`).join("\n");
+}
+
+/**
+ * What each node of the pair was doing, for a failed scenario's message: the
+ * recorded VRRP state, its addresses, and the tails of the failover script's
+ * events, the AWS calls and keepalived's log. CI keeps only the log.
+ */
+export function pairDiagnostics(): string {
+  return ALL_NODES.map((node) => {
+    const addresses = inNs(node.ns, ["ip", "-4", "-o", "address", "show"], {
+      allowFailure: true,
+    }).stdout.replace(/\s+valid_lft.*$/gm, "");
+    return [
+      `== ${node.ns}: state ${vrrpState(node) ?? "(none)"}, at ${Date.now() / 1000}`,
+      addresses.trimEnd(),
+      "events.log:",
+      tail(node, "/run/exchange-lb/events.log", 8),
+      "aws-calls.log:",
+      tail(node, "/run/exchange-lb/aws-calls.log", 4),
+      "keepalived.log:",
+      tail(node, "/run/keepalived.log", 15),
+    ].join("\n");
+  }).join("\n");
 }

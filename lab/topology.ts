@@ -14,14 +14,18 @@ export interface Host {
   /** The first is the primary address; VIPs are added as /32 like EC2 secondary IPs. */
   readonly addresses: readonly string[];
   readonly vips?: readonly string[];
+  /** An EC2 instance: it has a default route through the VPC router. */
+  readonly instance?: true;
 }
 
 export const VIP = "192.168.30.10";
+/** The VPC router's address (.1 of the subnet on AWS); nothing answers there, only routes point to it. */
+export const GATEWAY = "192.168.30.1";
 
 export const HOSTS = {
-  lb: { ns: `${PREFIX}lb`, addresses: ["192.168.30.5"], vips: [VIP] },
+  lb: { ns: `${PREFIX}lb`, addresses: ["192.168.30.5"], vips: [VIP], instance: true },
   /** The second node of a clustered pair; idle while the lab runs one load balancer. */
-  lb2: { ns: `${PREFIX}lb2`, addresses: ["192.168.30.6"] },
+  lb2: { ns: `${PREFIX}lb2`, addresses: ["192.168.30.6"], instance: true },
   cas1: { ns: `${PREFIX}cas1`, addresses: ["192.168.30.20"] },
   cas2: { ns: `${PREFIX}cas2`, addresses: ["192.168.30.21"] },
   ht: { ns: `${PREFIX}ht`, addresses: ["192.168.30.22"] },
@@ -99,6 +103,16 @@ export function createNetwork(): void {
     for (const vip of host.vips ?? [])
       inNs(host.ns, ["ip", "address", "add", `${vip}/32`, "dev", "eth0"]);
     inNs(host.ns, ["ip", "link", "set", "lo", "up"]);
-    inNs(host.ns, ["ip", "link", "set", "eth0", "up"]);
+    linkUp(host);
   }
+}
+
+/**
+ * Brings a host's link up, as at boot: with it the subnet's route and, on an
+ * instance, the default route (a link set down loses it). The scripts find the
+ * interface for VIPs by that route, as on EC2.
+ */
+export function linkUp(host: Host): void {
+  inNs(host.ns, ["ip", "link", "set", "eth0", "up"]);
+  if (host.instance) inNs(host.ns, ["ip", "route", "replace", "default", "via", GATEWAY]);
 }

@@ -12,10 +12,10 @@ import { applyFirewall } from "../firewall";
 import { serverStats, waitFor } from "../haproxy";
 import { ALL_NODES, LB_NODES } from "../node";
 import { probeInBackground } from "../measure";
-import { runConfigDocument } from "../pair";
+import { runConfigDocument, vipInterfaces } from "../pair";
 import { StackBuilder, lab2013, synthesize, SynthesizedLoadBalancer } from "../stacks";
 import { HOSTS, VIP } from "../topology";
-import { connect, report, runStack, sleep, tally } from "./support";
+import { connect, pairTest, report, runStack, sleep, tally } from "./support";
 
 const CAS1: RealServer = { name: "CAS1", address: HOSTS.cas1.addresses[0] };
 const CAS2: RealServer = { name: "CAS2", address: HOSTS.cas2.addresses[0] };
@@ -99,6 +99,8 @@ test("a server added and a weight changed under load: zero failed connections; a
   expect(refused.status).toBe(1);
   expect(refused.output).toContain("refused");
   expect(refused.output).toMatch(/\[ALERT\].*balance/);
+  // Each apply put the VIP where the boot does, on the default route's interface, and nowhere else.
+  expect(vipInterfaces(LB_NODES.lb)).toEqual(["eth0"]);
   // The refused config changed nothing: the last good one serves, CAS2 at weight 50.
   expect(weights(await serverStats())).toEqual([
     ["CAS1", 100],
@@ -110,24 +112,27 @@ test("a server added and a weight changed under load: zero failed connections; a
   });
 });
 
-test("a pair takes a new config one node at a time under load: zero failed connections", async () => {
-  await runStack(lab2013PairWeb([CAS1, CAS2]));
-  const running = load(8000);
-  await sleep(1500);
-  const outcomes = await deploy(synthesize(lab2013PairWeb([CAS1, { ...CAS2, weight: 50 }])), [
-    ...ALL_NODES,
-  ]);
-  const { ok, failed } = await running;
-  report("pair rollout under load", { ok, failed, nodes: outcomes.map((o) => o.status) });
-  expect(outcomes.map((o) => o.status)).toEqual([0, 0]);
-  expect(failed).toBe(0);
-  for (const node of ALL_NODES) {
-    expect(weights(await serverStats(node))).toEqual([
-      ["CAS1", 100],
-      ["CAS2", 50],
+pairTest(
+  "a pair takes a new config one node at a time under load: zero failed connections",
+  async () => {
+    await runStack(lab2013PairWeb([CAS1, CAS2]));
+    const running = load(8000);
+    await sleep(1500);
+    const outcomes = await deploy(synthesize(lab2013PairWeb([CAS1, { ...CAS2, weight: 50 }])), [
+      ...ALL_NODES,
     ]);
-  }
-});
+    const { ok, failed } = await running;
+    report("pair rollout under load", { ok, failed, nodes: outcomes.map((o) => o.status) });
+    expect(outcomes.map((o) => o.status)).toEqual([0, 0]);
+    expect(failed).toBe(0);
+    for (const node of ALL_NODES) {
+      expect(weights(await serverStats(node))).toEqual([
+        ["CAS1", 100],
+        ["CAS2", 50],
+      ]);
+    }
+  },
+);
 
 function lab2013PairWeb(servers: RealServer[]): StackBuilder {
   return lab2013((lb: ExchangeLoadBalancer) => new CasHttpsVip(lb, "CasHttps", { servers }), true);

@@ -20,7 +20,7 @@ import {
 import { inNs } from "../shell";
 import { lab2010Pair } from "../stacks";
 import { HOSTS, SUBNET_PREFIX, VIP } from "../topology";
-import { connect, report, runStack, sleep, tally } from "./support";
+import { connect, pairTest, report, runStack, sleep, tally } from "./support";
 
 const { lb, lb2 } = LB_NODES;
 /** keepalived's vrrp_startup_delay, from the synthesized keepalived.conf. */
@@ -45,44 +45,47 @@ beforeEach(async () => {
   await runStack(lab2010Pair);
 });
 
-test("split: both nodes master and both claim; healed: the proper master takes the VIP back", async () => {
-  // The client has talked to the VIP, so its ARP cache holds lb's address, as in production.
-  expect(tally(connect("client", 143, 2))).toEqual({ CAS1: 1, CAS2: 1 });
-  expect(clientNextHop()).toBe(mac(lb));
-  const splitAt = Date.now();
-  blockVrrp(lb, true);
-  blockVrrp(lb2, true);
-  await waitFor("both nodes MASTER", () => vrrpState(lb2) === "MASTER" && holdsVip(lb2), 10_000);
-  expect(vrrpState(lb)).toBe("MASTER");
-  // lb2's claim reached AWS (last writer wins there) and the client's ARP cache.
-  expect(awsCalls(lb2).filter((c) => c.t >= splitAt)).toHaveLength(1);
-  await waitFor(
-    "the client to follow lb2's announcement",
-    () => clientNextHop() === mac(lb2),
-    5_000,
-  );
+pairTest(
+  "split: both nodes master and both claim; healed: the proper master takes the VIP back",
+  async () => {
+    // The client has talked to the VIP, so its ARP cache holds lb's address, as in production.
+    expect(tally(connect("client", 143, 2))).toEqual({ CAS1: 1, CAS2: 1 });
+    expect(clientNextHop()).toBe(mac(lb));
+    const splitAt = Date.now();
+    blockVrrp(lb, true);
+    blockVrrp(lb2, true);
+    await waitFor("both nodes MASTER", () => vrrpState(lb2) === "MASTER" && holdsVip(lb2), 10_000);
+    expect(vrrpState(lb)).toBe("MASTER");
+    // lb2's claim reached AWS (last writer wins there) and the client's ARP cache.
+    expect(awsCalls(lb2).filter((c) => c.t >= splitAt)).toHaveLength(1);
+    await waitFor(
+      "the client to follow lb2's announcement",
+      () => clientNextHop() === mac(lb2),
+      5_000,
+    );
 
-  const healAt = Date.now();
-  blockVrrp(lb, false);
-  blockVrrp(lb2, false);
-  await waitFor("lb2 to yield", () => vrrpState(lb2) === "BACKUP" && !holdsVip(lb2), 10_000);
-  await waitFor(
-    "lb to claim again",
-    () => failoverEvents(lb).some((e) => e.t >= healAt && e.state === "MASTER_RX_LOWER_PRI"),
-    10_000,
-  );
-  await waitFor("the client to follow lb", () => clientNextHop() === mac(lb), 5_000);
-  const lastClaim = (node: LabNode) => Math.max(...awsCalls(node).map((c) => c.t));
-  report("split healed", {
-    lbReclaimedAfterHealMs: Math.round(lastClaim(lb) - healAt),
-    lb2LastClaimBeforeHeal: lastClaim(lb2) < healAt,
-  });
-  // In AWS the last assignment wins: lb's must come after lb2's.
-  expect(lastClaim(lb)).toBeGreaterThan(lastClaim(lb2));
-  expect([vrrpState(lb), vrrpState(lb2)]).toEqual(["MASTER", "BACKUP"]);
-  expect([holdsVip(lb), holdsVip(lb2)]).toEqual([true, false]);
-  expect(tally(connect("client", 143, 10))).toEqual({ CAS1: 5, CAS2: 5 });
-});
+    const healAt = Date.now();
+    blockVrrp(lb, false);
+    blockVrrp(lb2, false);
+    await waitFor("lb2 to yield", () => vrrpState(lb2) === "BACKUP" && !holdsVip(lb2), 10_000);
+    await waitFor(
+      "lb to claim again",
+      () => failoverEvents(lb).some((e) => e.t >= healAt && e.state === "MASTER_RX_LOWER_PRI"),
+      10_000,
+    );
+    await waitFor("the client to follow lb", () => clientNextHop() === mac(lb), 5_000);
+    const lastClaim = (node: LabNode) => Math.max(...awsCalls(node).map((c) => c.t));
+    report("split healed", {
+      lbReclaimedAfterHealMs: Math.round(lastClaim(lb) - healAt),
+      lb2LastClaimBeforeHeal: lastClaim(lb2) < healAt,
+    });
+    // In AWS the last assignment wins: lb's must come after lb2's.
+    expect(lastClaim(lb)).toBeGreaterThan(lastClaim(lb2));
+    expect([vrrpState(lb), vrrpState(lb2)]).toEqual(["MASTER", "BACKUP"]);
+    expect([holdsVip(lb), holdsVip(lb2)]).toEqual([true, false]);
+    expect(tally(connect("client", 143, 10))).toEqual({ CAS1: 5, CAS2: 5 });
+  },
+);
 
 function setNonlocalBind(node: LabNode, on: boolean): void {
   inNs(node.ns, ["sysctl", "-q", "-w", `net.ipv4.ip_nonlocal_bind=${on ? 1 : 0}`]);
@@ -107,39 +110,42 @@ async function restartWithoutAddress(options: {
   return state;
 }
 
-test("unicast source missing at start: keepalived alone stays in FAULT; the instance's settings prevent it", async () => {
-  // Neither defence: no ip_nonlocal_bind, no prestart wait. keepalived cannot bind the
-  // unicast source, enters FAULT and stays there after the address arrives.
-  // The address comes after the startup delay, when the VRRP instance already runs.
-  setNonlocalBind(lb2, false);
-  expect(await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 })).toBe(
-    "FAULT",
-  );
-  await sleep(5000);
-  const withoutEither = vrrpState(lb2);
-  expect(withoutEither).toBe("FAULT");
+pairTest(
+  "unicast source missing at start: keepalived alone stays in FAULT; the instance's settings prevent it",
+  async () => {
+    // Neither defence: no ip_nonlocal_bind, no prestart wait. keepalived cannot bind the
+    // unicast source, enters FAULT and stays there after the address arrives.
+    // The address comes after the startup delay, when the VRRP instance already runs.
+    setNonlocalBind(lb2, false);
+    expect(await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 })).toBe(
+      "FAULT",
+    );
+    await sleep(5000);
+    const withoutEither = vrrpState(lb2);
+    expect(withoutEither).toBe("FAULT");
 
-  // The unit's prestart: keepalived starts only once the address exists.
-  // Still waiting: no state yet.
-  expect(await restartWithoutAddress({ prestart: true, delayMs: 2000 })).toBeUndefined();
-  await waitFor("lb2 to become BACKUP", () => vrrpState(lb2) === "BACKUP", 10_000);
-  const waited = failoverEvents(lb2)
-    .filter((e) => e.state === "PRESTART")
-    .at(-1)?.outcome;
-  expect(waited).toMatch(/^waited-[2-9]$/);
+    // The unit's prestart: keepalived starts only once the address exists.
+    // Still waiting: no state yet.
+    expect(await restartWithoutAddress({ prestart: true, delayMs: 2000 })).toBeUndefined();
+    await waitFor("lb2 to become BACKUP", () => vrrpState(lb2) === "BACKUP", 10_000);
+    const waited = failoverEvents(lb2)
+      .filter((e) => e.state === "PRESTART")
+      .at(-1)?.outcome;
+    expect(waited).toMatch(/^waited-[2-9]$/);
 
-  // The instance's sysctl alone (ip_nonlocal_bind=1, set for HAProxy's VIP binds) also lets
-  // keepalived bind the source before it exists.
-  setNonlocalBind(lb2, true);
-  await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 });
-  await waitFor("lb2 to become BACKUP", () => vrrpState(lb2) === "BACKUP", 10_000);
-  report("unicast source missing at start", {
-    neither: withoutEither,
-    prestartOnly: `BACKUP after ${waited}`,
-    nonlocalBindOnly: "BACKUP",
-  });
+    // The instance's sysctl alone (ip_nonlocal_bind=1, set for HAProxy's VIP binds) also lets
+    // keepalived bind the source before it exists.
+    setNonlocalBind(lb2, true);
+    await restartWithoutAddress({ prestart: false, delayMs: STARTUP_MS + 2000 });
+    await waitFor("lb2 to become BACKUP", () => vrrpState(lb2) === "BACKUP", 10_000);
+    report("unicast source missing at start", {
+      neither: withoutEither,
+      prestartOnly: `BACKUP after ${waited}`,
+      nonlocalBindOnly: "BACKUP",
+    });
 
-  // And the backup is a working backup: the master's keepalived stops, lb2 takes over.
-  await stopKeepalived(lb);
-  await waitFor("lb2 to take over", () => vrrpState(lb2) === "MASTER" && holdsVip(lb2), 10_000);
-});
+    // And the backup is a working backup: the master's keepalived stops, lb2 takes over.
+    await stopKeepalived(lb);
+    await waitFor("lb2 to take over", () => vrrpState(lb2) === "MASTER" && holdsVip(lb2), 10_000);
+  },
+);

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { applyStack } from "../lab";
 import { ClientNs, spawnProbe } from "../measure";
+import { pairDiagnostics } from "../pair";
 import { inNs } from "../shell";
 import { StackBuilder, synthesize } from "../stacks";
 import { HOSTS, VIP } from "../topology";
@@ -105,3 +106,22 @@ export function report(name: string, value: unknown): void {
 
 export { outage, timeline } from "../measure";
 export type { Attempt, Outage } from "../measure";
+
+/**
+ * A pair scenario: a failure's message ends with what both nodes were doing
+ * (states, addresses, failover events, keepalived's log), since CI keeps only the log.
+ */
+export function pairTest(name: string, fn: () => Promise<void> | void, timeoutMs?: number): void {
+  test(
+    name,
+    async () => {
+      try {
+        await fn();
+      } catch (error) {
+        if (error instanceof Error) error.message += `\n${pairDiagnostics()}`;
+        throw error;
+      }
+    },
+    timeoutMs,
+  );
+}

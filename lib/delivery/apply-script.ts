@@ -23,7 +23,6 @@ ROOT=$(printenv EXCHANGE_LB_ROOT || true)
 CONFIG=$ROOT/etc/haproxy/haproxy.cfg
 VIPS_FILE=$ROOT/etc/exchange-lb/vips
 PAIR_CONF=$ROOT/etc/exchange-lb/failover.conf
-PAIR_STATE=$ROOT/run/exchange-lb/state
 PIDFILE=$ROOT/run/haproxy.pid
 STATE=$ROOT/var/lib/exchange-lb
 stage=$1
@@ -83,28 +82,23 @@ cp "$CONFIG" "$STATE/haproxy.cfg.previous" 2>/dev/null || true
 cp "$stage/haproxy.cfg" "$CONFIG.new" && mv "$CONFIG.new" "$CONFIG"
 cp "$stage/vips" "$VIPS_FILE.new" && mv "$VIPS_FILE.new" "$VIPS_FILE"
 
-# VIP addresses: only a single node or a pair's master holds them.
-holder=yes
-if [ -f "$PAIR_CONF" ]; then
-  case "$(cat "$PAIR_STATE" 2>/dev/null)" in
-    MASTER*) holder=yes ;;
-    *) holder=no ;;
-  esac
-fi
-dev=$(ip -4 -o address show scope global | awk '{ print $2; exit }')
+# VIP addresses. A dropped one leaves whichever interface holds it.
 for vip in $old_vips; do
   case " $(echo "$new_vips" | tr '\n' ' ') " in
     *" $vip "*) ;;
-    *) ip address del "$vip/32" dev "$dev" 2>/dev/null || true ;;
+    *)
+      dev=$(ip -4 -o address show to "$vip/32" | awk '{ print $2; exit }')
+      [ -z "$dev" ] || ip address del "$vip/32" dev "$dev"
+      ;;
   esac
 done
-if [ "$holder" = yes ] && [ -n "$new_vips" ]; then
-  if [ -f "$PAIR_CONF" ]; then
-    # The failover script claims every VIP again, through AWS where the placement needs it.
-    exchange-lb-failover event MASTER || log "claiming the new VIP list failed"
-  else
-    for vip in $new_vips; do ip address replace "$vip/32" dev "$dev"; done
-  fi
+if [ -f "$PAIR_CONF" ]; then
+  # A pair's VIPs are the master's: the failover script claims them again if this node is.
+  exchange-lb-failover reclaim || log "claiming the new VIP list failed"
+else
+  # The interface of the default route, as at boot (exchange-vip-addresses).
+  dev=$(ip -4 route show default | awk '{ print $5; exit }')
+  for vip in $new_vips; do ip address replace "$vip/32" dev "$dev"; done
 fi
 
 # Seamless reload: the master-worker starts new workers that take over the

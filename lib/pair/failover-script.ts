@@ -57,6 +57,7 @@ export const FAILOVER_SCRIPT_TEXT = String.raw`#!/bin/sh
 # master. Generated; edit the construct, not this file.
 #   exchange-lb-failover fifo FIFO     keepalived's vrrp_notify_fifo_script: one event a line, in order
 #   exchange-lb-failover event STATE   one event: MASTER, MASTER_RX_LOWER_PRI, BACKUP, FAULT or STOP
+#   exchange-lb-failover reclaim       the apply script, after a new VIP list: claims again if master
 #   exchange-lb-failover check         keepalived's vrrp_script: succeeds while HAProxy runs
 #   exchange-lb-failover prestart      before keepalived: wait for the unicast source address
 set -u
@@ -65,6 +66,8 @@ CONF=$(printenv EXCHANGE_LB_FAILOVER_CONF || echo /etc/exchange-lb/failover.conf
 # shellcheck source=/dev/null
 . "$CONF"
 RUN=$RUN_DIR
+# One handler at a time: keepalived's events and the apply script's reclaim.
+LOCK=$RUN/event.lock
 # Read at each event: the apply script may have delivered a new list.
 VIPS=""
 if [ -r "$VIPS_FILE" ]; then VIPS=$(tr '\n' ' ' <"$VIPS_FILE"); fi
@@ -187,11 +190,21 @@ case "$1" in
   fifo)
     # keepalived writes: INSTANCE "exchange" MASTER 150
     while read -r _kind _name state _priority; do
-      event "$state" || true
+      { flock 9 && event "$state"; } 9>"$LOCK" || true
     done <"$2"
     ;;
   event)
-    event "$2"
+    { flock 9 && event "$2"; } 9>"$LOCK"
+    ;;
+  reclaim)
+    # Under the lock, so a transition that lands meanwhile is handled after it, never before.
+    {
+      flock 9 || exit 1
+      [ "$(cat "$RUN/state" 2>/dev/null)" = MASTER ] || exit 0
+      if claim; then outcome=claimed; else outcome=claim-failed; fi
+      record RECLAIM "$outcome"
+      [ "$outcome" = claimed ]
+    } 9>"$LOCK"
     ;;
   check)
     pid=$(cat "$HAPROXY_PIDFILE" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
@@ -210,7 +223,7 @@ case "$1" in
     record PRESTART "waited-$waited"
     ;;
   *)
-    echo "usage: $0 fifo FIFO | event STATE | check | prestart" >&2
+    echo "usage: $0 fifo FIFO | event STATE | reclaim | check | prestart" >&2
     exit 2
     ;;
 esac

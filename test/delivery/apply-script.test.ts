@@ -63,7 +63,18 @@ beforeEach(() => {
   }
   writeFileSync(join(root, "etc/haproxy/haproxy.cfg"), GOOD);
   writeFileSync(join(root, "etc/exchange-lb/vips"), "192.168.30.10\n");
-  fake("ip", `case "$*" in *"show scope global"*) echo "2: eth0    inet 192.168.30.5/24";; esac\n`);
+  // The default route's interface; a VIP is held where the test's `held` file says ("VIP DEV").
+  writeFileSync(join(root, "held"), "192.168.30.10 eth0\n");
+  fake(
+    "ip",
+    [
+      'case "$*" in',
+      '  *"route show default"*) echo "default via 192.168.30.1 dev eth0";;',
+      `  *"show to "*) awk -v vip="\${6%/32}" '$1 == vip { print "2: " $2 "    inet " vip "/32" }' "${root}/held";;`,
+      "esac",
+      "",
+    ].join("\n"),
+  );
   fake("exchange-lb-failover");
   // Never the host's kernel: the reserved ports are recorded, not set.
   fake("sysctl");
@@ -163,6 +174,17 @@ test("the same config again is a no-op: no reload", async () => {
   expect(await reloads()).toBe(0);
 });
 
+test("one instance: a removed VIP leaves the interface holding it; a new one joins the default route's", async () => {
+  // As an earlier version could leave it: on another interface than the default route's.
+  writeFileSync(join(root, "held"), "192.168.30.10 ens6\n");
+  stage(CHANGED, "192.168.30.11\n");
+  expect((await apply()).code).toBe(0);
+  expect(calls().filter((c) => !c.includes("show"))).toEqual([
+    "ip address del 192.168.30.10/32 dev ens6",
+    "ip address replace 192.168.30.11/32 dev eth0",
+  ]);
+});
+
 test("one instance: a new VIP joins the interface and a removed one leaves it", async () => {
   stage(CHANGED, "192.168.30.11\n");
   expect((await apply()).code).toBe(0);
@@ -173,7 +195,7 @@ test("one instance: a new VIP joins the interface and a removed one leaves it", 
   expect(read("etc/exchange-lb/vips")).toBe("192.168.30.11\n");
 });
 
-test("a pair's master claims the new VIP list through the failover script; a backup only drops removed ones", async () => {
+test("a pair drops removed VIPs and leaves the new list to the failover script, which claims only on the master", async () => {
   writeFileSync(join(root, "etc/exchange-lb/failover.conf"), "PLACEMENT=secondary-ip\n");
   mkdirSync(join(root, "etc/default"), { recursive: true });
   writeFileSync(join(root, "etc/default/haproxy"), 'EXTRAOPTS="-S /run/x.sock -L lb-a"\n');
@@ -181,21 +203,19 @@ test("a pair's master claims the new VIP list through the failover script; a bac
     "\nfrontend",
     "\npeers exchange_pair\n    peer lb-a 192.168.30.5:10000\n    peer lb-b 192.168.30.6:10000\n\nfrontend",
   );
-  writeFileSync(join(root, "run/exchange-lb/state"), "MASTER_RX_LOWER_PRI\n");
   stage(pairConfig, "192.168.30.11\n");
   expect((await apply()).code).toBe(0);
   expect(calls().filter((c) => !c.includes("show"))).toEqual([
     "ip address del 192.168.30.10/32 dev eth0",
-    "exchange-lb-failover event MASTER",
+    "exchange-lb-failover reclaim",
   ]);
 
+  // On the backup the removed VIP is on no interface: nothing to drop.
   writeFileSync(join(root, "calls.log"), "");
-  writeFileSync(join(root, "run/exchange-lb/state"), "BACKUP\n");
+  writeFileSync(join(root, "held"), "");
   stage(pairConfig.replace("weight 100", "weight 50"), "192.168.30.12\n");
   expect((await apply()).code).toBe(0);
-  expect(calls().filter((c) => c && !c.includes("show"))).toEqual([
-    "ip address del 192.168.30.11/32 dev eth0",
-  ]);
+  expect(calls().filter((c) => c && !c.includes("show"))).toEqual(["exchange-lb-failover reclaim"]);
   expect(await reloads()).toBe(2);
 });
 

@@ -225,6 +225,41 @@ test("fifo: keepalived's events are handled in the order written", async () => {
   ]);
 });
 
+test("reclaim (after a new VIP list): a master claims every VIP again; a backup or a node without state claims nothing", async () => {
+  setUp({ placement: "secondary-ip", nodeAddress: node, vips: ["10.0.1.10", "10.0.1.11"] });
+  expect((await script("reclaim")).code).toBe(0);
+  writeFileSync(join(dir, "run", "state"), "BACKUP\n");
+  expect((await script("reclaim")).code).toBe(0);
+  expect(calls("aws")).toEqual([]);
+  expect(existsSync(join(dir, "run", "events.log"))).toBe(false);
+
+  writeFileSync(join(dir, "run", "state"), "MASTER\n");
+  expect((await script("reclaim")).code).toBe(0);
+  expect(calls("aws")).toEqual([
+    "aws ec2 assign-private-ip-addresses --region eu-west-2 --network-interface-id eni-0aaa --allow-reassignment --private-ip-addresses 10.0.1.10 10.0.1.11",
+  ]);
+  expect(events()).toEqual(["RECLAIM claimed"]);
+  expect(readFileSync(join(dir, "run", "state"), "utf8")).toBe("MASTER\n");
+});
+
+test("reclaim and keepalived's events take turns: a BACKUP that lands during a reclaim releases after it", async () => {
+  setUp({ placement: "secondary-ip", nodeAddress: node, vips: ["10.0.1.10"] });
+  writeFileSync(join(dir, "run", "state"), "MASTER\n");
+  // A slow API call keeps the reclaim busy while keepalived demotes the node.
+  fake("aws", "sleep 1\n");
+  const reclaim = script("reclaim");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await script("event", "BACKUP")).code).toBe(0);
+  expect((await reclaim).code).toBe(0);
+  expect(events()).toEqual(["RECLAIM claimed", "BACKUP released"]);
+  // The last word on the address is the release: the backup does not keep the VIP.
+  expect(calls("ip").filter((c) => !c.includes("show"))).toEqual([
+    "ip address replace 10.0.1.10/32 dev eth9",
+    "ip address del 10.0.1.10/32 dev eth9",
+  ]);
+  expect(readFileSync(join(dir, "run", "state"), "utf8")).toBe("BACKUP\n");
+});
+
 test("check: succeeds while the HAProxy pid runs, fails when the pid file is gone or stale", async () => {
   setUp({ placement: "local-only", nodeAddress: node, vips: [] });
   writeFileSync(join(dir, "haproxy.pid"), `${process.pid}\n`);
