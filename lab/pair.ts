@@ -119,7 +119,7 @@ export function awsCalls(node: LabNode): { t: number; args: string }[] {
   return timedLines(node, "aws-calls.log").map(({ t, rest }) => ({ t, args: rest }));
 }
 
-/** The node's interfaces that hold the VIP: none, or eth0 alone. */
+/** The node's interfaces that hold the VIP (as on EC2: none, or eth0 alone). */
 export function vipInterfaces(node: LabNode): string[] {
   return inNs(node.ns, ["ip", "-4", "-o", "address", "show", "to", `${VIP}/32`])
     .stdout.split("\n")

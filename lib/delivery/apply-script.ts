@@ -92,7 +92,9 @@ for vip in $old_vips; do
       ;;
   esac
 done
-if [ -f "$PAIR_CONF" ]; then
+if [ -z "$new_vips" ]; then
+  :
+elif [ -f "$PAIR_CONF" ]; then
   # A pair's VIPs are the master's: the failover script claims them again if this node is.
   exchange-lb-failover reclaim || log "claiming the new VIP list failed"
 else
