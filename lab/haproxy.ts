@@ -158,6 +158,8 @@ export interface ServerStat {
   readonly weight: number;
   readonly currentSessions: number;
   readonly totalSessions: number;
+  /** Connections moved away from this server to another after a failed attempt (`wredis`). */
+  readonly redispatches: number;
 }
 
 /** `show stat` over the admin socket: one row per real server. */
@@ -175,7 +177,27 @@ export async function serverStats(node: LabNode = LB_NODES.lb): Promise<ServerSt
       weight: Number(at(row, "weight")),
       currentSessions: Number(at(row, "scur")),
       totalSessions: Number(at(row, "stot")),
+      redispatches: Number(at(row, "wredis")),
     }));
+}
+
+/**
+ * `disable health` / `enable health` for one real server: while disabled the
+ * server keeps its state ("no check") and takes traffic, which holds the moment
+ * before a health check notices a failure for as long as a test needs it.
+ */
+export async function setHealthCheck(
+  backend: string,
+  server: string,
+  enabled: boolean,
+  node: LabNode = LB_NODES.lb,
+): Promise<void> {
+  const out = await adminCommand(
+    `${enabled ? "enable" : "disable"} health ${backend}/${server}`,
+    node,
+  );
+  if (out.trim())
+    throw new Error(`${enabled ? "enable" : "disable"} health ${backend}/${server}: ${out.trim()}`);
 }
 
 /** Polls until `predicate` holds; returns the milliseconds it took, or throws after `timeoutMs`. */

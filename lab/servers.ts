@@ -322,6 +322,18 @@ service pop3-login {
 `;
 }
 
+export const DOVECOT_PORTS = [110, 143, 993, 995] as const;
+
+/**
+ * The Dovecot ports the host still listens on. `dovecot stop` can return
+ * while a login process that inherited the listeners is still exiting; until
+ * then the kernel accepts connections that are then reset.
+ */
+export function dovecotListening(host: ServerHost): number[] {
+  const listening = inNs(host.ns, ["ss", "-ltnH"]).stdout;
+  return DOVECOT_PORTS.filter((port) => listening.includes(`${host.address}:${port} `));
+}
+
 export function dovecot(host: ServerHost, action: "start" | "stop"): void {
   const conf = join(host.dir, "dovecot", "dovecot.conf");
   inNs(host.ns, action === "start" ? ["dovecot", "-c", conf] : ["dovecot", "-c", conf, "stop"], {
