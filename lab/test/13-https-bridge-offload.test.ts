@@ -165,6 +165,9 @@ async function clientsPerServerConnection(): Promise<{ shared: number; connectio
         `mail.lab.test:443:${VIP}`,
         "-H",
         `X-Lab-Client: ${name}`,
+        // Paced, so that the two clients overlap even when one starts late on a busy machine.
+        "--rate",
+        "20/s",
         "-o",
         "/dev/null",
         ...urls,
