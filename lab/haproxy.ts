@@ -192,12 +192,9 @@ export async function setHealthCheck(
   enabled: boolean,
   node: LabNode = LB_NODES.lb,
 ): Promise<void> {
-  const out = await adminCommand(
-    `${enabled ? "enable" : "disable"} health ${backend}/${server}`,
-    node,
-  );
-  if (out.trim())
-    throw new Error(`${enabled ? "enable" : "disable"} health ${backend}/${server}: ${out.trim()}`);
+  const command = `${enabled ? "enable" : "disable"} health ${backend}/${server}`;
+  const out = (await adminCommand(command, node)).trim();
+  if (out) throw new Error(`${command}: ${out}`);
 }
 
 /** Polls until `predicate` holds; returns the milliseconds it took, or throws after `timeoutMs`. */

@@ -322,12 +322,12 @@ service pop3-login {
 `;
 }
 
-export const DOVECOT_PORTS = [110, 143, 993, 995] as const;
+const DOVECOT_PORTS = [110, 143, 993, 995] as const;
 
 /**
- * The Dovecot ports the host still listens on. `dovecot stop` can return
- * while a login process that inherited the listeners is still exiting; until
- * then the kernel accepts connections that are then reset.
+ * The Dovecot ports the host still listens on. A stop is complete when none
+ * is left: a login process still exiting with an inherited listener would let
+ * the kernel accept connections that are then reset.
  */
 export function dovecotListening(host: ServerHost): number[] {
   const listening = inNs(host.ns, ["ss", "-ltnH"]).stdout;
