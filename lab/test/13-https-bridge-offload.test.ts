@@ -153,9 +153,15 @@ test("a 40 KB Authorization header passes with the large request buffer and is r
  * Two clients, each with a keep-alive connection, at the same time or one after
  * the other; who each server connection served.
  */
+interface Sharing {
+  /** Server connections that served both clients. */
+  readonly shared: number;
+  readonly connections: number;
+}
+
 async function clientsPerServerConnection(
   order: "together" | "one after the other",
-): Promise<{ shared: number; connections: number }> {
+): Promise<Sharing> {
   for (const host of [cas1, cas2]) writeFileSync(accessLog(host), "");
   const urls = Array.from({ length: 40 }, (_, i) => `https://mail.lab.test/EWS/${i}`);
   const client = (name: string) =>
@@ -206,16 +212,23 @@ test("a server connection is never shared by two clients (http-reuse never); the
     async () => (await serverStats()).every((s) => s.status === "UP"),
     15_000,
   );
-  const always = {
-    together: await clientsPerServerConnection("together"),
-    oneAfterTheOther: await clientsPerServerConnection("one after the other"),
-  };
+  // Whether HAProxy offers one client's idle server connection to another depends on its own
+  // estimate of the idle connections it needs, so this control may take a few tries; the
+  // measurements with `http-reuse never` take one.
+  let tries = 0;
+  let together: Sharing;
+  let oneAfterTheOther: Sharing;
+  do {
+    tries++;
+    together = await clientsPerServerConnection("together");
+    oneAfterTheOther = await clientsPerServerConnection("one after the other");
+  } while (together.shared + oneAfterTheOther.shared === 0 && tries < 5);
+  const always = { tries, together, oneAfterTheOther };
   report("server connections shared by two clients", { never, always });
   expect(never.together.shared).toBe(0);
   expect(never.oneAfterTheOther.shared).toBe(0);
   expect(never.together.connections).toBeGreaterThan(0);
-  // One after the other, the second client is offered the first one's idle server connections.
-  expect(always.oneAfterTheOther.shared).toBeGreaterThan(0);
+  expect(always.together.shared + always.oneAfterTheOther.shared).toBeGreaterThan(0);
 });
 
 test("offload: the servers are reached on 80 only (the synthesized firewall allows nothing else)", async () => {
