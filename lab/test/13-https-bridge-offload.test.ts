@@ -149,16 +149,16 @@ test("a 40 KB Authorization header passes with the large request buffer and is r
   expect([400, 0]).toContain(small);
 });
 
-/**
- * Two clients, each with a keep-alive connection, at the same time or one after
- * the other; who each server connection served.
- */
 interface Sharing {
   /** Server connections that served both clients. */
   readonly shared: number;
   readonly connections: number;
 }
 
+/**
+ * Two clients, each with a keep-alive connection, at the same time or one after
+ * the other; who each server connection served.
+ */
 async function clientsPerServerConnection(
   order: "together" | "one after the other",
 ): Promise<Sharing> {
@@ -198,13 +198,18 @@ async function clientsPerServerConnection(
   return { shared, connections: clients.size };
 }
 
-test("a server connection is never shared by two clients (http-reuse never); the check sees sharing when reuse is allowed", async () => {
-  const lb = synthesize(web({ tls: "bridge" }));
-  await runStack(web({ tls: "bridge" }));
-  const never = {
+/** The measurement in both orders. */
+async function sharingBothOrders(): Promise<{ together: Sharing; oneAfterTheOther: Sharing }> {
+  return {
     together: await clientsPerServerConnection("together"),
     oneAfterTheOther: await clientsPerServerConnection("one after the other"),
   };
+}
+
+test("a server connection is never shared by two clients (http-reuse never); the check sees sharing when reuse is allowed", async () => {
+  const lb = synthesize(web({ tls: "bridge" }));
+  await runStack(web({ tls: "bridge" }));
+  const never = await sharingBothOrders();
   // The same config with reuse allowed: the measurement must be able to see sharing.
   await loadHaproxy(lb.haproxyConfig.replace(/http-reuse never/g, "http-reuse always"), "restart");
   await waitFor(
@@ -216,14 +221,12 @@ test("a server connection is never shared by two clients (http-reuse never); the
   // estimate of the idle connections it needs, so this control may take a few tries; the
   // measurements with `http-reuse never` take one.
   let tries = 0;
-  let together: Sharing;
-  let oneAfterTheOther: Sharing;
+  let sharing;
   do {
     tries++;
-    together = await clientsPerServerConnection("together");
-    oneAfterTheOther = await clientsPerServerConnection("one after the other");
-  } while (together.shared + oneAfterTheOther.shared === 0 && tries < 5);
-  const always = { tries, together, oneAfterTheOther };
+    sharing = await sharingBothOrders();
+  } while (sharing.together.shared + sharing.oneAfterTheOther.shared === 0 && tries < 5);
+  const always = { tries, ...sharing };
   report("server connections shared by two clients", { never, always });
   expect(never.together.shared).toBe(0);
   expect(never.oneAfterTheOther.shared).toBe(0);

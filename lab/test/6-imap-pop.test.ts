@@ -84,10 +84,9 @@ test("with CAS1's Dovecot stopped, every login is served by CAS2", async () => {
   // Its checks are held off for that phase, so that CAS1 is not marked DOWN in
   // the middle of it: `on-marked-down shutdown-sessions` cuts a connection
   // that is being made to CAS1 at that moment.
-  const redispatched = async () =>
-    (await serverStats())
-      .filter((s) => s.server === "CAS1" && MAIL_BACKENDS.includes(s.backend))
-      .reduce((sum, s) => sum + s.redispatches, 0);
+  const cas1Mail = async () =>
+    (await serverStats()).filter((s) => s.server === "CAS1" && MAIL_BACKENDS.includes(s.backend));
+  const redispatched = async () => (await cas1Mail()).reduce((sum, s) => sum + s.redispatches, 0);
   for (const backend of MAIL_BACKENDS) await setHealthCheck(backend, "CAS1", false);
   const redispatchedBefore = await redispatched();
   dovecot(cas1, "stop");
@@ -107,10 +106,7 @@ test("with CAS1's Dovecot stopped, every login is served by CAS2", async () => {
   for (const backend of MAIL_BACKENDS) await setHealthCheck(backend, "CAS1", true);
   const downMs = await waitFor(
     "CAS1 DOWN for IMAP and POP3",
-    async () =>
-      (await serverStats())
-        .filter((s) => s.server === "CAS1" && MAIL_BACKENDS.includes(s.backend))
-        .every((s) => s.status.startsWith("DOWN")),
+    async () => (await cas1Mail()).every((s) => s.status.startsWith("DOWN")),
     15_000,
   );
   const later = CLIENTS.flatMap((client) => Array.from({ length: 5 }, () => attempt(client)));
