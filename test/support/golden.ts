@@ -1,0 +1,110 @@
+/**
+ * The golden files: what the three examples and the coverage stacks
+ * (golden-stacks.ts) synthesize (cdk.tf.json) and, read
+ * back out of it, what each instance boots with and what SSM carries. Taken
+ * from the synthesized JSON only, never from the constructs' render methods,
+ * so they hold whatever the library's inside looks like.
+ *
+ *   UPDATE_GOLDEN=1 npx jest test/golden.test.ts   # rewrite them after a reviewed change
+ */
+import { App } from "cdktf";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { parse } from "yaml";
+import { buildExchange2010Stack } from "../../examples/exchange-2010/stack";
+import { buildExchange2013Stack } from "../../examples/exchange-2013/stack";
+import { buildExchange2019PairStack } from "../../examples/exchange-2019-pair/stack";
+import {
+  buildCoverage2010SecondaryIpPair,
+  buildCoverage2016ElasticIpPair,
+  buildCoverage2019Single,
+} from "./golden-stacks";
+
+export const GOLDEN_DIR = join(__dirname, "..", "golden");
+
+const EXAMPLES = {
+  "exchange-2010": buildExchange2010Stack,
+  "exchange-2013": buildExchange2013Stack,
+  "exchange-2019-pair": buildExchange2019PairStack,
+  "coverage-2016-eip-pair": buildCoverage2016ElasticIpPair,
+  "coverage-2010-secondary-pair": buildCoverage2010SecondaryIpPair,
+  "coverage-2019-single": buildCoverage2019Single,
+} as const;
+
+/** What Terraform makes of a string with no interpolation: `$${` and `%%{` back to `${` and `%{`. */
+function terraformLiteral(text: string): string {
+  return text.replace(/([$%])\1\{/g, "$1{");
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Relative path -> content, for one example stack. */
+function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), "exchange-lb-golden-"));
+  try {
+    const app = new App({ outdir });
+    EXAMPLES[stackName](app);
+    app.synth();
+    const synthesized = readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8");
+    const json: Json = JSON.parse(synthesized);
+    // The local backend's state file is under the directory synth ran in: not this machine's.
+    const text = synthesized.split(JSON.stringify(process.cwd()).slice(1, -1)).join("<repository>");
+    const files = new Map<string, string>([[`${stackName}/cdk.tf.json`, text]]);
+    const instances: Json[] = Object.values(json.resource.aws_instance);
+    for (const instance of instances) {
+      const userData: string =
+        typeof instance.user_data === "string"
+          ? terraformLiteral(instance.user_data)
+          : gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString("utf8");
+      const suffix = instance.private_ip ? `-${instance.private_ip}` : "";
+      files.set(`${stackName}/user-data${suffix}.yaml`, userData);
+      const config = (parse(userData).write_files as { path: string; content: string }[]).find(
+        (file) => file.path === "/etc/haproxy/haproxy.cfg",
+      );
+      if (!config) throw new Error(`${stackName}: no haproxy.cfg in the user-data`);
+      // The same on every node of a pair; a difference fails the comparison.
+      files.set(`${stackName}/haproxy.cfg`, config.content);
+    }
+    for (const document of Object.values(json.resource.aws_ssm_document ?? {}) as Json[]) {
+      const content = terraformLiteral(document.content);
+      files.set(`${stackName}/ssm/${document.name}.json`, content);
+      for (const [name, text] of stagedFiles(content)) {
+        files.set(`${stackName}/ssm/${document.name}/${name}`, text);
+      }
+    }
+    return files;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The files a config document writes to its staging directory, unpacked, so
+ * that a change inside the document reads as a text diff.
+ */
+function stagedFiles(document: string): [string, string][] {
+  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
+  return commands.flatMap((line) => {
+    const match = /^echo '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$stage\/([^"]+)"$/.exec(
+      line,
+    );
+    return match ? [[match[2], gunzipSync(Buffer.from(match[1], "base64")).toString("utf8")]] : [];
+  }) as [string, string][];
+}
+
+/** Every golden file of every example, by path under test/golden. */
+export function goldenFiles(): Map<string, string> {
+  const all = new Map<string, string>();
+  for (const name of Object.keys(EXAMPLES) as (keyof typeof EXAMPLES)[]) {
+    for (const [path, content] of filesOf(name)) {
+      if (all.has(path) && all.get(path) !== content) {
+        throw new Error(`${path} differs between the nodes of the pair`);
+      }
+      all.set(path, content);
+    }
+  }
+  return all;
+}
