@@ -43,8 +43,8 @@ function resourceCounts(outdir: string): Record<string, number> {
 }
 
 function main(): void {
-  console.log("building (tsc) ...");
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: repo, stdio: "inherit" });
+  console.log("building (npm run build) ...");
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: repo, stdio: "inherit" });
   const work = mkdtempSync(join(tmpdir(), "exchange-lb-bench-"));
   try {
     const library = join(repo, "dist/bench/library-2010.js");

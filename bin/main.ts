@@ -1,6 +1,6 @@
 /**
  * The app behind the root cdktf.json: synthesizes the three example deployments
- * (the "example lab") into cdktf.out/.
+ * (the example stacks) into cdktf.out/.
  */
 import { App } from "cdktf";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";

@@ -6,14 +6,18 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LabNode, inNode, nodePath, writeNodeFile } from "./node";
+import { IMDS_ENDPOINT } from "../lib/instance/base";
+import { PATHS } from "../lib/instance/paths";
+import { LAB_BIN, LabNode, inNode, nodePath, writeNodeFile } from "./node";
 import { LAB_DIR, startDetached } from "./servers";
 import { inNs, sh } from "./shell";
 
-const IMDS = "169.254.169.254";
+const IMDS = new URL(IMDS_ENDPOINT).hostname;
 const FAKE_IMDS = join(__dirname, "tools", "fake-imds.js");
 /** Where the lab keeps the certificate bundle the fake SSM and Secrets Manager return. */
-const LAB_BUNDLE = "/etc/exchange-lb/lab-bundle.pem";
+const LAB_BUNDLE = `${PATHS.CERTIFICATE_DIR}/lab-bundle.pem`;
+/** The fake `aws` records its calls here: `<epoch seconds> <arguments>` a line. */
+export const AWS_CALLS = `${PATHS.RUN_DIR}/aws-calls.log`;
 /**
  * Records every AWS CLI call, with a timestamp, in the node's /run, and
  * succeeds; reading a certificate parameter or secret returns the lab's bundle.
@@ -21,8 +25,8 @@ const LAB_BUNDLE = "/etc/exchange-lb/lab-bundle.pem";
 const FAKE_AWS = [
   "#!/bin/sh",
   "# Lab stand-in for the AWS CLI: records the call, succeeds.",
-  "mkdir -p /run/exchange-lb",
-  'echo "$(date +%s.%N) $*" >> /run/exchange-lb/aws-calls.log',
+  `mkdir -p ${PATHS.RUN_DIR}`,
+  `echo "$(date +%s.%N) $*" >> ${AWS_CALLS}`,
   'case "$*" in',
   `  *"ssm get-parameter"*|*"secretsmanager get-secret-value"*) cat ${LAB_BUNDLE} ;;`,
   "esac",
@@ -31,7 +35,7 @@ const FAKE_AWS = [
 
 /** The fake `aws` and IMDSv2 in a node, and the lab's certificate bundle behind the fake stores. */
 export function startAwsStandIns(node: LabNode): void {
-  writeNodeFile(node, "/usr/local/bin/aws", FAKE_AWS, 0o755);
+  writeNodeFile(node, `${LAB_BIN}/aws`, FAKE_AWS, 0o755);
   const tls = join(LAB_DIR, "tls");
   writeNodeFile(
     node,
@@ -67,13 +71,13 @@ export function startAwsStandIns(node: LabNode): void {
  * systemd's bare PATH; a no-op when no VIP terminates TLS.
  */
 export function fetchCertificates(node: LabNode): void {
-  const list = nodePath(node, "/etc/exchange-lb/certificates");
+  const list = nodePath(node, PATHS.CERTIFICATE_LIST);
   if (readFileSync(list, "utf8").trim() === "") return;
   inNode(node, [
     "env",
     "-i",
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "/usr/local/sbin/exchange-lb-certificates",
+    PATHS.CERTIFICATES_PROGRAM,
   ]);
 }
 

@@ -6,11 +6,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { dirname } from "node:path";
+import { PATHS } from "../lib/instance/paths";
 import { LB_NODES, LabNode, inNode, nodePath } from "./node";
 import { inNs, sh } from "./shell";
 
-const CONFIG = "/etc/haproxy/haproxy.cfg";
-const PID = "/run/haproxy.pid";
+const CONFIG = PATHS.HAPROXY_CONFIG;
+const PID = PATHS.HAPROXY_PIDFILE;
+/** The lab checks a config here before it runs it, beside the real one. */
+const CANDIDATE = `${dirname(CONFIG)}/candidate.cfg`;
 
 function adminSocket(config: string): string {
   const match = /^\s*stats socket (\S+)/m.exec(config);
@@ -20,7 +24,7 @@ function adminSocket(config: string): string {
 
 /** `-L <name>` when the node's /etc/default/haproxy names it in a peers section. */
 function peerOptions(node: LabNode): string[] {
-  const defaults = readFileSync(nodePath(node, "/etc/default/haproxy"), "utf8");
+  const defaults = readFileSync(nodePath(node, PATHS.HAPROXY_DEFAULTS), "utf8");
   const match = /-L ([A-Za-z0-9._-]+)/.exec(defaults);
   return match ? ["-L", match[1]] : [];
 }
@@ -47,9 +51,8 @@ export async function loadHaproxy(
   mode: "reload" | "restart" | "new-instance" = "restart",
   node: LabNode = LB_NODES.lb,
 ): Promise<void> {
-  const candidate = nodePath(node, "/etc/haproxy/candidate.cfg");
-  writeFileSync(candidate, config);
-  inNode(node, ["haproxy", "-c", "-q", ...peerOptions(node), "-f", "/etc/haproxy/candidate.cfg"]);
+  writeFileSync(nodePath(node, CANDIDATE), config);
+  inNode(node, ["haproxy", "-c", "-q", ...peerOptions(node), "-f", CANDIDATE]);
   const master = runningPid(node);
   if (master && mode === "reload") {
     const before = await workerPid(node);

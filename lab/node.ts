@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { PATHS } from "../lib/instance/paths";
 import { LAB_DIR } from "./servers";
 import { Result, ShOptions, sh } from "./shell";
 import { HOSTS } from "./topology";
@@ -31,20 +32,32 @@ function node(name: "lb" | "lb2"): LabNode {
 export const LB_NODES = { lb: node("lb"), lb2: node("lb2") } as const;
 export const ALL_NODES: readonly LabNode[] = [LB_NODES.lb, LB_NODES.lb2];
 
-/** Real path -> path under the node's root. Directories, except /etc/default/haproxy. */
+/** Where the lab's stand-in AWS CLI lives, ahead of Debian's on the instance's PATH. */
+export const LAB_BIN = "/usr/local/bin";
+
+/**
+ * Real path -> path under the node's root: the directories of the instance's
+ * files (PATHS), Debian's /etc/default/haproxy, the lab's bin and /run.
+ */
 const MOUNTS: readonly string[] = [
-  "/etc/haproxy",
-  "/etc/keepalived",
-  "/etc/exchange-lb",
-  "/etc/default/haproxy",
-  "/etc/sysctl.d",
-  "/usr/local/sbin",
-  "/usr/local/bin",
-  "/var/lib/exchange-lb",
+  dirname(PATHS.HAPROXY_CONFIG),
+  dirname(PATHS.KEEPALIVED_CONFIG),
+  dirname(PATHS.SETTINGS),
+  PATHS.HAPROXY_DEFAULTS,
+  dirname(PATHS.SYSCTL),
+  dirname(PATHS.APPLY_PROGRAM),
+  dirname(PATHS.FUNCTIONS),
+  LAB_BIN,
+  dirname(PATHS.APPLY_HISTORY),
   "/run",
 ];
 /** Mount points the host lacks; created empty for the lab and removed by `removeMountPoints`. */
-const HOST_MOUNT_POINTS = ["/etc/exchange-lb", "/var/lib/exchange-lb", "/etc/sysctl.d"];
+const HOST_MOUNT_POINTS = [
+  dirname(PATHS.SETTINGS),
+  dirname(PATHS.APPLY_HISTORY),
+  dirname(PATHS.SYSCTL),
+  dirname(PATHS.FUNCTIONS),
+];
 
 /** Where a real path of the node lives on the host. */
 export function nodePath(n: LabNode, realPath: string): string {
@@ -53,17 +66,17 @@ export function nodePath(n: LabNode, realPath: string): string {
   return join(n.root, realPath);
 }
 
-/** Creates the node's root: every mounted directory, and an empty /etc/default/haproxy. */
+/** Creates the node's root: every mounted directory, and an empty Debian defaults file. */
 export function prepareNode(n: LabNode): void {
   for (const point of HOST_MOUNT_POINTS) mkdirSync(point, { recursive: true });
   for (const mount of MOUNTS) {
-    if (mount === "/etc/default/haproxy") {
-      mkdirSync(join(n.root, "etc/default"), { recursive: true });
+    if (mount === PATHS.HAPROXY_DEFAULTS) {
+      mkdirSync(join(n.root, dirname(mount)), { recursive: true });
       if (!existsSync(join(n.root, mount))) writeFileSync(join(n.root, mount), "");
     } else mkdirSync(join(n.root, mount), { recursive: true });
   }
   // Debian's haproxy.service has RuntimeDirectory=haproxy: the admin socket's directory.
-  mkdirSync(join(n.root, "run/haproxy"), { recursive: true });
+  mkdirSync(join(n.root, dirname(PATHS.HAPROXY_ADMIN_SOCKET)), { recursive: true });
 }
 
 export function removeMountPoints(): void {

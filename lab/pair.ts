@@ -19,25 +19,26 @@ import {
   startInNode,
   writeNodeFile,
 } from "./node";
-import { fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
+import { AWS_CALLS, fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
+import { PATHS } from "../lib/instance/paths";
 import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
 import { HOSTS, VIP, linkUp } from "./topology";
 
-const FAILOVER_SCRIPT = "/usr/local/sbin/exchange-lb-failover";
 /** The files of the user-data, in the node as at boot (sysctl applied to its namespace); units are run otherwise. */
 export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
   prepareNode(node);
   for (const [path, file] of Object.entries(synthesized.files)) {
-    if (path.startsWith("/etc/sysctl.d/")) {
+    if (path === PATHS.SYSCTL || path === PATHS.RESERVED_PORTS) {
       // net.* settings are per namespace: the node gets exactly the instance's, as at boot.
       writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
       inNode(node, ["sysctl", "-q", "-p", path]);
       continue;
     }
-    if (path.startsWith("/etc/systemd/") || path.endsWith("install-ssm-agent")) continue;
-    if (path.endsWith("exchange-vip-addresses")) continue;
+    // Units are run by the lab, not systemd; no SSM agent; a pair's VIPs are the failover program's.
+    if (path.startsWith("/etc/systemd/") || path === PATHS.SSM_AGENT_INSTALLER) continue;
+    if (path === PATHS.VIP_ADDRESSES_PROGRAM) continue;
     writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
   }
 }
@@ -57,15 +58,14 @@ function keepalivedPid(node: LabNode): string | undefined {
 export function startKeepalived(node: LabNode, options: { prestart?: boolean } = {}): void {
   rmSync(nodePath(node, "/run/keepalived.pid"), { force: true });
   // systemd's environment: a bare PATH, nothing inherited from the test runner.
-  const keepalived =
-    "exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin keepalived -n -l -D -P -f /etc/keepalived/keepalived.conf";
+  const keepalived = `exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin keepalived -n -l -D -P -f ${PATHS.KEEPALIVED_CONFIG}`;
   const command =
     options.prestart === false
-      ? `echo '$INTERFACE=eth0' > /run/exchange-lb/keepalived-interface.conf && ${keepalived}`
-      : `${FAILOVER_SCRIPT} prestart && ${keepalived}`;
+      ? `echo '$INTERFACE=eth0' > ${PATHS.KEEPALIVED_INTERFACE} && ${keepalived}`
+      : `${PATHS.FAILOVER_PROGRAM} prestart && ${keepalived}`;
   startInNode(
     node,
-    ["sh", "-c", `mkdir -p /run/exchange-lb && ${command}`],
+    ["sh", "-c", `mkdir -p ${PATHS.RUN_DIR} && ${command}`],
     nodePath(node, "/run/keepalived.log"),
   );
 }
@@ -83,7 +83,7 @@ export async function stopKeepalived(node: LabNode): Promise<void> {
 
 /** The VRRP state the failover script last recorded: MASTER, BACKUP, FAULT, ... */
 export function vrrpState(node: LabNode): string | undefined {
-  const file = nodePath(node, "/run/exchange-lb/state");
+  const file = nodePath(node, PATHS.FAILOVER_STATE);
   return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
 }
 
@@ -93,9 +93,9 @@ export interface FailoverEvent {
   readonly outcome: string;
 }
 
-/** Lines `<epoch seconds> <rest>` of a log in the node's /run/exchange-lb, times in ms. */
-function timedLines(node: LabNode, name: string): { t: number; rest: string }[] {
-  const file = nodePath(node, `/run/exchange-lb/${name}`);
+/** Lines `<epoch seconds> <rest>` of a log in the node, times in ms. */
+function timedLines(node: LabNode, path: string): { t: number; rest: string }[] {
+  const file = nodePath(node, path);
   if (!existsSync(file)) return [];
   return readFileSync(file, "utf8")
     .split("\n")
@@ -108,7 +108,7 @@ function timedLines(node: LabNode, name: string): { t: number; rest: string }[] 
 
 /** The failover script's event log: one line per keepalived event it handled. */
 export function failoverEvents(node: LabNode): FailoverEvent[] {
-  return timedLines(node, "events.log").map(({ t, rest }) => {
+  return timedLines(node, PATHS.FAILOVER_EVENTS).map(({ t, rest }) => {
     const [state, outcome] = rest.split(" ");
     return { t, state, outcome };
   });
@@ -116,7 +116,7 @@ export function failoverEvents(node: LabNode): FailoverEvent[] {
 
 /** The AWS CLI calls the node made, as recorded by the fake `aws`. */
 export function awsCalls(node: LabNode): { t: number; args: string }[] {
-  return timedLines(node, "aws-calls.log").map(({ t, rest }) => ({ t, args: rest }));
+  return timedLines(node, AWS_CALLS).map(({ t, rest }) => ({ t, args: rest }));
 }
 
 /** The node's interfaces that hold the VIP (as on EC2: none, or eth0 alone). */
@@ -165,7 +165,7 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     const synthesized = lb.nodes.find((n) => n.address === node.address);
     if (!synthesized) throw new Error(`the stack has no node at ${node.address}`);
     const peer = ALL_NODES.find((n) => n !== node) as LabNode;
-    rmSync(nodePath(node, "/run/exchange-lb"), { recursive: true, force: true });
+    rmSync(nodePath(node, PATHS.RUN_DIR), { recursive: true, force: true });
     installNode(node, synthesized);
     startAwsStandIns(node);
     fetchCertificates(node);
@@ -219,9 +219,9 @@ export function pairDiagnostics(): string {
       `== ${node.ns}: state ${vrrpState(node) ?? "(none)"}, at ${Date.now() / 1000}`,
       addresses.trimEnd(),
       "events.log:",
-      tail(node, "/run/exchange-lb/events.log", 8),
+      tail(node, PATHS.FAILOVER_EVENTS, 8),
       "aws-calls.log:",
-      tail(node, "/run/exchange-lb/aws-calls.log", 4),
+      tail(node, AWS_CALLS, 4),
       "keepalived.log:",
       tail(node, "/run/keepalived.log", 15),
     ].join("\n");

@@ -21,6 +21,7 @@ import {
   RpcStaticPortVip,
   SmtpVip,
 } from "../lib";
+import { PATHS } from "../lib/instance/paths";
 import { HOSTS, VIP } from "./topology";
 
 /** The client namespace's addresses: clients, not smart hosts. */
@@ -174,8 +175,8 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
         files: Object.fromEntries(files.map((f) => [f.path, f])),
       };
     });
-    const haproxyConfig = nodes[0].files["/etc/haproxy/haproxy.cfg"]?.content;
-    if (!haproxyConfig) throw new Error("no /etc/haproxy/haproxy.cfg in the synthesized user-data");
+    const haproxyConfig = nodes[0].files[PATHS.HAPROXY_CONFIG]?.content;
+    if (!haproxyConfig) throw new Error(`no ${PATHS.HAPROXY_CONFIG} in the synthesized user-data`);
     const group = (instances[0].vpc_security_group_ids as string[])[0];
     const pairRules: PairRule[] = [];
     const rules = (type: string): Rule[] =>

@@ -1,17 +1,32 @@
+/**
+ * The public API: constructs, their props, value objects and enums. Renderers
+ * stay reachable through the constructs (`lb.renderHaproxyConfig()`,
+ * `lb.renderUserData()`, `lb.renderKeepalivedConfig()`,
+ * `scripts.renderScripts()`); everything else is internal.
+ */
 export { Duration } from "./core/duration";
 export { BalanceMode } from "./exchange/balance-mode";
 export type { HealthCheckOptions } from "./exchange/health-check";
 export { Persistence } from "./exchange/persistence";
-export { profileFor, STATIC_RPC_PORT_RANGE } from "./exchange/profiles";
-export type { ExchangeProfile, HttpHandling, WebHealthCheck } from "./exchange/profiles";
+export type { ExchangeProfile, HttpHandling } from "./exchange/profiles";
 export type { RealServer } from "./exchange/real-server";
 export { ExchangeVersion } from "./exchange/version";
+export type { ExchangeWebService } from "./exchange/web-services";
 export { ExchangeLoadBalancer } from "./load-balancer/exchange-load-balancer";
-export type { ExchangeLoadBalancerProps } from "./load-balancer/exchange-load-balancer";
+export type { ExchangeLoadBalancerProps } from "./load-balancer/props";
+export type { HighAvailabilityProps } from "./pair/pair-settings";
+export type { PairNodeProps } from "./pair/pair-node";
+export { VipPlacement } from "./pair/vip-placement";
+export type { ElasticIpPlacementProps, RouteTablePlacementProps } from "./pair/vip-placement";
+export { ExchangeServerScripts } from "./server-scripts/exchange-server-scripts";
+export type { ExchangeServerScriptsProps } from "./server-scripts/scripts-props";
+export { TlsCertificate } from "./tls/tls-certificate";
 export { CasHttpsVip } from "./vips/cas-https-vip";
-export type { CasHttpsVipProps } from "./vips/cas-https-vip";
+export type { CasHttpsVipProps, CasTlsMode } from "./vips/cas-https-props";
+export type { VipDescription } from "./vips/description";
 export { ImapVip } from "./vips/imap-vip";
 export type { ImapVipProps } from "./vips/imap-vip";
+export type { VipOptions, VipTimeouts } from "./vips/options";
 export { PopVip } from "./vips/pop-vip";
 export type { PopVipProps } from "./vips/pop-vip";
 export { RpcStaticPortVip } from "./vips/rpc-static-port-vip";
@@ -19,21 +34,4 @@ export type { RpcStaticPortVipProps } from "./vips/rpc-static-port-vip";
 export { SmtpVip } from "./vips/smtp-vip";
 export type { SmtpVipProps } from "./vips/smtp-vip";
 export { ExchangeVip } from "./vips/vip";
-export type { VipOptions, VipTimeouts } from "./vips/vip";
-export { renderHaproxyConfig } from "./haproxy/render";
-export type * as HaproxyModel from "./haproxy/model";
-export { renderCloudConfig } from "./cloud-init/cloud-config";
-export { encodeUserData, EC2_USER_DATA_LIMIT } from "./cloud-init/user-data";
-export { sourceToCidrs } from "./net/source-range";
-export type { HighAvailabilityProps } from "./load-balancer/exchange-load-balancer";
-export { VipPlacement } from "./pair/vip-placement";
-export type { ElasticIpPlacementProps, RouteTablePlacementProps } from "./pair/vip-placement";
-export type { PairNodeProps } from "./pair/pair-node";
-export { renderKeepalivedConfig } from "./pair/keepalived-config";
-export { FAILOVER_SCRIPT_TEXT, renderFailoverConfig } from "./pair/failover-script";
-export type { FailoverSettings, PlacementKind } from "./pair/failover-script";
-export { ExchangeServerScripts } from "./server-scripts/exchange-server-scripts";
-export type { ExchangeServerScriptsProps } from "./server-scripts/exchange-server-scripts";
-export type { CasTlsMode } from "./vips/cas-https-vip";
-export type { ExchangeWebService } from "./exchange/web-services";
-export { TlsCertificate } from "./tls/tls-certificate";
+export type { VipDefaults, VipHost } from "./vips/vip-host";

@@ -3,13 +3,22 @@
  * real HAProxy and cloud-init accept what the instances would boot with.
  */
 import { Testing } from "cdktf";
+import { parse } from "yaml";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
 import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
-import { FAILOVER_SCRIPT, FAILOVER_SCRIPT_TEXT } from "../lib/pair/failover-script";
-import { KEEPALIVED_INTERFACE_FILE } from "../lib/pair/keepalived-config";
+import { PATHS } from "../lib/instance/paths";
+import { programText } from "../lib/instance/programs";
 import { resourcesOf, synthJson } from "./support/synth";
 import { expectValidCloudConfig, expectValidHaproxy, expectValidKeepalived } from "./support/tools";
+
+/** The lines of the settings file a user-data writes (`/etc/exchange-lb/settings`). */
+function settingsLines(userData: string): string[] {
+  const files = parse(userData).write_files as { path: string; content: string }[];
+  const settings = files.find((file) => file.path === PATHS.SETTINGS);
+  if (!settings) throw new Error(`no ${PATHS.SETTINGS} in the user-data`);
+  return settings.content.split("\n");
+}
 
 describe.each([
   ["exchange-2010", buildExchange2010Stack],
@@ -44,7 +53,7 @@ describe.each([
 
 test("the 2010 example is guide 001's four VIPs", () => {
   const { loadBalancer } = buildExchange2010Stack(Testing.app());
-  expect(loadBalancer.vips.map((vip) => [vip.node.id, vip.ports.join(",")])).toEqual([
+  expect(loadBalancer.vips.map((vip) => [vip.name, vip.ports.join(",")])).toEqual([
     ["CasWeb", "80,443"],
     ["CasRpc", "135,60200,60201"],
     ["CasImap", "143,993"],
@@ -55,12 +64,15 @@ test("the 2010 example is guide 001's four VIPs", () => {
 test("the 2013 example is guide 004's SNAT-mode VIPs plus the HTTP redirect", () => {
   const { loadBalancer } = buildExchange2013Stack(Testing.app());
   expect(
-    loadBalancer.vips.map((vip) => [vip.node.id, vip.binds.map((b) => b.port).join(",")]),
+    loadBalancer.vips.map((vip) => [
+      vip.name,
+      [...vip.ports, ...vip.redirectPorts].map((port) => `${vip.address}:${port}`).join(","),
+    ]),
   ).toEqual([
-    ["CasHttps", "443,80"],
-    ["CasImap", "143,993"],
-    ["CasPop", "110,995"],
-    ["CasSmtp", "25"],
+    ["CasHttps", "192.168.30.10:443,192.168.30.10:80"],
+    ["CasImap", "192.168.30.10:143,192.168.30.10:993"],
+    ["CasPop", "192.168.30.10:110,192.168.30.10:995"],
+    ["CasSmtp", "192.168.30.10:25"],
   ]);
 });
 
@@ -80,15 +92,23 @@ describe("exchange-2019-pair example", () => {
   test("HAProxy, keepalived and cloud-init accept what each node boots with", () => {
     expect(nodes).toEqual(["10.0.1.5", "10.0.2.5"]);
     for (const [index, node] of nodes.entries()) {
-      expectValidHaproxy(loadBalancer.renderHaproxyConfig(), `lb-${node.replace(/\./g, "-")}`);
+      const peer = `lb-${node.replace(/\./g, "-")}`;
+      expectValidHaproxy(loadBalancer.renderHaproxyConfig(), peer);
       expectValidKeepalived(loadBalancer.renderKeepalivedConfig(node), {
-        interfaceFile: KEEPALIVED_INTERFACE_FILE,
-        script: FAILOVER_SCRIPT,
-        scriptText: FAILOVER_SCRIPT_TEXT,
+        interfaceFile: PATHS.KEEPALIVED_INTERFACE,
+        script: PATHS.FAILOVER_PROGRAM,
+        scriptText: programText("failover"),
       });
-      expectValidCloudConfig(loadBalancer.renderUserData(node));
-      expect(loadBalancer.renderFailoverConfig(node)).toContain(
-        `ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"`,
+      const userData = loadBalancer.renderUserData(node);
+      expectValidCloudConfig(userData);
+      // What the failover program claims the VIPs with, and the name haproxy -c -L checks as.
+      expect(settingsLines(userData)).toEqual(
+        expect.arrayContaining([
+          'PLACEMENT="route-table"',
+          `NODE_ADDRESS="${node}"`,
+          'ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"',
+          `LOCAL_PEER="${peer}"`,
+        ]),
       );
       expect(index).toBeLessThan(2);
     }

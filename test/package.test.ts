@@ -47,6 +47,9 @@ test("packs, installs into a scratch app, type-checks the documented usage and s
       expect.arrayContaining([
         "package/dist/lib/index.js",
         "package/dist/lib/index.d.ts",
+        // The instance's programs, read when the user-data is rendered.
+        "package/dist/lib/instance/files/exchange-lb-apply",
+        "package/dist/lib/instance/files/exchange-lb-functions",
         "package/README.md",
       ]),
     );

@@ -15,12 +15,15 @@ import {
   SmtpVip,
 } from "../../lib";
 
-export interface Exchange2010Lab {
+export interface Exchange2010Example {
   readonly stack: TerraformStack;
   readonly loadBalancer: ExchangeLoadBalancer;
 }
 
-export function buildExchange2010Stack(scope: Construct, id = "exchange-2010"): Exchange2010Lab {
+export function buildExchange2010Stack(
+  scope: Construct,
+  id = "exchange-2010",
+): Exchange2010Example {
   const stack = new TerraformStack(scope, id);
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
   const loadBalancer = new ExchangeLoadBalancer(stack, "Lb", {

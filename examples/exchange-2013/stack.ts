@@ -16,12 +16,15 @@ import {
   SmtpVip,
 } from "../../lib";
 
-export interface Exchange2013Lab {
+export interface Exchange2013Example {
   readonly stack: TerraformStack;
   readonly loadBalancer: ExchangeLoadBalancer;
 }
 
-export function buildExchange2013Stack(scope: Construct, id = "exchange-2013"): Exchange2013Lab {
+export function buildExchange2013Stack(
+  scope: Construct,
+  id = "exchange-2013",
+): Exchange2013Example {
   const stack = new TerraformStack(scope, id);
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
   const loadBalancer = new ExchangeLoadBalancer(stack, "Lb", {

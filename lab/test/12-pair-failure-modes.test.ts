@@ -5,6 +5,7 @@
  * MASTER_RX_LOWER_PRI does it), and the unicast source address missing when
  * keepalived starts (keepalived 2.2.7 then stays in FAULT for good).
  */
+import { PATHS } from "../../lib/instance/paths";
 import { STARTUP_DELAY_SECONDS } from "../../lib/pair/keepalived-config";
 import { waitFor } from "../haproxy";
 import { rmSync } from "node:fs";
@@ -101,7 +102,7 @@ async function restartWithoutAddress(options: {
 }): Promise<string | undefined> {
   const address = `${lb2.address}/${SUBNET_PREFIX}`;
   await stopKeepalived(lb2);
-  rmSync(nodePath(lb2, "/run/exchange-lb/state"), { force: true });
+  rmSync(nodePath(lb2, PATHS.FAILOVER_STATE), { force: true });
   inNs(lb2.ns, ["ip", "address", "del", address, "dev", "eth0"]);
   startKeepalived(lb2, { prestart: options.prestart });
   await sleep(options.delayMs);

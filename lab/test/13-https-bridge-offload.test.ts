@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { CasHttpsVip, CasHttpsVipProps, TlsCertificate } from "../../lib";
+import { certificatePath } from "../../lib/instance/paths";
 import { loadHaproxy, serverStats, waitFor } from "../haproxy";
 import { LB_NODES, nodePath } from "../node";
 import { accessLog, inactiveFlag, serverHost } from "../servers";
@@ -78,7 +79,7 @@ test.each(["bridge", "offload"] as const)(
   async (tls) => {
     await runStack(web({ tls }));
     // The synthesized fetch wrote the bundle the (fake) parameter store returned.
-    const bundle = nodePath(LB_NODES.lb, "/etc/haproxy/certs/CasHttps.pem");
+    const bundle = nodePath(LB_NODES.lb, certificatePath("CasHttps"));
     expect(readFileSync(bundle, "utf8")).toContain("PRIVATE KEY");
     const served = inNs(HOSTS.client.ns, [
       "sh",

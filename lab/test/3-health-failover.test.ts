@@ -5,7 +5,8 @@
  * 200, CAS1 returns.
  */
 import { rmSync, writeFileSync } from "node:fs";
-import { ExchangeVersion, profileFor } from "../../lib";
+import { ExchangeVersion } from "../../lib";
+import { profileFor } from "../../lib/exchange/profiles";
 import { serverStats, waitFor } from "../haproxy";
 import { inactiveFlag, serverHost } from "../servers";
 import { lab2013 } from "../stacks";

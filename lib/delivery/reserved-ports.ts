@@ -1,31 +1,27 @@
 /**
  * The listener ports kept out of the ephemeral range
  * (`net.ipv4.ip_local_reserved_ports`), in a sysctl file of their own: written
- * at boot and rewritten by the out-of-band apply script, so a port added with
- * a later config is reserved before HAProxy reloads to bind it. An outgoing
- * connection (a health check, a proxied connection) holding a listener port
- * would make that bind fail, even from TIME-WAIT.
+ * at boot and rewritten by the apply program, so a port added with a later
+ * config is reserved before HAProxy reloads to bind it. An outgoing connection
+ * (a health check, a proxied connection) holding a listener port would make
+ * that bind fail, even from TIME-WAIT.
  */
+import { STATIC_RPC_PORT_RANGE } from "../exchange/profiles";
+import { EPHEMERAL_PORTS } from "../instance/base";
 
-export const RESERVED_PORTS_PATH = "/etc/sysctl.d/61-exchange-lb-reserved-ports.conf";
-
-/** The static RPC range Microsoft recommends (001 §10 step 2); reserved whole, ports may move. */
-const STATIC_RPC_RANGE = { first: 59531, last: 60554 } as const;
-
-/** The ephemeral range the boot sysctl sets (`ip_local_port_range`). */
-export const EPHEMERAL_PORTS = { first: 1024, last: 65023 } as const;
-
-/** Listener ports inside the ephemeral range in ascending order, then the static RPC range. */
+/**
+ * Listener ports inside the ephemeral range in ascending order, then the
+ * static RPC range, reserved whole since its ports may move.
+ */
 export function reservedPorts(listenPorts: readonly number[]): string {
+  const { min, max } = STATIC_RPC_PORT_RANGE;
   const inRange = [...new Set(listenPorts)]
     .filter(
       (port) =>
-        port >= EPHEMERAL_PORTS.first &&
-        port <= EPHEMERAL_PORTS.last &&
-        (port < STATIC_RPC_RANGE.first || port > STATIC_RPC_RANGE.last),
+        port >= EPHEMERAL_PORTS.first && port <= EPHEMERAL_PORTS.last && (port < min || port > max),
     )
     .sort((a, b) => a - b);
-  return [...inRange, `${STATIC_RPC_RANGE.first}-${STATIC_RPC_RANGE.last}`].join(",");
+  return [...inRange, `${min}-${max}`].join(",");
 }
 
 /** The sysctl file's content. */

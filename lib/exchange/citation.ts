@@ -14,3 +14,9 @@ export interface Cited<T> {
 export function cite<T>(value: T, source: string): Cited<T> {
   return { value, source };
 }
+
+/** The guide and section of a source, without what it says there: `003 §3.1 IMAP/POP backends`. */
+export function sectionOf(source: string): string {
+  const colon = source.indexOf(": ");
+  return colon < 0 ? source : source.slice(0, colon);
+}

@@ -18,34 +18,37 @@ function webCheck(check: WebHealthCheck): string {
     : `HTTPS GET \`${check.path}\`, expect ${check.expectStatus}`;
 }
 
-function rows(p: ExchangeProfile): [string, Cell][] {
-  const rpc: [string, Cell][] =
-    "unsupported" in p.rpc
-      ? [
-          ["RPC ports", { value: "refused (no RPC/TCP for clients)", source: "004 §6" }],
-          ["RPC persistence", { value: "n/a", source: "004 §6" }],
-          ["RPC health check", { value: "n/a", source: "004 §6" }],
-        ]
-      : [
-          [
-            "RPC ports",
-            {
-              value: `${p.rpc.endpointMapperPort.value}, ${p.rpc.rpcClientAccessPort.value}, ${p.rpc.addressBookPort.value}`,
-              source: `${p.rpc.endpointMapperPort.source}; ${p.rpc.rpcClientAccessPort.source}; ${p.rpc.addressBookPort.source}`,
-            },
-          ],
-          [
-            "RPC persistence",
-            text(p.rpc.persistence, (x) => `${x.describe()}, one table for all three ports`),
-          ],
-          [
-            "RPC health check",
-            {
-              value: "all three ports accept a connection",
-              source: "003 §3.1 per-CAS RPC monitoring",
-            },
-          ],
-        ];
+type Row = [string, Cell];
+
+function rpcRows(p: ExchangeProfile): Row[] {
+  if ("unsupported" in p.rpc) {
+    return [
+      ["RPC ports", { value: "refused (no RPC/TCP for clients)", source: "004 §6" }],
+      ["RPC persistence", { value: "n/a", source: "004 §6" }],
+      ["RPC health check", { value: "n/a", source: "004 §6" }],
+    ];
+  }
+  const rpc = p.rpc;
+  return [
+    [
+      "RPC ports",
+      {
+        value: `${rpc.endpointMapperPort.value}, ${rpc.rpcClientAccessPort.value}, ${rpc.addressBookPort.value}`,
+        source: `${rpc.endpointMapperPort.source}; ${rpc.rpcClientAccessPort.source}; ${rpc.addressBookPort.source}`,
+      },
+    ],
+    [
+      "RPC persistence",
+      text(rpc.persistence, (x) => `${x.describe()}, one table for all three ports`),
+    ],
+    [
+      "RPC health check",
+      { value: "all three ports accept a connection", source: "003 §3.1 per-CAS RPC monitoring" },
+    ],
+  ];
+}
+
+function generalRows(p: ExchangeProfile): Row[] {
   return [
     ["Mode", { value: "Layer 7 SNAT, TCP (TLS passes through)", source: "001 §11, 004 §11" }],
     ["Client timeout", text(p.clientTimeout, (d) => d.toHuman())],
@@ -67,6 +70,11 @@ function rows(p: ExchangeProfile): [string, Cell][] {
       "Sessions on a server marked down",
       text(p.shutdownSessionsOnDown, (b) => (b ? "shut down" : "kept")),
     ],
+  ];
+}
+
+function webRows(p: ExchangeProfile): Row[] {
+  return [
     ["HTTPS port", text(p.web.httpsPort)],
     [
       "HTTP port 80",
@@ -74,7 +82,11 @@ function rows(p: ExchangeProfile): [string, Cell][] {
     ],
     ["HTTPS persistence", text(p.web.persistence, (x) => x.describe())],
     ["HTTPS health check", text(p.web.healthCheck, webCheck)],
-    ...rpc,
+  ];
+}
+
+function mailRows(p: ExchangeProfile): Row[] {
+  return [
     ["IMAP ports", text(p.imap.ports, (ports) => ports.join(", "))],
     ["POP3 ports", text(p.pop.ports, (ports) => ports.join(", "))],
     ["IMAP / POP3 persistence", text(p.mailPersistence, (x) => x.describe())],
@@ -93,6 +105,10 @@ function rows(p: ExchangeProfile): [string, Cell][] {
       },
     ],
   ];
+}
+
+function rows(p: ExchangeProfile): Row[] {
+  return [...generalRows(p), ...webRows(p), ...rpcRows(p), ...mailRows(p)];
 }
 
 /** A Markdown table: setting, 2010 value, 2013-2019 value, sources. */

@@ -25,10 +25,6 @@ export class Persistence {
     public readonly tableSize: string | undefined,
   ) {}
 
-  public get enabled(): boolean {
-    return this.timeout !== undefined;
-  }
-
   public describe(): string {
     return this.timeout ? `source IP, ${this.timeout.toHuman()}` : "none";
   }

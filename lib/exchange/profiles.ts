@@ -1,12 +1,16 @@
 /**
- * Exchange version profiles: the guides' defaults as data, each with its source.
- * The VIP constructs read these; `defaultsTable` prints them for the README.
+ * Exchange version profiles: the guides' defaults as data, each with its source,
+ * and every other difference between versions (labels, services, health checks,
+ * the Exchange-side cmdlets), so that no code outside this folder branches on a
+ * version. The VIP constructs and the Exchange-side scripts read these;
+ * `defaultsTable` prints them for the README.
  */
 import { Duration } from "../core/duration";
 import { BalanceMode } from "./balance-mode";
 import { Cited, cite } from "./citation";
 import { Persistence } from "./persistence";
 import { ExchangeVersion } from "./version";
+import { ALL_WEB_SERVICES, ExchangeWebService } from "./web-services";
 
 /** How the HTTPS VIP tells a healthy Client Access server. */
 export type WebHealthCheck =
@@ -15,6 +19,32 @@ export type WebHealthCheck =
 
 /** What the HTTPS VIP does with plain HTTP on port 80. */
 export type HttpHandling = "forward" | "redirect-to-https";
+
+/** How a terminating HTTPS VIP checks each virtual directory: GET `<path><suffix>`. */
+export interface DirectoryCheck {
+  readonly suffix: string;
+  /** A status code, or a pattern of accepted codes. */
+  readonly expect: { readonly status: number } | { readonly statusPattern: string };
+}
+
+/** What the Exchange-side scripts differ in between versions. */
+export interface ExchangeManagement {
+  /** The Exchange Management Shell snap-in a plain PowerShell session loads. */
+  readonly snapIn: string;
+  /** Noun of the cmdlets that hold the Autodiscover SCP (2016 renamed Server to Service). */
+  readonly clientAccessNoun: "ClientAccessServer" | "ClientAccessService";
+  /** Outlook Anywhere's host names are set on the namespace (2013+) [004 §8 step 3]. */
+  readonly outlookAnywhere: boolean;
+  /** The namespace step: the 2010 CAS array, or maintenance on/off of 2013+ [004 §12]. */
+  readonly namespaceStep: "cas-array" | "maintenance";
+  /** Guide steps of the URLs script and of its Autodiscover SCP part. */
+  readonly urlsSource: string;
+  readonly scpSource: string;
+  /** The receive connector's transport role, when not the default (2013+: front end). */
+  readonly receiveConnectorRole?: "FrontendTransport";
+  /** The servers that run the receive connector script. */
+  readonly smtpServers: string;
+}
 
 export interface ExchangeProfile {
   readonly version: ExchangeVersion;
@@ -33,6 +63,12 @@ export interface ExchangeProfile {
   readonly checkFall: Cited<number>;
   readonly shutdownSessionsOnDown: Cited<boolean>;
   readonly web: {
+    /** The guides' name of the HTTPS VIP. */
+    readonly label: string;
+    /** Services the version has, in routing order: MAPI over HTTP arrived with 2013 SP1. */
+    readonly services: readonly ExchangeWebService[];
+    /** Per-directory health check of the terminating modes. */
+    readonly directoryCheck: Cited<DirectoryCheck>;
     readonly httpsPort: Cited<number>;
     readonly httpPort: Cited<number>;
     readonly http: Cited<HttpHandling>;
@@ -51,7 +87,13 @@ export interface ExchangeProfile {
   readonly imap: { readonly ports: Cited<readonly [number, number]> };
   readonly pop: { readonly ports: Cited<readonly [number, number]> };
   readonly mailPersistence: Cited<Persistence>;
-  readonly smtp: { readonly port: Cited<number>; readonly persistence: Cited<Persistence> };
+  readonly smtp: {
+    /** The guides' name of the SMTP VIP. */
+    readonly label: string;
+    readonly port: Cited<number>;
+    readonly persistence: Cited<Persistence>;
+  };
+  readonly management: ExchangeManagement;
 }
 
 /** The static RPC port range Microsoft recommends (001 §10 step 2, 003 §2.4). */
@@ -85,6 +127,13 @@ const EXCHANGE_2010: ExchangeProfile = {
   clientTimeout: cite(Duration.hours(1), "001 §11 step 1: Client Timeout 1 h"),
   serverTimeout: cite(Duration.hours(1), "001 §11 step 1: Real Server Timeout 1 h"),
   web: {
+    label: "CAS-WEB",
+    services: ALL_WEB_SERVICES.filter((service) => service !== "MAPI"),
+    // 2010 has no healthcheck.htm: a directory answers 2xx, 3xx or 401.
+    directoryCheck: cite(
+      { suffix: "/", expect: { statusPattern: "(2..|3..|401)" } },
+      "003 §3.2.2: GET /<vdir>/, 2xx, 3xx or 401",
+    ),
     httpsPort: cite(443, "001 §11 VIP1: CAS-WEB 80,443"),
     httpPort: cite(80, "001 §11 VIP1: CAS-WEB 80,443"),
     http: cite("forward", "001 §11 VIP1: port 80 load balanced like 443"),
@@ -102,12 +151,25 @@ const EXCHANGE_2010: ExchangeProfile = {
   },
   mailPersistence: cite(Persistence.none(), "001 §11 VIP3 note: not required for IMAP or POP3"),
   smtp: {
+    label: "HT-SMTP",
     port: cite(25, "001 §11 VIP4: HT-SMTP 25"),
     persistence: cite(Persistence.none(), "001 §11 VIP4 note: not required for SMTP"),
   },
+  management: {
+    snapIn: "Microsoft.Exchange.Management.PowerShell.E2010",
+    clientAccessNoun: "ClientAccessServer",
+    outlookAnywhere: false,
+    namespaceStep: "cas-array",
+    urlsSource: "001 §10 step 1",
+    scpSource: "001 §10 step 1",
+    smtpServers: "every Hub Transport server behind the SMTP VIP",
+  },
 };
 
-function modernProfile(version: ExchangeVersion): ExchangeProfile {
+function modernProfile(
+  version: ExchangeVersion,
+  clientAccessNoun: ExchangeManagement["clientAccessNoun"],
+): ExchangeProfile {
   return {
     ...common,
     version,
@@ -115,6 +177,12 @@ function modernProfile(version: ExchangeVersion): ExchangeProfile {
     clientTimeout: cite(Duration.minutes(30), "004 §11: Client Timeout 30m"),
     serverTimeout: cite(Duration.minutes(30), "004 §11: Real Server Timeout 30m"),
     web: {
+      label: "CAS-HTTPS",
+      services: ALL_WEB_SERVICES,
+      directoryCheck: cite(
+        { suffix: "/healthcheck.htm", expect: { status: 200 } },
+        "002 §5.1: GET /<vdir>/healthcheck.htm, 200",
+      ),
       httpsPort: cite(443, "004 §11 VIP1: CAS-HTTPS 443"),
       httpPort: cite(80, "004 appendix 4: HTTP-redirect VIP on port 80"),
       http: cite("redirect-to-https", "004 appendix 4: Force to HTTPS"),
@@ -130,17 +198,38 @@ function modernProfile(version: ExchangeVersion): ExchangeProfile {
     },
     mailPersistence: cite(Persistence.none(), "004 §7, §11 VIP2: Persistence Mode None"),
     smtp: {
+      label: "CAS-SMTP",
       port: cite(25, "004 §11 VIP3: CAS-SMTP 25"),
       persistence: cite(Persistence.none(), "004 §11 VIP3: Persistence Mode None"),
+    },
+    management: {
+      snapIn: "Microsoft.Exchange.Management.PowerShell.SnapIn",
+      clientAccessNoun,
+      outlookAnywhere: true,
+      namespaceStep: "maintenance",
+      urlsSource: "004 §8 steps 1-4 and 9",
+      scpSource: "004 §8 step 4",
+      receiveConnectorRole: "FrontendTransport",
+      smtpServers: "every Mailbox server behind the SMTP VIP",
     },
   };
 }
 
 const PROFILES: Record<ExchangeVersion, ExchangeProfile> = {
   [ExchangeVersion.EXCHANGE_2010]: EXCHANGE_2010,
-  [ExchangeVersion.EXCHANGE_2013]: modernProfile(ExchangeVersion.EXCHANGE_2013),
-  [ExchangeVersion.EXCHANGE_2016]: modernProfile(ExchangeVersion.EXCHANGE_2016),
-  [ExchangeVersion.EXCHANGE_2019]: modernProfile(ExchangeVersion.EXCHANGE_2019),
+  [ExchangeVersion.EXCHANGE_2013]: modernProfile(
+    ExchangeVersion.EXCHANGE_2013,
+    "ClientAccessServer",
+  ),
+  // 2016 renamed Set-ClientAccessServer to Set-ClientAccessService.
+  [ExchangeVersion.EXCHANGE_2016]: modernProfile(
+    ExchangeVersion.EXCHANGE_2016,
+    "ClientAccessService",
+  ),
+  [ExchangeVersion.EXCHANGE_2019]: modernProfile(
+    ExchangeVersion.EXCHANGE_2019,
+    "ClientAccessService",
+  ),
 };
 
 export function profileFor(version: ExchangeVersion): ExchangeProfile {

@@ -1,13 +1,18 @@
 /**
- * A typed model of the subset of haproxy.cfg (HAProxy 2.6) this library emits.
- * Pure data: the Exchange layer builds it, `renderHaproxyConfig` prints it.
+ * A typed model of the subset of haproxy.cfg (HAProxy 2.6) this library emits:
+ * durations, conditions, request rules and checks are types, never HAProxy
+ * text, so the code that builds a config needs no HAProxy syntax. Pure data:
+ * `lib/config/` builds it, `renderHaproxyConfig` prints it.
  */
+import { Duration } from "../core/duration";
 
 /** Comment lines printed above a section or directive (citations, reasons). */
 export type Comments = readonly string[];
 
 export interface GlobalSection {
   readonly maxconn: number;
+  /** The admin socket (`stats socket`), which hands listeners to a reloaded process. */
+  readonly adminSocket: string;
   /** `tune.bufsize`: the largest request header block HAProxy accepts, plus rewrite room. */
   readonly bufsize?: number;
   /** TLS defaults for every `ssl` bind and server (`ssl-default-*`), when any terminates TLS. */
@@ -16,14 +21,14 @@ export interface GlobalSection {
 }
 
 export interface Timeouts {
-  readonly connect?: string;
-  readonly client?: string;
-  readonly server?: string;
-  readonly httpRequest?: string;
+  readonly connect?: Duration;
+  readonly client?: Duration;
+  readonly server?: Duration;
+  readonly httpRequest?: Duration;
 }
 
 export interface ServerDefaults {
-  readonly inter: string;
+  readonly inter: Duration;
   readonly rise: number;
   readonly fall: number;
   /** `on-marked-down shutdown-sessions`: cut sessions to a server marked down. */
@@ -56,11 +61,32 @@ export interface Bind {
   readonly ssl?: { readonly certificate: string; readonly alpn: readonly string[] };
 }
 
-/** Requests whose path is one of `paths` or lies below one go to `backend`. */
-export interface PathRoute {
+/** An anonymous ACL: a request matches when its path is (or starts with) one of the values. */
+export type Condition =
+  | { readonly kind: "path"; readonly values: readonly string[]; readonly ignoreCase: boolean }
+  | {
+      readonly kind: "path-prefix";
+      readonly values: readonly string[];
+      readonly ignoreCase: boolean;
+    }
+  /** Any of the conditions (`||`). */
+  | { readonly kind: "any"; readonly of: readonly Condition[] };
+
+/** An `http-request` rule. */
+export type HttpRequestRule =
+  | { readonly kind: "redirect-scheme"; readonly scheme: "https"; readonly code: 301 | 302 }
+  | {
+      readonly kind: "redirect-location";
+      readonly location: string;
+      readonly code: 301 | 302;
+      readonly when: Condition;
+    }
+  | { readonly kind: "deny"; readonly status: number; readonly unless: Condition };
+
+/** `use_backend <backend> if <when>`. */
+export interface BackendRoute {
   readonly backend: string;
-  /** Directory paths without a trailing slash, e.g. `/owa`; matched case-insensitively. */
-  readonly paths: readonly string[];
+  readonly when: Condition;
 }
 
 export interface Frontend {
@@ -71,20 +97,23 @@ export interface Frontend {
   readonly defaultBackend?: string;
   readonly timeouts?: Timeouts;
   /** `http-request` rules, in order (http mode only). */
-  readonly httpRequestRules?: readonly string[];
-  /** `use_backend` by path, in order (http mode only). */
-  readonly routes?: readonly PathRoute[];
+  readonly httpRequestRules?: readonly HttpRequestRule[];
+  /** `use_backend` rules, in order (http mode only). */
+  readonly routes?: readonly BackendRoute[];
   /** `option forwardfor`: the client address in X-Forwarded-For (http mode only). */
   readonly forwardFor?: boolean;
   readonly comments?: Comments;
 }
 
-/** One step of a TCP health check script (`option tcp-check`). */
+/** One step of a TCP health check script (`option tcp-check`). Texts are plain: CR and LF are real. */
 export type TcpCheckStep =
   | { readonly connect: { readonly port: number } }
   | { readonly expectString: string }
   | { readonly expectRegex: string }
   | { readonly send: string };
+
+/** What an HTTP check accepts: one status, or a regular expression of statuses. */
+export type HttpCheckExpect = { readonly status: number } | { readonly statusPattern: string };
 
 export type HealthCheck =
   | { readonly kind: "tcp"; readonly steps: readonly TcpCheckStep[] }
@@ -96,18 +125,21 @@ export type HealthCheck =
       readonly port: number;
       /** Speak TLS to the check port (HTTPS check, certificate not verified). */
       readonly tls: boolean;
-      /** A status code, or a regex of accepted codes, e.g. `(2..|3..|401)`. */
-      readonly expectStatus: number | string;
+      readonly expect: HttpCheckExpect;
     };
+
+/** What a stick table is keyed on: the client address, or a request header. */
+export type StickKey =
+  { readonly kind: "source" } | { readonly kind: "request-header"; readonly name: string };
 
 export interface StickTable {
   readonly type: "ip" | "string";
   /** Key length for string tables. */
   readonly len?: number;
+  /** Entries, HAProxy size syntax (`100k`). */
   readonly size: string;
-  readonly expire: string;
-  /** The sample the table is keyed on. @default "src" */
-  readonly on?: string;
+  readonly expire: Duration;
+  readonly key: StickKey;
   /** The `peers` section the table is synchronised with. */
   readonly peers?: string;
 }
@@ -139,7 +171,7 @@ export interface Backend {
   readonly name: string;
   readonly mode: "tcp" | "http";
   readonly balance: "roundrobin" | "leastconn" | "source";
-  /** Persistence: `stick on <on>` against this table. */
+  /** Persistence: `stick on <key>` against this table. */
   readonly stickTable?: StickTable;
   /** Cookie persistence: `cookie <name> insert indirect nocache` (http mode). */
   readonly cookie?: { readonly name: string };
@@ -153,8 +185,8 @@ export interface Backend {
   readonly comments?: Comments;
 }
 
-/** The sections of one virtual service, printed together under its comments. */
-export interface ServiceGroup {
+/** The sections of one VIP, printed together under its comments. */
+export interface ProxyGroup {
   readonly comments?: Comments;
   readonly frontends: readonly Frontend[];
   readonly backends: readonly Backend[];
@@ -166,5 +198,5 @@ export interface HaproxyConfig {
   readonly defaults: DefaultsSection;
   /** Printed after defaults; the local peer's name comes from `haproxy -L` at start. */
   readonly peers?: PeersSection;
-  readonly services: readonly ServiceGroup[];
+  readonly groups: readonly ProxyGroup[];
 }

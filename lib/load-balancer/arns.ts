@@ -1,14 +1,17 @@
 /** ARNs in the deploying account and region, for role policies scoped to single resources. */
-import { Construct, DataAwsCallerIdentity, DataAwsPartition, DataAwsRegion } from "../framework";
+import { Construct, DataAwsCallerIdentity, DataAwsRegion } from "../framework";
 
 export class Arns extends Construct {
-  private readonly partition: string;
   private readonly region: string;
   private readonly account: string;
 
-  constructor(scope: Construct, id: string) {
+  /** @param partition the partition the instance role already reads */
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly partition: string,
+  ) {
     super(scope, id);
-    this.partition = new DataAwsPartition(this, "Partition").partition;
     this.region = new DataAwsRegion(this, "Region").region;
     this.account = new DataAwsCallerIdentity(this, "Account").accountId;
   }

@@ -43,4 +43,10 @@ export class ConfigDelivery extends Construct {
       waitForSuccessTimeoutSeconds: props.waitSeconds > 0 ? props.waitSeconds : undefined,
     });
   }
+
+  /** Resources (fqns) a config must not be rolled out before, e.g. the paths to new real servers. */
+  public runAfter(fqns: readonly string[]): void {
+    if (fqns.length === 0) return;
+    this.association.dependsOn = [...(this.association.dependsOn ?? []), ...fqns];
+  }
 }

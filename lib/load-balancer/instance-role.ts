@@ -14,10 +14,12 @@ import {
 export class InstanceRole extends Construct {
   public readonly role: IamRole;
   public readonly instanceProfile: IamInstanceProfile;
+  /** The AWS partition (`aws`, `aws-cn`, ...), read once for every ARN of the load balancer. */
+  public readonly partition: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "Partition");
+    this.partition = new DataAwsPartition(this, "Partition").partition;
     this.role = new IamRole(this, "Role", {
       namePrefix: "exchange-lb-",
       description: `Exchange load balancer ${scope.node.path}`,
@@ -34,7 +36,7 @@ export class InstanceRole extends Construct {
     });
     new IamRolePolicyAttachment(this, "SessionManager", {
       role: this.role.name,
-      policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      policyArn: `arn:${this.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
     this.instanceProfile = new IamInstanceProfile(this, "Profile", {
       namePrefix: "exchange-lb-",

@@ -1,75 +1,85 @@
 /**
- * Plans the security-group rules a load balancer needs, as plain data with ids
- * derived from the values (port, CIDR), never from list positions. The SMTP
- * lock-down of the guides (001 appendix 2, 004 appendix 2) is these ingress
- * rules: only the allowed sources reach the SMTP port.
+ * The load balancer's security group and the rules of its VIPs: each VIP's
+ * client ingress, egress to its real servers, and (with
+ * `serverSecurityGroupId`) ingress on the Exchange servers' group. Created as
+ * each VIP is added, ids from values, so a rule two VIPs share is created once
+ * (the pattern of aws-cdk's `Connections`: a plain class acting on its owner's
+ * scope, so resource paths stay the owner's).
  */
-import type { ExchangeVip } from "../vips/vip";
+import {
+  Construct,
+  SecurityGroup,
+  VpcSecurityGroupEgressRule,
+  VpcSecurityGroupIngressRule,
+} from "../framework";
+import { VipDescription } from "../vips/description";
+import { PlannedRule, planEgress, planIngress, planServerIngress } from "./rule-plan";
 
-export interface PlannedRule {
-  /** Construct id, unique within its kind. */
-  readonly id: string;
-  readonly port: number;
-  /** CIDR source or destination; absent for a rule that references a security group. */
-  readonly cidr?: string;
-  readonly description: string;
+export class SecurityRules {
+  public readonly group: SecurityGroup;
+  private readonly groupId: string;
+  private readonly ingress: Construct;
+  private readonly egress: Construct;
+  /** Rules on the Exchange servers' group, when it is given. */
+  private readonly servers?: { readonly scope: Construct; readonly groupId: string };
+
+  constructor(owner: Construct, vpcId: string, serverGroupId: string | undefined) {
+    this.group = new SecurityGroup(owner, "SecurityGroup", {
+      namePrefix: "exchange-lb-",
+      description: `Exchange load balancer ${owner.node.path}: client VIPs in, real servers out`,
+      vpcId,
+      tags: { Name: owner.node.path },
+    });
+    this.groupId = this.group.id;
+    this.ingress = new Construct(owner, "ClientIngress");
+    this.egress = new Construct(owner, "Egress");
+    this.servers = serverGroupId
+      ? { scope: new Construct(owner, "ServerIngress"), groupId: serverGroupId }
+      : undefined;
+  }
+
+  /**
+   * Adds a VIP's rules not created yet.
+   * @returns the rules that open the paths to its real servers, which a config using them needs first
+   */
+  public allow(vip: VipDescription): string[] {
+    for (const rule of newRules(this.ingress, planIngress(vip))) {
+      new VpcSecurityGroupIngressRule(this.ingress, rule.id, ruleConfig(this.groupId, rule));
+    }
+    const pathsToServers: string[] = [];
+    for (const rule of newRules(this.egress, planEgress(vip))) {
+      const created = new VpcSecurityGroupEgressRule(
+        this.egress,
+        rule.id,
+        ruleConfig(this.groupId, rule),
+      );
+      pathsToServers.push(created.fqn);
+    }
+    if (this.servers) {
+      for (const rule of newRules(this.servers.scope, planServerIngress(vip))) {
+        const created = new VpcSecurityGroupIngressRule(this.servers.scope, rule.id, {
+          ...ruleConfig(this.servers.groupId, rule),
+          referencedSecurityGroupId: this.groupId,
+        });
+        pathsToServers.push(created.fqn);
+      }
+    }
+    return pathsToServers;
+  }
 }
 
-/** Ports the instance itself needs outbound: Debian packages and the SSM endpoints. */
-export const OUTBOUND_SERVICE_PORTS = [80, 443] as const;
-
-function idPart(cidr: string): string {
-  return cidr.replace(/[./]/g, "_");
+/** The planned rules not created yet; ids come from values, so a repeat is the same rule. */
+function newRules(scope: Construct, rules: PlannedRule[]): PlannedRule[] {
+  return rules.filter((rule) => !scope.node.tryFindChild(rule.id));
 }
 
-/** Rules in a stable order: by port, then by id. */
-function ordered(rules: PlannedRule[]): PlannedRule[] {
-  return rules.sort((a, b) => a.port - b.port || a.id.localeCompare(b.id));
-}
-
-/**
- * Client-facing ingress of one VIP: each port from each allowed CIDR. Rules
- * two VIPs share have the same id; the load balancer creates each id once.
- */
-export function planIngress(vip: ExchangeVip): PlannedRule[] {
-  return ordered(
-    [...vip.ports, ...vip.redirectPorts].flatMap((port) =>
-      vip.sourceCidrs.map((cidr) => ({
-        id: `Ingress-${port}-${idPart(cidr)}`,
-        port,
-        cidr,
-        description: vip.node.id,
-      })),
-    ),
-  );
-}
-
-/** Egress to each real server of one VIP on the ports it forwards and checks, plus package and SSM access. */
-export function planEgress(vip: ExchangeVip): PlannedRule[] {
-  const toServers = vip.servers.flatMap((server) =>
-    vip.serverPorts.map((port) => ({
-      id: `Egress-${port}-${idPart(server.address)}_32`,
-      port,
-      cidr: `${server.address}/32`,
-      description: server.name,
-    })),
-  );
-  const services = OUTBOUND_SERVICE_PORTS.map((port) => ({
-    id: `Egress-${port}-0_0_0_0_0`,
-    port,
-    cidr: "0.0.0.0/0",
-    description: "Debian packages and AWS Systems Manager",
-  }));
-  return ordered([...toServers, ...services]);
-}
-
-/** Ingress on the Exchange servers' group, from the load balancer's group, on exactly one VIP's server ports. */
-export function planServerIngress(vip: ExchangeVip): PlannedRule[] {
-  return ordered(
-    vip.serverPorts.map((port) => ({
-      id: `FromLoadBalancer-${port}`,
-      port,
-      description: `Exchange load balancer ${vip.node.id}`,
-    })),
-  );
+function ruleConfig(securityGroupId: string, rule: PlannedRule) {
+  return {
+    securityGroupId,
+    ipProtocol: "tcp",
+    fromPort: rule.port,
+    toPort: rule.port,
+    cidrIpv4: rule.cidr,
+    description: rule.description,
+  };
 }

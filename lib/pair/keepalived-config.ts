@@ -2,9 +2,11 @@
  * Renders keepalived.conf for one node of the clustered pair (001 appendix 6,
  * 004 appendix 5). Pure and deterministic. keepalived only elects the master:
  * AWS has no shared layer 2, so it holds no VIP itself and hands every state
- * change to the failover script, which moves the VIPs through the AWS API.
+ * change to the failover program, which moves the VIPs through the AWS API.
  */
-import { FAILOVER_SCRIPT, RUN_DIR } from "./failover-script";
+import { PATHS } from "../instance/paths";
+import { PairNode } from "./pair-node";
+import { PairSettings } from "./pair-settings";
 
 export interface KeepalivedNode {
   /** This node's primary private address: the unicast source. */
@@ -17,15 +19,9 @@ export interface KeepalivedNode {
   readonly virtualRouterId: number;
 }
 
-/** Written at start-up by `exchange-lb-failover prestart`: `$INTERFACE=<dev holding the address>`. */
-export const KEEPALIVED_INTERFACE_FILE = `${RUN_DIR}/keepalived-interface.conf`;
-export const KEEPALIVED_CONFIG_PATH = "/etc/keepalived/keepalived.conf";
 export const VRRP_INSTANCE = "exchange";
 /** Seconds a starting keepalived waits before its VRRP instance runs. */
 export const STARTUP_DELAY_SECONDS = 5;
-/** Priorities of the preferred node and the other. */
-export const PRIORITIES = [150, 100] as const;
-
 export function renderKeepalivedConfig(node: KeepalivedNode): string {
   return [
     "# Exchange load balancer pair: VRRP elects the master; the failover script moves the VIPs.",
@@ -34,8 +30,8 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     "    enable_script_security",
     "    script_user root",
     "    # One FIFO delivers state changes in order; separate notify scripts may run out of order.",
-    `    vrrp_notify_fifo ${RUN_DIR}/vrrp.fifo`,
-    `    vrrp_notify_fifo_script "${FAILOVER_SCRIPT} fifo"`,
+    `    vrrp_notify_fifo ${PATHS.VRRP_FIFO}`,
+    `    vrrp_notify_fifo_script "${PATHS.FAILOVER_PROGRAM} fifo"`,
     "    # A node that (re)boots first listens to the current master: with its network just up it",
     "    # could otherwise miss the adverts, elect itself and take the VIPs back (a second failover).",
     `    vrrp_startup_delay ${STARTUP_DELAY_SECONDS}`,
@@ -43,7 +39,7 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     "",
     "# HAProxy tracked: a node whose HAProxy is gone enters FAULT and the peer takes over.",
     "vrrp_script haproxy_alive {",
-    `    script "${FAILOVER_SCRIPT} check"`,
+    `    script "${PATHS.FAILOVER_PROGRAM} check"`,
     "    interval 1",
     "    timeout 1",
     "    fall 2",
@@ -51,7 +47,7 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     "}",
     "",
     "# The interface holding the unicast source, found at start-up (ens5 on Nitro, eth0 on Xen).",
-    `include ${KEEPALIVED_INTERFACE_FILE}`,
+    `include ${PATHS.KEEPALIVED_INTERFACE}`,
     "",
     `vrrp_instance ${VRRP_INSTANCE} {`,
     "    state BACKUP",
@@ -75,4 +71,14 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     "}",
     "",
   ].join("\n");
+}
+
+/** keepalived.conf of one node of the pair. */
+export function keepalivedConfigFor(pair: PairSettings, node: PairNode): string {
+  return renderKeepalivedConfig({
+    address: node.address,
+    peerAddress: node.peerAddress,
+    priority: node.priority,
+    virtualRouterId: pair.virtualRouterId,
+  });
 }

@@ -3,7 +3,9 @@
  * priorities derived from the values the user gives, never from positions
  * alone (the first node is the preferred master by design).
  */
-import { PRIORITIES } from "./keepalived-config";
+
+/** keepalived priorities of the preferred node and the other: higher wins an election. */
+export const PRIORITIES = [150, 100] as const;
 
 /** One node of the pair as the user describes it. */
 export interface PairNodeProps {

@@ -4,7 +4,9 @@
  * API. Each placement says which call it makes and which resources the
  * instance role may touch for it.
  */
-import type { PlacementKind } from "./failover-script";
+
+/** The AWS call that moves the VIPs to the master. */
+export type PlacementKind = "secondary-ip" | "route-table" | "elastic-ip";
 
 export interface RouteTablePlacementProps {
   /**
@@ -49,7 +51,7 @@ export class VipPlacement {
   }
 
   private constructor(
-    public readonly kind: Exclude<PlacementKind, "local-only">,
+    public readonly kind: PlacementKind,
     public readonly routeTableIds: readonly string[],
     public readonly allocationId: string | undefined,
   ) {}

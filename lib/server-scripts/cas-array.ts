@@ -2,7 +2,7 @@
  * Exchange 2010's CAS array on the load balancer's namespace, and every
  * mailbox database of its AD site pointed at it [001 §10 step 1]. Pure.
  */
-import { ExchangeVersion } from "../exchange/version";
+import { ExchangeManagement } from "../exchange/profiles";
 import { loadExchangeShell } from "./exchange-shell";
 import { psString, scriptHeader } from "./powershell";
 
@@ -14,14 +14,14 @@ export interface CasArray {
   readonly siteExpression: string;
 }
 
-export function renderCasArrayScript(array: CasArray): string {
+export function renderCasArrayScript(management: ExchangeManagement, array: CasArray): string {
   return [
     ...scriptHeader(
       "Exchange 2010: the CAS array on the load balancer's namespace",
       "001 §10 step 1",
       "one Exchange 2010 server, once per AD site",
     ),
-    ...loadExchangeShell(ExchangeVersion.EXCHANGE_2010),
+    ...loadExchangeShell(management),
     `$fqdn = ${psString(array.fqdn)}`,
     `$name = ${psString(array.name)}`,
     `$site = ${array.siteExpression}`,

@@ -4,18 +4,19 @@
  * balancer takes the server out of every VIP; mail in the queues is drained
  * first [004 §12 Set-ServerComponentState; 002 §5.1 health checks]. Pure.
  */
-import { ExchangeVersion } from "../exchange/version";
+import { ExchangeProfile } from "../exchange/profiles";
 import { loadExchangeShell } from "./exchange-shell";
 import { scriptHeader } from "./powershell";
 
-export function renderMaintenanceScript(version: ExchangeVersion, modeExpression: string): string {
+export function renderMaintenanceScript(profile: ExchangeProfile, modeExpression: string): string {
+  const { version } = profile;
   return [
     ...scriptHeader(
       `Exchange ${version}: maintenance on (drain from the load balancer) or off`,
       "004 §12 Set-ServerComponentState",
       "the Exchange server to drain or return",
     ),
-    ...loadExchangeShell(version),
+    ...loadExchangeShell(profile.management),
     `$mode = ${modeExpression}`,
     "if ($mode -eq 'On') {",
     "  Set-ServerComponentState -Identity $server -Component HubTransport -State Draining -Requester Maintenance",

@@ -6,12 +6,12 @@
  * note; 001 appendix 2; 004 §8 step 6: a unique binding and remote-range
  * combination; 001 §10 step 3: anonymous senders]. Pure.
  */
-import { ExchangeVersion } from "../exchange/version";
+import { ExchangeProfile } from "../exchange/profiles";
 import { loadExchangeShell } from "./exchange-shell";
 import { psArray, psString, scriptHeader } from "./powershell";
 
 export interface LoadBalancerConnector {
-  readonly version: ExchangeVersion;
+  readonly profile: ExchangeProfile;
   readonly name: string;
   readonly port: number;
   /** The load balancer's own addresses: the sources Exchange sees (tokens allowed). */
@@ -19,22 +19,21 @@ export interface LoadBalancerConnector {
 }
 
 export function renderReceiveConnectorScript(connector: LoadBalancerConnector): string {
-  const v2010 = connector.version === ExchangeVersion.EXCHANGE_2010;
+  const { version, management } = connector.profile;
+  const role = management.receiveConnectorRole;
   return [
     ...scriptHeader(
-      `Exchange ${connector.version}: a receive connector for SMTP relayed by the load balancer`,
+      `Exchange ${version}: a receive connector for SMTP relayed by the load balancer`,
       "004 §7 SNAT mode; 004 §8 step 6; 001 §10 step 3",
-      v2010
-        ? "every Hub Transport server behind the SMTP VIP"
-        : "every Mailbox server behind the SMTP VIP",
+      management.smtpServers,
     ),
-    ...loadExchangeShell(connector.version),
+    ...loadExchangeShell(management),
     `$name = ${psString(connector.name)}`,
     `$binding = ${psString(`0.0.0.0:${connector.port}`)}`,
     `$remote = ${psArray(connector.remoteAddresses)}`,
     '$existing = Get-ReceiveConnector -Identity "$server\\$name" -ErrorAction SilentlyContinue',
     "if (-not $existing) {",
-    `  New-ReceiveConnector -Name $name -Server $server${v2010 ? "" : " -TransportRole FrontendTransport"} -Usage Custom -Bindings $binding -RemoteIPRanges $remote -PermissionGroups AnonymousUsers | Out-Null`,
+    `  New-ReceiveConnector -Name $name -Server $server${role ? ` -TransportRole ${role}` : ""} -Usage Custom -Bindings $binding -RemoteIPRanges $remote -PermissionGroups AnonymousUsers | Out-Null`,
     "  Write-Host \"created: $server\\$name on $binding from $($remote -join ', ')\"",
     "} else {",
     '  $current = @($existing.RemoteIPRanges | ForEach-Object { "$_" }) | Sort-Object',

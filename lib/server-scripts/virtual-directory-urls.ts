@@ -4,52 +4,43 @@
  * the VIP, on the server the script runs on [001 §10 step 1; 004 §8 steps 1-4].
  * Pure.
  */
-import { ExchangeVersion } from "../exchange/version";
+import { ExchangeManagement, ExchangeProfile } from "../exchange/profiles";
+import { URL_ORDER, WEB_SERVICES } from "../exchange/web-services";
 import { loadExchangeShell } from "./exchange-shell";
 import { psString, scriptHeader } from "./powershell";
 
 export interface NamespaceUrls {
-  readonly version: ExchangeVersion;
+  readonly profile: ExchangeProfile;
   /** The namespace of the HTTPS VIP, e.g. mail.example.com. */
   readonly namespace: string;
   /** The Autodiscover host name, e.g. autodiscover.example.com. */
   readonly autodiscoverNamespace: string;
 }
 
-/** Virtual directory cmdlet noun and path, per version [001 §10 step 1; 004 §8 step 2]. */
-export function virtualDirectories(version: ExchangeVersion): [string, string][] {
-  const dirs: [string, string][] = [
-    ["OwaVirtualDirectory", "owa"],
-    ["EcpVirtualDirectory", "ecp"],
-    ["WebServicesVirtualDirectory", "EWS/Exchange.asmx"],
-    ["ActiveSyncVirtualDirectory", "Microsoft-Server-ActiveSync"],
-    ["OabVirtualDirectory", "OAB"],
-  ];
-  // MAPI over HTTP arrived with 2013 SP1.
-  return version === ExchangeVersion.EXCHANGE_2010
-    ? dirs
-    : [...dirs, ["MapiVirtualDirectory", "mapi"]];
+/** Cmdlet noun and URL path of each virtual directory the version has, in the script's order. */
+export function virtualDirectories(profile: ExchangeProfile): [string, string][] {
+  return URL_ORDER.filter((service) => profile.web.services.includes(service)).flatMap(
+    (service) => {
+      const directory = WEB_SERVICES[service].directory;
+      return directory ? [[directory.noun, directory.urlPath] as [string, string]] : [];
+    },
+  );
 }
 
 export function renderVirtualDirectoryUrlsScript(urls: NamespaceUrls): string {
-  const v2010 = urls.version === ExchangeVersion.EXCHANGE_2010;
-  // 2016 renamed Set-ClientAccessServer to Set-ClientAccessService.
-  const scpNoun =
-    urls.version === ExchangeVersion.EXCHANGE_2010 || urls.version === ExchangeVersion.EXCHANGE_2013
-      ? "ClientAccessServer"
-      : "ClientAccessService";
+  const { version, management } = urls.profile;
   return [
     ...scriptHeader(
-      `Exchange ${urls.version}: internal and external URLs on the load balancer's namespace`,
-      v2010 ? "001 §10 step 1" : "004 §8 steps 1-4 and 9",
+      `Exchange ${version}: internal and external URLs on the load balancer's namespace`,
+      management.urlsSource,
       "every Client Access server",
     ),
-    ...loadExchangeShell(urls.version),
+    ...loadExchangeShell(management),
     `$namespace = ${psString(urls.namespace)}`,
     `$autodiscover = ${psString(urls.autodiscoverNamespace)}`,
     "$changed = $false",
     "$directories = @(",
-    ...virtualDirectories(urls.version).map(
+    ...virtualDirectories(urls.profile).map(
       ([noun, path], i, all) =>
         `  @{ Noun = ${psString(noun)}; Url = "https://$namespace/${path}" }${i < all.length - 1 ? "," : ""}`,
     ),
@@ -64,18 +55,34 @@ export function renderVirtualDirectoryUrlsScript(urls: NamespaceUrls): string {
     "    $changed = $true",
     "  }",
     "}",
-    ...(v2010
-      ? []
-      : [
-          "# Outlook Anywhere host names [004 §8 step 3].",
-          "$oa = Get-OutlookAnywhere -Server $server",
-          'if ("$($oa.InternalHostname)" -ne $namespace -or "$($oa.ExternalHostname)" -ne $namespace) {',
-          "  Set-OutlookAnywhere -Identity $oa.Identity -InternalHostname $namespace -ExternalHostname $namespace -InternalClientsRequireSsl $true -ExternalClientsRequireSsl $true",
-          '  Write-Host "set: $($oa.Identity) host names $namespace"',
-          "  $changed = $true",
-          '} else { Write-Host "unchanged: $($oa.Identity)" }',
-        ]),
-    `# Autodiscover for domain-joined clients: the SCP [${v2010 ? "001 §10 step 1" : "004 §8 step 4"}].`,
+    ...(management.outlookAnywhere ? outlookAnywhereLines() : []),
+    ...scpLines(management),
+    "if ($changed) {",
+    "  # The guides restart IIS afterwards; do it while the server is drained [004 §8 step 9].",
+    "  Write-Host 'changed: run iisreset /restart on this server once it is drained (Maintenance script)'",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** Outlook Anywhere's host names on the namespace (2013+) [004 §8 step 3]. */
+function outlookAnywhereLines(): string[] {
+  return [
+    "# Outlook Anywhere host names [004 §8 step 3].",
+    "$oa = Get-OutlookAnywhere -Server $server",
+    'if ("$($oa.InternalHostname)" -ne $namespace -or "$($oa.ExternalHostname)" -ne $namespace) {',
+    "  Set-OutlookAnywhere -Identity $oa.Identity -InternalHostname $namespace -ExternalHostname $namespace -InternalClientsRequireSsl $true -ExternalClientsRequireSsl $true",
+    '  Write-Host "set: $($oa.Identity) host names $namespace"',
+    "  $changed = $true",
+    '} else { Write-Host "unchanged: $($oa.Identity)" }',
+  ];
+}
+
+/** The Autodiscover SCP for domain-joined clients, with the version's cmdlet noun. */
+function scpLines(management: ExchangeManagement): string[] {
+  const scpNoun = management.clientAccessNoun;
+  return [
+    `# Autodiscover for domain-joined clients: the SCP [${management.scpSource}].`,
     '$scp = "https://$autodiscover/Autodiscover/Autodiscover.xml"',
     `$cas = Get-${scpNoun} -Identity $server`,
     'if ("$($cas.AutoDiscoverServiceInternalUri)" -ne $scp) {',
@@ -83,10 +90,5 @@ export function renderVirtualDirectoryUrlsScript(urls: NamespaceUrls): string {
     '  Write-Host "set: Autodiscover SCP $scp"',
     "  $changed = $true",
     '} else { Write-Host "unchanged: Autodiscover SCP $scp" }',
-    "if ($changed) {",
-    "  # The guides restart IIS afterwards; do it while the server is drained [004 §8 step 9].",
-    "  Write-Host 'changed: run iisreset /restart on this server once it is drained (Maintenance script)'",
-    "}",
-    "",
-  ].join("\n");
+  ];
 }

@@ -55,9 +55,4 @@ export class TlsCertificate {
     }
     return undefined;
   }
-
-  /** A line of the certificates list the boot script reads: `<path> <store> <id>`. */
-  public listLine(path: string): string {
-    return `${path} ${this.store} ${this.id}`;
-  }
 }

@@ -1,6 +1,7 @@
-import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
-import { mailboxService } from "./mailbox-protocol";
-import { ExchangeVip, VipOptions } from "./vip";
+import { mailboxKind } from "./mailbox-protocol";
+import { VipOptions } from "./options";
+import { ExchangeVip } from "./vip";
+import { VipHost } from "./vip-host";
 
 export interface ImapVipProps extends VipOptions {
   /**
@@ -17,13 +18,13 @@ export interface ImapVipProps extends VipOptions {
 
 /** IMAP4 and IMAPS (001 §11 VIP3 "CAS-IMAP4", 004 §11 VIP2), health-checked by the `* OK` greeting. */
 export class ImapVip extends ExchangeVip {
-  constructor(lb: ExchangeLoadBalancer, id: string, props: ImapVipProps = {}) {
-    const { imap, mailPersistence } = lb.profile;
+  constructor(lb: VipHost, id: string, props: ImapVipProps = {}) {
+    const { imap, mailPersistence } = lb.vipDefaults.profile;
     super(
       lb,
       id,
       props,
-      mailboxService({
+      mailboxKind({
         label: "CAS-IMAP4",
         names: ["IMAP4", "IMAPS"],
         ports: [props.imapPort ?? imap.ports.value[0], props.imapsPort ?? imap.ports.value[1]],
@@ -31,7 +32,7 @@ export class ImapVip extends ExchangeVip {
         persistence: props.persistence ?? mailPersistence.value,
         defaultPersistence: mailPersistence,
         greeting: "* OK",
-        goodbye: "A1 LOGOUT\\r\\n",
+        goodbye: "A1 LOGOUT\r\n",
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { Cited } from "../exchange/citation";
 import { Persistence } from "../exchange/persistence";
-import { VipService, persistenceNote } from "./vip";
+import { VipKind } from "./describe";
+import { persistenceNote } from "./notes";
 
 /** A client mailbox protocol served on a plain port and a TLS port (IMAP4, POP3). */
 export interface MailboxProtocol {
@@ -12,16 +13,16 @@ export interface MailboxProtocol {
   readonly defaultPersistence: Cited<Persistence>;
   /** The greeting a healthy server sends first, e.g. `* OK`. */
   readonly greeting: string;
-  /** What the check sends to leave, in HAProxy escapes. */
+  /** What the check sends to leave. */
   readonly goodbye: string;
 }
 
 /**
- * The service of a mailbox protocol VIP: both ports forwarded, no persistence
- * by default, health-checked by the greeting on the plain port, as 003 §3.1
+ * The kind of a mailbox protocol VIP: both ports forwarded, no persistence by
+ * default, health-checked by the greeting on the plain port, as 003 §3.1
  * checks 143 and 110.
  */
-export function mailboxService(protocol: MailboxProtocol): VipService {
+export function mailboxKind(protocol: MailboxProtocol): VipKind {
   const [plain, tls] = protocol.ports;
   const [plainName, tlsName] = protocol.names;
   return {

@@ -1,6 +1,7 @@
-import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
-import { mailboxService } from "./mailbox-protocol";
-import { ExchangeVip, VipOptions } from "./vip";
+import { mailboxKind } from "./mailbox-protocol";
+import { VipOptions } from "./options";
+import { ExchangeVip } from "./vip";
+import { VipHost } from "./vip-host";
 
 export interface PopVipProps extends VipOptions {
   /**
@@ -17,13 +18,13 @@ export interface PopVipProps extends VipOptions {
 
 /** POP3 and POP3S (001 §11 VIP3 note, 004 §11 VIP2 note), health-checked by the `+OK` greeting. */
 export class PopVip extends ExchangeVip {
-  constructor(lb: ExchangeLoadBalancer, id: string, props: PopVipProps = {}) {
-    const { pop, mailPersistence } = lb.profile;
+  constructor(lb: VipHost, id: string, props: PopVipProps = {}) {
+    const { pop, mailPersistence } = lb.vipDefaults.profile;
     super(
       lb,
       id,
       props,
-      mailboxService({
+      mailboxKind({
         label: "CAS-POP3",
         names: ["POP3", "POP3S"],
         ports: [props.popPort ?? pop.ports.value[0], props.popsPort ?? pop.ports.value[1]],
@@ -31,7 +32,7 @@ export class PopVip extends ExchangeVip {
         persistence: props.persistence ?? mailPersistence.value,
         defaultPersistence: mailPersistence,
         greeting: "+OK",
-        goodbye: "QUIT\\r\\n",
+        goodbye: "QUIT\r\n",
       }),
     );
   }

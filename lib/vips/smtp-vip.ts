@@ -1,8 +1,12 @@
 import { Duration } from "../core/duration";
+import { Cited } from "../exchange/citation";
 import { Persistence } from "../exchange/persistence";
 import { Annotations } from "../framework";
-import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
-import { ExchangeVip, VipOptions, persistenceNote } from "./vip";
+import { VipKind } from "./describe";
+import { persistenceNote } from "./notes";
+import { VipOptions } from "./options";
+import { ExchangeVip } from "./vip";
+import { VipDefaults, VipHost } from "./vip-host";
 
 export interface SmtpVipProps extends VipOptions {
   /**
@@ -22,6 +26,10 @@ export interface SmtpVipProps extends VipOptions {
 /** Client submission: port 587, source persistence 1 h [002 §5.4 SMTPS: port 587, Persist src 3600]. */
 const SUBMISSION_PORT = 587;
 const SUBMISSION_SOURCE = "002 §5.4 SMTPS: port 587, Persist src, PersistTimeout 3600";
+const SUBMISSION_PERSISTENCE: Cited<Persistence> = {
+  value: Persistence.sourceIp(Duration.hours(1)),
+  source: SUBMISSION_SOURCE,
+};
 
 /**
  * Inbound SMTP (001 §11 VIP4 "HT-SMTP", 004 §11 VIP3 "CAS-SMTP"). HAProxy hides
@@ -33,38 +41,10 @@ export class SmtpVip extends ExchangeVip {
   /** True for client submission (587) rather than inbound mail. */
   public readonly submission: boolean;
 
-  constructor(lb: ExchangeLoadBalancer, id: string, props: SmtpVipProps = {}) {
-    const smtp = lb.profile.smtp;
-    const submission = props.submission ?? false;
-    const port = props.port ?? (submission ? SUBMISSION_PORT : smtp.port.value);
-    const defaultPersistence = submission
-      ? { value: Persistence.sourceIp(Duration.hours(1)), source: SUBMISSION_SOURCE }
-      : smtp.persistence;
-    const persistence = props.persistence ?? defaultPersistence.value;
-    const role = lb.profile.version === "2010" ? "HT-SMTP" : "CAS-SMTP";
-    super(lb, id, props, {
-      label: submission ? `${role}-SUBMISSION` : role,
-      ports: [port],
-      persistence,
-      // Connect, expect the 220 banner, then QUIT so the server logs no aborted session.
-      healthCheck: {
-        kind: "tcp",
-        steps: [{ connect: { port } }, { expectRegex: "^220[ -]" }, { send: "QUIT\\r\\n" }],
-      },
-      notes: submission
-        ? [
-            `SMTP submission ${port}, STARTTLS end to end [${SUBMISSION_SOURCE}]; ${persistenceNote(persistence, defaultPersistence)}`,
-            `health check: 220 greeting on ${port} [002 §5.4 CheckPort 587]`,
-            `allowed sources: ${sourceList(props, lb)} (authenticated clients)`,
-          ]
-        : [
-            `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
-            "health check: 220 greeting [002 §5.4 CheckType smtp]",
-            `allowed sources: ${sourceList(props, lb)} [001 appendix 2, 004 appendix 2]`,
-          ],
-    });
-    this.submission = submission;
-    if (!this.hasOwnSources && !submission) {
+  constructor(lb: VipHost, id: string, props: SmtpVipProps = {}) {
+    super(lb, id, props, smtpKind(lb.vipDefaults, props));
+    this.submission = props.submission ?? false;
+    if (props.allowedSources === undefined && !this.submission) {
       Annotations.of(this).addWarning(
         "SMTP is open to every clientCidrs block: the receive connector only sees the load balancer's address, " +
           "so set allowedSources to your smart hosts and devices [001 appendix 2, 004 appendix 2]",
@@ -78,6 +58,34 @@ export class SmtpVip extends ExchangeVip {
   }
 }
 
-function sourceList(props: SmtpVipProps, lb: ExchangeLoadBalancer): string {
-  return (props.allowedSources ?? lb.clientCidrs).join(", ");
+function smtpKind(defaults: VipDefaults, props: SmtpVipProps): VipKind {
+  const smtp = defaults.profile.smtp;
+  const submission = props.submission ?? false;
+  const port = props.port ?? (submission ? SUBMISSION_PORT : smtp.port.value);
+  const defaultPersistence = submission ? SUBMISSION_PERSISTENCE : smtp.persistence;
+  const persistence = props.persistence ?? defaultPersistence.value;
+  const sources = (props.allowedSources ?? defaults.clientCidrs).join(", ");
+  return {
+    label: submission ? `${smtp.label}-SUBMISSION` : smtp.label,
+    ports: [port],
+    persistence,
+    // Connect, expect the 220 banner, then QUIT so the server logs no aborted session.
+    healthCheck: {
+      kind: "tcp",
+      steps: [{ connect: { port } }, { expectRegex: "^220[ -]" }, { send: "QUIT\r\n" }],
+    },
+    notes: submission
+      ? [
+          `SMTP submission ${port}, STARTTLS end to end [${SUBMISSION_SOURCE}]; ${persistenceNote(persistence, defaultPersistence)}`,
+          `health check: 220 greeting on ${port} [002 §5.4 CheckPort 587]`,
+          `allowed sources: ${sources} (authenticated clients)`,
+        ]
+      : [
+          `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
+          "health check: 220 greeting [002 §5.4 CheckType smtp]",
+          `allowed sources: ${sources} [001 appendix 2, 004 appendix 2]`,
+        ],
+    // Inbound mail only: submission keeps Exchange's authenticated Client Frontend connector.
+    exchangeSide: submission ? undefined : { kind: "receive-connector", port },
+  };
 }

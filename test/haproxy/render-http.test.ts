@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HaproxyConfig } from "../../lib/haproxy/model";
+import { Duration } from "../../lib/core/duration";
+import { Condition, HaproxyConfig } from "../../lib/haproxy/model";
 import { renderHaproxyConfig } from "../../lib/haproxy/render";
 import { EXCHANGE_ALPN, INTERMEDIATE_TLS } from "../../lib/haproxy/tls";
 import { sectionOf } from "../support/synth";
@@ -13,16 +14,41 @@ import { run, withTempDir } from "../support/tools";
 
 const CERT = "/etc/haproxy/certs/exchange.pem";
 
+/** A request for the application's path, or anything under it (case-insensitive). */
+function pathOrUnder(path: string): Condition {
+  return {
+    kind: "any",
+    of: [
+      { kind: "path", values: [path], ignoreCase: true },
+      { kind: "path-prefix", values: [`${path}/`], ignoreCase: true },
+    ],
+  };
+}
+
 const config: HaproxyConfig = {
-  global: { maxconn: 5000, bufsize: 51200, tls: INTERMEDIATE_TLS },
+  global: {
+    maxconn: 5000,
+    adminSocket: "/run/haproxy/admin.sock",
+    bufsize: 51200,
+    tls: INTERMEDIATE_TLS,
+  },
   defaults: {
     mode: "tcp",
     retries: 3,
     redispatch: true,
-    timeouts: { connect: "4s", client: "30m", server: "30m" },
-    serverDefaults: { inter: "1s", rise: 2, fall: 3, shutdownSessionsOnDown: true },
+    timeouts: {
+      connect: Duration.seconds(4),
+      client: Duration.minutes(30),
+      server: Duration.minutes(30),
+    },
+    serverDefaults: {
+      inter: Duration.seconds(1),
+      rise: 2,
+      fall: 3,
+      shutdownSessionsOnDown: true,
+    },
   },
-  services: [
+  groups: [
     {
       frontends: [
         {
@@ -31,10 +57,17 @@ const config: HaproxyConfig = {
           binds: [
             { address: "10.0.0.10", port: 443, ssl: { certificate: CERT, alpn: EXCHANGE_ALPN } },
           ],
-          httpRequestRules: ["redirect location /owa/ code 302 if { path / }"],
+          httpRequestRules: [
+            {
+              kind: "redirect-location",
+              location: "/owa/",
+              code: 302,
+              when: { kind: "path", values: ["/"], ignoreCase: false },
+            },
+          ],
           routes: [
-            { backend: "Web-owa", paths: ["/owa"] },
-            { backend: "Web-eas", paths: ["/Microsoft-Server-ActiveSync"] },
+            { backend: "Web-owa", when: pathOrUnder("/owa") },
+            { backend: "Web-eas", when: pathOrUnder("/Microsoft-Server-ActiveSync") },
           ],
           forwardFor: true,
         },
@@ -65,8 +98,8 @@ const config: HaproxyConfig = {
             type: "string",
             len: 200,
             size: "100k",
-            expire: "1h",
-            on: "req.hdr(Authorization)",
+            expire: Duration.hours(1),
+            key: { kind: "request-header", name: "Authorization" },
           },
           httpReuse: "never",
           servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],

@@ -1,25 +1,36 @@
+import { Duration } from "../../lib/core/duration";
 import { HaproxyConfig } from "../../lib/haproxy/model";
-import { quoteArg, renderHaproxyConfig } from "../../lib/haproxy/render";
+import { renderHaproxyConfig } from "../../lib/haproxy/render";
+import { conditionText, quoteArg } from "../../lib/haproxy/words";
 import { sectionOf } from "../support/synth";
 import { expectValidHaproxy, haproxyCheck } from "../support/tools";
 
 const base: HaproxyConfig = {
-  global: { maxconn: 5000 },
+  global: { maxconn: 5000, adminSocket: "/run/haproxy/admin.sock" },
   defaults: {
     mode: "tcp",
     retries: 3,
     redispatch: true,
-    timeouts: { connect: "4s", client: "1h", server: "1h" },
-    serverDefaults: { inter: "1s", rise: 2, fall: 3, shutdownSessionsOnDown: true },
+    timeouts: {
+      connect: Duration.seconds(4),
+      client: Duration.hours(1),
+      server: Duration.hours(1),
+    },
+    serverDefaults: {
+      inter: Duration.seconds(1),
+      rise: 2,
+      fall: 3,
+      shutdownSessionsOnDown: true,
+    },
   },
-  services: [],
+  groups: [],
 };
 
-/** One service group of every shape the library emits. */
+/** One proxy group of every shape the library emits. */
 const composite: HaproxyConfig = {
   ...base,
   header: ["composite"],
-  services: [
+  groups: [
     {
       comments: ["web"],
       frontends: [
@@ -33,7 +44,7 @@ const composite: HaproxyConfig = {
           name: "Web-redirect",
           mode: "http",
           binds: [{ address: "10.0.0.10", port: 80 }],
-          httpRequestRules: ["redirect scheme https code 301"],
+          httpRequestRules: [{ kind: "redirect-scheme", scheme: "https", code: 301 }],
           comments: ["redirect"],
         },
       ],
@@ -49,7 +60,7 @@ const composite: HaproxyConfig = {
             host: "mail.example.com",
             port: 443,
             tls: true,
-            expectStatus: 200,
+            expect: { status: 200 },
           },
           servers: [
             { name: "CAS1", address: "10.0.0.20", weight: 100 },
@@ -67,7 +78,7 @@ const composite: HaproxyConfig = {
             { address: "10.0.0.10", port: 143 },
             { address: "10.0.0.10", port: 993 },
           ],
-          timeouts: { client: "10m" },
+          timeouts: { client: Duration.minutes(10) },
           defaultBackend: "Imap",
         },
       ],
@@ -76,15 +87,25 @@ const composite: HaproxyConfig = {
           name: "Imap",
           mode: "tcp",
           balance: "leastconn",
-          stickTable: { type: "ip", size: "100k", expire: "1h" },
-          timeouts: { server: "10m", connect: "2s" },
-          serverDefaults: { inter: "2s", rise: 1, fall: 1, shutdownSessionsOnDown: true },
+          stickTable: {
+            type: "ip",
+            size: "100k",
+            expire: Duration.hours(1),
+            key: { kind: "source" },
+          },
+          timeouts: { server: Duration.minutes(10), connect: Duration.seconds(2) },
+          serverDefaults: {
+            inter: Duration.seconds(2),
+            rise: 1,
+            fall: 1,
+            shutdownSessionsOnDown: true,
+          },
           healthCheck: {
             kind: "tcp",
             steps: [
               { connect: { port: 143 } },
               { expectString: "* OK" },
-              { send: "A1 LOGOUT\\r\\n" },
+              { send: "A1 LOGOUT\r\n" },
             ],
           },
           servers: [{ name: "CAS1", address: "10.0.0.20", weight: 256 }],
@@ -99,6 +120,9 @@ describe("renderHaproxyConfig", () => {
 
   test("prints the global and defaults sections from the model", () => {
     expect(sectionOf(text, "global")).toContain("    maxconn 5000");
+    expect(sectionOf(text, "global")).toContain(
+      "    stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners\n",
+    );
     expect(sectionOf(text, "defaults")).toBe(
       [
         "defaults",
@@ -163,7 +187,7 @@ describe("renderHaproxyConfig", () => {
     expect(text).toContain("# redirect\nfrontend Web-redirect");
   });
 
-  test("service comments precede their sections; output ends with one newline", () => {
+  test("group comments precede their sections; output ends with one newline", () => {
     expect(text.startsWith("# composite\n\nglobal\n")).toBe(true);
     expect(text).toContain("# web\nfrontend Web\n");
     expect(text.endsWith("\n")).toBe(true);
@@ -191,12 +215,156 @@ describe("quoteArg", () => {
     ["plain", "plain"],
     ["+OK", "+OK"],
     ["* OK", '"* OK"'],
-    ["QUIT\\r\\n", '"QUIT\\r\\n"'],
+    // Real CR and LF become HAProxy's escapes inside double quotes.
+    ["QUIT\r\n", '"QUIT\\r\\n"'],
+    ["line\n", '"line\\n"'],
+    ["\r", '"\\r"'],
+    // A backslash is escaped, so backslash-r text stays text, not a CR.
+    ["a\\b", '"a\\\\b"'],
+    ["QUIT\\r\\n", '"QUIT\\\\r\\\\n"'],
     ['say "hi"', '"say \\"hi\\""'],
+    ["it's", '"it\'s"'],
     ["$HOME", "$HOME"],
     ["a $HOME", '"a \\$HOME"'],
     ["a#b", '"a#b"'],
   ])("%j -> %j", (word, quoted) => {
     expect(quoteArg(word)).toBe(quoted);
+  });
+});
+
+describe("conditionText", () => {
+  test("a path, a prefix, and any of them joined by ||", () => {
+    expect(conditionText({ kind: "path", values: ["/"], ignoreCase: false })).toBe("{ path / }");
+    expect(
+      conditionText({ kind: "path-prefix", values: ["/owa/", "/ecp/"], ignoreCase: true }),
+    ).toBe("{ path_beg -i /owa/ /ecp/ }");
+    expect(
+      conditionText({
+        kind: "any",
+        of: [
+          { kind: "path", values: ["/owa", "/ecp"], ignoreCase: true },
+          { kind: "path-prefix", values: ["/owa/", "/ecp/"], ignoreCase: true },
+        ],
+      }),
+    ).toBe("{ path -i /owa /ecp } || { path_beg -i /owa/ /ecp/ }");
+  });
+});
+
+/** Redirect-location and deny rules, an `any` route and a header-keyed stick table. */
+const typed: HaproxyConfig = {
+  ...base,
+  groups: [
+    {
+      frontends: [
+        {
+          name: "Mail",
+          mode: "http",
+          binds: [{ address: "10.0.0.10", port: 80 }],
+          timeouts: { httpRequest: Duration.millis(1500) },
+          httpRequestRules: [
+            {
+              kind: "redirect-location",
+              location: "/owa/",
+              code: 302,
+              when: { kind: "path", values: ["/"], ignoreCase: false },
+            },
+            {
+              kind: "deny",
+              status: 404,
+              unless: {
+                kind: "any",
+                of: [
+                  {
+                    kind: "path",
+                    values: ["/owa", "/Microsoft-Server-ActiveSync"],
+                    ignoreCase: true,
+                  },
+                  {
+                    kind: "path-prefix",
+                    values: ["/owa/", "/Microsoft-Server-ActiveSync/"],
+                    ignoreCase: true,
+                  },
+                ],
+              },
+            },
+          ],
+          routes: [
+            {
+              backend: "Mail-eas",
+              when: {
+                kind: "any",
+                of: [
+                  { kind: "path", values: ["/Microsoft-Server-ActiveSync"], ignoreCase: true },
+                  {
+                    kind: "path-prefix",
+                    values: ["/Microsoft-Server-ActiveSync/"],
+                    ignoreCase: true,
+                  },
+                ],
+              },
+            },
+          ],
+          defaultBackend: "Mail-owa",
+        },
+      ],
+      backends: [
+        {
+          name: "Mail-owa",
+          mode: "http",
+          balance: "roundrobin",
+          servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],
+        },
+        {
+          name: "Mail-eas",
+          mode: "http",
+          balance: "roundrobin",
+          stickTable: {
+            type: "string",
+            len: 200,
+            size: "100k",
+            expire: Duration.minutes(30),
+            key: { kind: "request-header", name: "Authorization" },
+          },
+          servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],
+        },
+      ],
+    },
+  ],
+};
+
+describe("typed rules, conditions and stick keys", () => {
+  const text = renderHaproxyConfig(typed);
+
+  test("redirect-location and deny rules, and an any route, print their conditions", () => {
+    expect(sectionOf(text, "frontend Mail")).toBe(
+      [
+        "frontend Mail",
+        "    mode http",
+        "    option httplog",
+        "    bind 10.0.0.10:80",
+        "    timeout http-request 1500ms",
+        "    http-request redirect location /owa/ code 302 if { path / }",
+        "    http-request deny deny_status 404 unless { path -i /owa /Microsoft-Server-ActiveSync } || { path_beg -i /owa/ /Microsoft-Server-ActiveSync/ }",
+        "    use_backend Mail-eas if { path -i /Microsoft-Server-ActiveSync } || { path_beg -i /Microsoft-Server-ActiveSync/ }",
+        "    default_backend Mail-owa",
+      ].join("\n"),
+    );
+  });
+
+  test("a request-header stick key sticks on req.hdr(<name>)", () => {
+    expect(sectionOf(text, "backend Mail-eas")).toBe(
+      [
+        "backend Mail-eas",
+        "    mode http",
+        "    balance roundrobin",
+        "    stick-table type string len 200 size 100k expire 30m",
+        "    stick on req.hdr(Authorization)",
+        "    server CAS1 10.0.0.20:80 weight 100",
+      ].join("\n"),
+    );
+  });
+
+  test("HAProxy 2.6 accepts it without warnings", () => {
+    expectValidHaproxy(text);
   });
 });

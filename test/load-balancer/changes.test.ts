@@ -11,24 +11,14 @@ import {
   ExchangeLoadBalancerProps,
   ImapVip,
   RpcStaticPortVip,
-  VipPlacement,
 } from "../../lib";
-import { Json, fixture, resourcesOf, synthJson } from "../support/synth";
+import { Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
 
 type Change = Partial<ExchangeLoadBalancerProps> & {
   readonly addVips?: (lb: ExchangeLoadBalancer) => void;
 };
 
-const PAIR: Partial<ExchangeLoadBalancerProps> = {
-  subnetId: undefined,
-  highAvailability: {
-    nodes: [
-      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
-      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
-    ],
-    vipPlacement: VipPlacement.secondaryIp(),
-  },
-};
+const PAIR = PAIR_PROPS;
 
 function build(change: Change): Json {
   const { addVips, ...props } = change;

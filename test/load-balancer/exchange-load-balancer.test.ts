@@ -126,6 +126,7 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(otherInstance.lifecycle).toEqual({ ignore_changes: ["user_data", "user_data_base64"] });
     expect(otherInstance.root_block_device.volume_size).toBe(16);
     expect(otherJson.data?.aws_ami).toBeUndefined();
+    expect(lb.renderUserData()).toContain("install-ssm-agent");
     expect(other.lb.renderUserData()).not.toContain("install-ssm-agent");
     expectValidCloudConfig(other.lb.renderUserData());
   });

@@ -12,15 +12,9 @@ import {
   SmtpVip,
   VipPlacement,
 } from "../../lib";
-import { KEEPALIVED_INTERFACE_FILE } from "../../lib/pair/keepalived-config";
-import { FAILOVER_SCRIPT, FAILOVER_SCRIPT_TEXT } from "../../lib/pair/failover-script";
-
-const KEEPALIVED_PATHS = {
-  interfaceFile: KEEPALIVED_INTERFACE_FILE,
-  script: FAILOVER_SCRIPT,
-  scriptText: FAILOVER_SCRIPT_TEXT,
-};
-import { Json, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
+import { PATHS } from "../../lib/instance/paths";
+import { programText } from "../../lib/instance/programs";
+import { Json, PAIR_PROPS, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
 import {
   expectValidCloudConfig,
   expectValidHaproxy,
@@ -30,6 +24,29 @@ import {
 } from "../support/tools";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+const KEEPALIVED_PATHS = {
+  interfaceFile: PATHS.KEEPALIVED_INTERFACE,
+  script: PATHS.FAILOVER_PROGRAM,
+  scriptText: programText("failover"),
+};
+
+/** The files a user-data writes, by path. */
+function userDataFiles(userData: string): Record<string, string> {
+  return Object.fromEntries(
+    (parse(userData).write_files as { path: string; content: string }[]).map((f) => [
+      f.path,
+      f.content,
+    ]),
+  );
+}
+
+/** The lines of a node's settings file (PATHS.SETTINGS), which its programs source. */
+function settingsLines(userData: string): string[] {
+  const settings = userDataFiles(userData)[PATHS.SETTINGS];
+  if (settings === undefined) throw new Error(`no ${PATHS.SETTINGS} in the user-data`);
+  return settings.split("\n");
+}
 
 const NODES = [
   { subnetId: "subnet-0aaa", address: "10.0.1.5" },
@@ -51,15 +68,7 @@ const CROSS_AZ: Partial<ExchangeLoadBalancerProps> = {
   },
 };
 
-const SAME_SUBNET: Partial<ExchangeLoadBalancerProps> = {
-  subnetId: undefined,
-  highAvailability: {
-    nodes: [
-      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
-      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
-    ],
-  },
-};
+const SAME_SUBNET = PAIR_PROPS;
 
 function pairStack(overrides: Partial<ExchangeLoadBalancerProps>) {
   const f = fixture(overrides);
@@ -159,19 +168,15 @@ describe("two instances", () => {
     });
   });
 
-  test("each node boots with the same haproxy.cfg, its own keepalived.conf and failover.conf", () => {
+  test("each node boots with the same haproxy.cfg, its own keepalived.conf and failover settings", () => {
     for (const [index, node] of NODES.entries()) {
       const userData = lb.renderUserData(node.address);
       expectValidCloudConfig(userData);
-      const files = Object.fromEntries(
-        (parse(userData).write_files as { path: string; content: string }[]).map((f) => [
-          f.path,
-          f.content,
-        ]),
-      );
+      const files = userDataFiles(userData);
+      const peer = `lb-${node.address.replace(/\./g, "-")}`;
       expect(files["/etc/haproxy/haproxy.cfg"]).toBe(lb.renderHaproxyConfig());
       expect(files["/etc/default/haproxy"]).toContain(
-        `EXTRAOPTS="-S /run/haproxy-master.sock -L lb-${node.address.replace(/\./g, "-")}"`,
+        `EXTRAOPTS="-S /run/haproxy-master.sock -L ${peer}"`,
       );
       expect(files["/etc/keepalived/keepalived.conf"]).toBe(
         lb.renderKeepalivedConfig(node.address),
@@ -181,7 +186,16 @@ describe("two instances", () => {
       expect(keepalived).toContain(`priority ${index === 0 ? 150 : 100}`);
       expect(keepalived).toContain(`${NODES[1 - index].address}\n    }`);
       expectValidKeepalived(keepalived, KEEPALIVED_PATHS);
-      expect(files["/etc/exchange-lb/failover.conf"]).toContain(`NODE_ADDRESS="${node.address}"`);
+      // How this node claims the VIPs, and the peer name its boot checks haproxy.cfg as (-L).
+      expect(settingsLines(userData)).toEqual(
+        expect.arrayContaining([
+          'PLACEMENT="route-table"',
+          `NODE_ADDRESS="${node.address}"`,
+          'ROUTE_TABLES="rtb-0a rtb-0b"',
+          'ALLOCATION_ID=""',
+          `LOCAL_PEER="${peer}"`,
+        ]),
+      );
       expect(parse(userData).packages).toEqual([
         "haproxy",
         "curl",
@@ -191,6 +205,7 @@ describe("two instances", () => {
       ]);
       // No boot-time VIP unit: only the master holds the VIPs.
       expect(userData).not.toContain("exchange-vip-addresses.service");
+      expect(files[PATHS.VIP_ADDRESSES_UNIT]).toBeUndefined();
     }
   });
 
@@ -231,8 +246,10 @@ describe("placements", () => {
     expect(
       resourcesOf(json, "aws_instance").every((i: Json) => i.source_dest_check === undefined),
     ).toBe(true);
-    expect(lb.renderFailoverConfig("192.168.30.6")).toContain('PLACEMENT="secondary-ip"');
-    expect(lb.localVipAddresses).toEqual(["192.168.30.10"]);
+    expect(settingsLines(lb.renderUserData("192.168.30.6"))).toEqual(
+      expect.arrayContaining(['PLACEMENT="secondary-ip"', 'NODE_ADDRESS="192.168.30.6"']),
+    );
+    // The addresses the master puts on its interface.
     expect(parse(lb.renderUserData("192.168.30.6")).write_files).toContainEqual({
       path: "/etc/exchange-lb/vips",
       permissions: "0644",
@@ -264,14 +281,16 @@ describe("placements", () => {
     expect(config).toContain("bind 0.0.0.0:25");
     expect(config).not.toMatch(/bind 203\.0\.113\.10/);
     expectValidHaproxy(config, "lb-10-0-1-5");
-    expect(f.lb.localVipAddresses).toEqual([]);
+    // No address to put on the interface: the Elastic IP is associated, HAProxy binds the wildcard.
     expect(parse(f.lb.renderUserData("10.0.1.5")).write_files).toContainEqual({
       path: "/etc/exchange-lb/vips",
       permissions: "0644",
       content: "",
     });
     expectValidCloudConfig(f.lb.renderUserData("10.0.1.5"));
-    expect(f.lb.renderFailoverConfig("10.0.1.5")).toContain('ALLOCATION_ID="eipalloc-0e1"');
+    expect(settingsLines(f.lb.renderUserData("10.0.1.5"))).toEqual(
+      expect.arrayContaining(['PLACEMENT="elastic-ip"', 'ALLOCATION_ID="eipalloc-0e1"']),
+    );
   });
 });
 

@@ -15,6 +15,17 @@ export const GUIDE_PROPS: ExchangeLoadBalancerProps = {
   ],
 };
 
+/** A clustered pair in the guide's subnet: nodes .5 (preferred master) and .6, VIPs as secondary IPs. */
+export const PAIR_PROPS: Partial<ExchangeLoadBalancerProps> = {
+  subnetId: undefined,
+  highAvailability: {
+    nodes: [
+      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
+      { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
+    ],
+  },
+};
+
 export interface Fixture {
   readonly app: App;
   readonly stack: TerraformStack;

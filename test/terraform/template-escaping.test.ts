@@ -3,13 +3,13 @@
  * output is the synthesized user-data string must validate, and applying it
  * must give back exactly the rendered cloud-config.
  */
-import { Testing } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { CasHttpsVip, ImapVip, PopVip } from "../../lib";
+import { EC2_USER_DATA_LIMIT } from "../../lib/cloud-init/user-data";
 import { escapeTerraformTemplate } from "../../lib/terraform/escape";
-import { buildExchange2010Stack } from "../../examples/exchange-2010/stack";
-import { buildExchange2013Stack } from "../../examples/exchange-2013/stack";
-import { resourcesOf, synthJson } from "../support/synth";
+import { fixture, resourcesOf, synthJson } from "../support/synth";
 import { RunResult, run, withTempDir } from "../support/tools";
 
 /** Validates, applies and reads back a configuration holding only `output "value"`. */
@@ -28,18 +28,37 @@ function terraformRoundTrip(value: string): { validate: RunResult; output?: stri
   });
 }
 
+/** One instance's user-data as synthesized, and as rendered before encoding. */
+function userData(small: boolean): { synthesized: Record<string, string>; rendered: string } {
+  const { stack, lb } = fixture({ installSsmAgent: !small, namespace: "mail.example.com" });
+  new ImapVip(lb, "CasImap");
+  if (!small) {
+    new PopVip(lb, "CasPop");
+    new CasHttpsVip(lb, "CasWeb");
+  }
+  const [instance] = resourcesOf(synthJson(stack), "aws_instance");
+  return { synthesized: instance, rendered: lb.renderUserData() };
+}
+
 describe("Terraform reads the synthesized user-data as literal text", () => {
-  test.each([
-    ["exchange-2010", buildExchange2010Stack],
-    ["exchange-2013", buildExchange2013Stack],
-  ])("%s: validate passes and the value is the rendered cloud-config", (_name, build) => {
-    const { stack, loadBalancer } = build(Testing.app());
-    const [instance] = resourcesOf(synthJson(stack), "aws_instance");
-    const rendered = loadBalancer.renderUserData();
-    expect(rendered).toContain("${region}"); // the SSM script uses shell ${...}
-    const result = terraformRoundTrip(instance.user_data);
+  test("plain user-data (under EC2's 16 KB): validate passes and the value is the rendered cloud-config", () => {
+    const { synthesized, rendered } = userData(true);
+    expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(EC2_USER_DATA_LIMIT);
+    // The programs use shell ${...}, which Terraform would read as an interpolation.
+    expect(rendered).toContain("${EXCHANGE_LB_ROOT:-}");
+    const result = terraformRoundTrip(synthesized.user_data);
     expect(result.validate.output).toContain("The configuration is valid");
     expect(result.output).toBe(rendered);
+  });
+
+  test("larger user-data goes gzip + base64, which holds no template syntax and unpacks to the rendered text", () => {
+    const { synthesized, rendered } = userData(false);
+    expect(Buffer.byteLength(rendered)).toBeGreaterThan(EC2_USER_DATA_LIMIT);
+    expect(synthesized.user_data).toBeUndefined();
+    expect(synthesized.user_data_base64).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(gunzipSync(Buffer.from(synthesized.user_data_base64, "base64")).toString()).toBe(
+      rendered,
+    );
   });
 
   test("HAProxy log formats (%{...}) and every sigil sequence survive", () => {

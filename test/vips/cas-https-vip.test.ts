@@ -166,6 +166,9 @@ describe("CasHttpsVip overrides", () => {
   test("http: none listens on HTTPS only", () => {
     const { lb } = fixture();
     new CasHttpsVip(lb, "Web", { http: "none" });
-    expect(lb.vips[0].binds).toEqual([{ address: "192.168.30.10", port: 443 }]);
+    const binds = lb.vips.flatMap((vip) =>
+      [...vip.ports, ...vip.redirectPorts].map((port) => ({ address: vip.address, port })),
+    );
+    expect(binds).toEqual([{ address: "192.168.30.10", port: 443 }]);
   });
 });

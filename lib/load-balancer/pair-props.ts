@@ -6,34 +6,12 @@
 import { fail } from "../core/errors";
 import { Construct, Token } from "../framework";
 import { isIpv4 } from "../net/ipv4";
-import { PairNode, PairNodeProps, pairNodes } from "../pair/pair-node";
+import { PairNodeProps, pairNodes } from "../pair/pair-node";
+import { HighAvailabilityProps, PairSettings } from "../pair/pair-settings";
 import { VipPlacement } from "../pair/vip-placement";
 import { checkId, requireConcrete } from "./checks";
 
-/** The clustered pair. */
-export interface HighAvailabilityProps {
-  /** The two nodes; the first is the preferred master. */
-  readonly nodes: readonly [PairNodeProps, PairNodeProps];
-  /**
-   * How the VIPs follow the master.
-   * @default VipPlacement.secondaryIp(): both nodes in one subnet
-   */
-  readonly vipPlacement?: VipPlacement;
-  /**
-   * VRRP virtual router id; unique among VRRP pairs whose packets can meet.
-   * @default 51
-   */
-  readonly virtualRouterId?: number;
-}
-
-/** The pair as the load balancer uses it. */
-export interface PairSettings {
-  readonly nodes: [PairNode, PairNode];
-  readonly placement: VipPlacement;
-  readonly virtualRouterId: number;
-}
-
-export function pairSettings(
+export function resolvePair(
   scope: Construct,
   ha: HighAvailabilityProps,
   given: { readonly subnetId?: string; readonly vipAddress: string },
@@ -45,10 +23,36 @@ export function pairSettings(
       "give each node's subnet in highAvailability.nodes and drop subnetId",
     );
   }
-  if (ha.nodes.length !== 2) {
-    fail(scope, `highAvailability.nodes has ${ha.nodes.length} nodes`, "give exactly two");
+  const [a, b] = checkNodes(scope, ha.nodes);
+  const placement = ha.vipPlacement ?? VipPlacement.secondaryIp();
+  checkPlacement(scope, placement, [a, b]);
+  if (given.vipAddress === a.address || given.vipAddress === b.address) {
+    fail(
+      scope,
+      `vipAddress ${given.vipAddress} is a node's own address`,
+      "give the VIP an address of its own",
+    );
   }
-  for (const node of ha.nodes) {
+  const virtualRouterId = ha.virtualRouterId ?? 51;
+  if (!Number.isInteger(virtualRouterId) || virtualRouterId < 1 || virtualRouterId > 255) {
+    fail(
+      scope,
+      `virtualRouterId ${virtualRouterId} is not from 1 to 255`,
+      "give a whole number from 1 to 255",
+    );
+  }
+  return { nodes: pairNodes([a, b]), placement, virtualRouterId };
+}
+
+/** Two nodes at distinct IPv4 addresses, hardware of one node at a time. */
+function checkNodes(
+  scope: Construct,
+  nodes: readonly PairNodeProps[],
+): readonly [PairNodeProps, PairNodeProps] {
+  if (nodes.length !== 2) {
+    fail(scope, `highAvailability.nodes has ${nodes.length} nodes`, "give exactly two");
+  }
+  for (const node of nodes) {
     const address = requireConcrete(scope, "highAvailability.nodes[].address", node.address);
     if (!isIpv4(address)) {
       fail(
@@ -59,7 +63,7 @@ export function pairSettings(
     }
     checkId(scope, "highAvailability.nodes[].subnetId", node.subnetId, "subnet-");
   }
-  const [a, b] = ha.nodes;
+  const [a, b] = nodes;
   for (const setting of ["amiId", "instanceType"] as const) {
     if (a[setting] !== undefined && b[setting] !== undefined) {
       fail(
@@ -69,11 +73,19 @@ export function pairSettings(
       );
     }
   }
-  for (const node of ha.nodes) checkId(scope, "highAvailability.nodes[].amiId", node.amiId, "ami-");
+  for (const node of nodes) checkId(scope, "highAvailability.nodes[].amiId", node.amiId, "ami-");
   if (a.address === b.address) {
     fail(scope, `both nodes have address ${a.address}`, "give each node its own address");
   }
-  const placement = ha.vipPlacement ?? VipPlacement.secondaryIp();
+  return [a, b];
+}
+
+/** A placement that fits the nodes' subnets, with literal resource ids. */
+function checkPlacement(
+  scope: Construct,
+  placement: VipPlacement,
+  [a, b]: readonly [PairNodeProps, PairNodeProps],
+): void {
   const concreteSubnets = !Token.isUnresolved(a.subnetId) && !Token.isUnresolved(b.subnetId);
   if (placement.needsOneSubnet && concreteSubnets && a.subnetId !== b.subnetId) {
     fail(
@@ -98,20 +110,4 @@ export function pairSettings(
     const allocation = requireConcrete(scope, "allocationId", placement.allocationId ?? "");
     checkId(scope, "allocationId", allocation, "eipalloc-");
   }
-  if (given.vipAddress === a.address || given.vipAddress === b.address) {
-    fail(
-      scope,
-      `vipAddress ${given.vipAddress} is a node's own address`,
-      "give the VIP an address of its own",
-    );
-  }
-  const virtualRouterId = ha.virtualRouterId ?? 51;
-  if (!Number.isInteger(virtualRouterId) || virtualRouterId < 1 || virtualRouterId > 255) {
-    fail(
-      scope,
-      `virtualRouterId ${virtualRouterId} is not from 1 to 255`,
-      "give a whole number from 1 to 255",
-    );
-  }
-  return { nodes: pairNodes([a, b]), placement, virtualRouterId };
 }

@@ -1,0 +1,47 @@
+/**
+ * The config bundle of a load balancer (haproxy.cfg, the VIP list, the
+ * certificates list, the reserved ports), rendered once from its model: the
+ * user-data writes it at first boot and the config document carries it after.
+ */
+import { renderHaproxyConfig } from "../haproxy/render";
+import { ConfigBundle } from "../delivery/bundle";
+import { renderReservedPorts } from "../delivery/reserved-ports";
+import { renderVipList } from "../delivery/vip-list";
+import { certificatePath } from "../instance/paths";
+import { PEER_PORT } from "../pair/pair-node";
+import { renderCertificateList } from "../tls/certificate-list";
+import { haproxyConfigOf } from "./haproxy-config";
+import { LoadBalancerModel } from "./model";
+
+export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
+  return {
+    haproxyConfig: renderHaproxyConfig(haproxyConfigOf(lb)),
+    vipList: renderVipList(localVipAddresses(lb)),
+    certificateList: renderCertificateList(
+      lb.vips.flatMap((vip) =>
+        vip.terminatedTls
+          ? [{ path: certificatePath(vip.name), certificate: vip.terminatedTls.certificate }]
+          : [],
+      ),
+    ),
+    reservedPorts: renderReservedPorts(listenPorts(lb)),
+  };
+}
+
+/** Distinct VIP addresses, in the order they first appear. */
+export function vipAddresses(lb: LoadBalancerModel): string[] {
+  return [...new Set(lb.vips.map((vip) => vip.address))];
+}
+
+/** Addresses a node puts on its interface while it holds the VIPs; none for an Elastic IP. */
+export function localVipAddresses(lb: LoadBalancerModel): string[] {
+  return lb.pair?.placement.bindsWildcard ? [] : vipAddresses(lb);
+}
+
+/** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers. */
+function listenPorts(lb: LoadBalancerModel): number[] {
+  return [
+    ...lb.vips.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
+    ...(lb.pair ? [PEER_PORT] : []),
+  ];
+}

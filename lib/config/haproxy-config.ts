@@ -1,0 +1,109 @@
+/**
+ * The HAProxy model of one load balancer: global and defaults from the
+ * Exchange profile, the pair's peers section, then each VIP's sections in the
+ * order the VIPs were added. Pure: the same model gives the same config.
+ */
+import { sectionOf } from "../exchange/citation";
+import { ExchangeProfile } from "../exchange/profiles";
+import { DefaultsSection, HaproxyConfig, PeersSection, ProxyGroup } from "../haproxy/model";
+import { INTERMEDIATE_TLS } from "../haproxy/tls";
+import { PATHS } from "../instance/paths";
+import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
+import { PairSettings } from "../pair/pair-settings";
+import { VipDescription } from "../vips/description";
+import { SectionContext } from "./backend-base";
+import { LoadBalancerModel } from "./model";
+import { redirectFrontend, tcpBackend, tcpFrontend } from "./tcp-sections";
+import { terminatedBackends, terminatedFrontend } from "./terminated-sections";
+
+export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
+  const p = lb.profile;
+  const context: SectionContext = {
+    profile: p,
+    peers: lb.pair ? PEERS_SECTION : undefined,
+    wildcardBinds: lb.pair?.placement.bindsWildcard ?? false,
+  };
+  const buffers = lb.vips.flatMap((vip) => vip.terminatedTls?.requestBuffer ?? []);
+  return {
+    header: [
+      `Exchange ${p.version} load balancer (guides ${p.guides}). Generated; edit the construct, not this file.`,
+      "Layer 7 SNAT mode (TCP), the AWS equivalent of the guides' appliance VIPs.",
+    ],
+    global: {
+      maxconn: lb.maxconn,
+      adminSocket: PATHS.HAPROXY_ADMIN_SOCKET,
+      // The largest request buffer any VIP asks for; HAProxy's default when none does.
+      bufsize: buffers.length > 0 ? Math.max(...buffers) : undefined,
+      tls: lb.vips.some((vip) => vip.terminatedTls) ? INTERMEDIATE_TLS : undefined,
+    },
+    defaults: defaultsOf(p),
+    peers: lb.pair ? peersOf(lb.pair) : undefined,
+    groups: lb.vips.map((vip) => vipGroup(vip, context)),
+  };
+}
+
+/** The profile's timeouts, retries and health-check timing, each with its citation. */
+function defaultsOf(p: ExchangeProfile): DefaultsSection {
+  return {
+    mode: "tcp",
+    retries: p.retries.value,
+    redispatch: p.redispatch.value,
+    timeouts: {
+      connect: p.connectTimeout.value,
+      client: p.clientTimeout.value,
+      server: p.serverTimeout.value,
+      httpRequest: p.httpRequestTimeout.value,
+    },
+    serverDefaults: {
+      inter: p.checkInterval.value,
+      rise: p.checkRise.value,
+      fall: p.checkFall.value,
+      shutdownSessionsOnDown: p.shutdownSessionsOnDown.value,
+    },
+    comments: [
+      `timeout client [${p.clientTimeout.source}]`,
+      `timeout server [${p.serverTimeout.source}]`,
+      `timeout connect [${p.connectTimeout.source}]`,
+      `timeout http-request, HTTP redirect only [${p.httpRequestTimeout.source}]`,
+      `redispatch [${p.redispatch.source}]; retries [${p.retries.source}]`,
+      `health checks every ${p.checkInterval.value.toHuman()}, rise ${p.checkRise.value}, fall ${p.checkFall.value} [${sectionOf(p.checkInterval.source)}]`,
+      `sessions cut when a server is marked down [${p.shutdownSessionsOnDown.source}]`,
+    ],
+  };
+}
+
+/** Both nodes of a pair: their stick tables are synchronised, so persistence survives a failover. */
+function peersOf(pair: PairSettings): PeersSection {
+  return {
+    name: PEERS_SECTION,
+    peers: pair.nodes.map((node) => ({
+      name: node.peerName,
+      address: node.address,
+      port: PEER_PORT,
+    })),
+    comments: [
+      "Clustered pair (001 appendix 6, 004 appendix 5): persistence tables are pushed to the",
+      "other node, so a client keeps its real server across a failover. Local name: haproxy -L.",
+    ],
+  };
+}
+
+/** A VIP's frontends (its own, then its redirect) and backends, under its notes. */
+function vipGroup(vip: VipDescription, context: SectionContext): ProxyGroup {
+  const tls = vip.terminatedTls;
+  const forwarded = vip.ports.length > 0;
+  return {
+    comments: vip.notes,
+    frontends: [
+      ...(forwarded
+        ? [tls ? terminatedFrontend(vip, tls, context) : tcpFrontend(vip, context)]
+        : []),
+      ...(vip.redirectPorts.length > 0 ? [redirectFrontend(vip, context)] : []),
+    ],
+    backends: forwarded
+      ? tls
+        ? terminatedBackends(vip, tls, context)
+        : [tcpBackend(vip, context)]
+      : [],
+  };
+}

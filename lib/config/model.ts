@@ -1,0 +1,17 @@
+/**
+ * A load balancer as the renderers see it: the checked props and the VIPs'
+ * descriptions, in the order they were added. Plain data; each render reads a
+ * snapshot of it.
+ */
+import { ExchangeProfile } from "../exchange/profiles";
+import { PairSettings } from "../pair/pair-settings";
+import { VipDescription } from "../vips/description";
+
+export interface LoadBalancerModel {
+  readonly profile: ExchangeProfile;
+  readonly maxconn: number;
+  readonly installSsmAgent: boolean;
+  /** A clustered pair; absent for one instance. */
+  readonly pair?: PairSettings;
+  readonly vips: readonly VipDescription[];
+}

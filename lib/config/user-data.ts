@@ -1,0 +1,30 @@
+/**
+ * The user-data one node boots with: the parts of the features it runs,
+ * assembled into one cloud-config. Pure.
+ */
+import { renderCloudConfig } from "../cloud-init/cloud-config";
+import { deliveryPart } from "../delivery/boot";
+import { baseInstancePart, ssmAgentPart, vipAddressesPart } from "../instance/base";
+import { BootPart, assembleBoot } from "../instance/boot";
+import { pairNodePart } from "../pair/boot";
+import { PairNode } from "../pair/pair-node";
+import { certificatesPart } from "../tls/boot";
+import { configBundleOf } from "./bundle";
+import { LoadBalancerModel } from "./model";
+
+const COMMENT =
+  "Exchange load balancer: HAProxy on Debian 12. Generated; edit the construct, not this.";
+
+/** @param node the pair node, for a pair; one instance has none. */
+export function userDataOf(lb: LoadBalancerModel, node?: PairNode): string {
+  const parts: BootPart[] = [
+    baseInstancePart({ maxconn: lb.maxconn, localPeer: node?.peerName }),
+    // A pair's VIPs are the master's, put on the interface by the failover program.
+    ...(lb.pair ? [] : [vipAddressesPart()]),
+    deliveryPart(configBundleOf(lb)),
+    certificatesPart(),
+    ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
+    ...(lb.installSsmAgent ? [ssmAgentPart()] : []),
+  ];
+  return renderCloudConfig(assembleBoot(COMMENT, parts));
+}

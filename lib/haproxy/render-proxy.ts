@@ -1,0 +1,117 @@
+/**
+ * Renders frontends and backends: binds, request rules, routes, checks,
+ * persistence and servers. Pure.
+ */
+import {
+  Backend,
+  Bind,
+  Frontend,
+  HealthCheck,
+  HttpRequestRule,
+  Server,
+  StickTable,
+  TcpCheckStep,
+} from "./model";
+import { conditionText, quoteArg, section, serverDefaultsLine, timeoutLines } from "./words";
+
+export function renderFrontend(frontend: Frontend): string {
+  return section(
+    `frontend ${frontend.name}`,
+    [
+      `mode ${frontend.mode}`,
+      frontend.mode === "tcp" ? "option tcplog" : "option httplog",
+      frontend.forwardFor ? "option forwardfor" : undefined,
+      ...frontend.binds.map(bindLine),
+      ...timeoutLines(frontend.timeouts),
+      ...(frontend.httpRequestRules ?? []).map(httpRequestLine),
+      ...(frontend.routes ?? []).map(
+        (route) => `use_backend ${route.backend} if ${conditionText(route.when)}`,
+      ),
+      frontend.defaultBackend ? `default_backend ${frontend.defaultBackend}` : undefined,
+    ],
+    frontend.comments,
+  );
+}
+
+export function renderBackend(backend: Backend): string {
+  const table = backend.stickTable;
+  return section(
+    `backend ${backend.name}`,
+    [
+      `mode ${backend.mode}`,
+      `balance ${backend.balance}`,
+      table ? stickTableLine(table) : undefined,
+      table ? `stick on ${stickKey(table)}` : undefined,
+      backend.cookie ? `cookie ${backend.cookie.name} insert indirect nocache` : undefined,
+      backend.httpReuse ? `http-reuse ${backend.httpReuse}` : undefined,
+      ...timeoutLines(backend.timeouts),
+      ...healthCheckLines(backend.healthCheck),
+      backend.serverDefaults ? serverDefaultsLine(backend.serverDefaults) : undefined,
+      ...backend.servers.map((server) => serverLine(server, backend.healthCheck)),
+    ],
+    backend.comments,
+  );
+}
+
+function bindLine(bind: Bind): string {
+  const words = [`bind ${bind.address}:${bind.port}`];
+  if (bind.ssl) words.push(`ssl crt ${bind.ssl.certificate} alpn ${bind.ssl.alpn.join(",")}`);
+  return words.join(" ");
+}
+
+function httpRequestLine(rule: HttpRequestRule): string {
+  switch (rule.kind) {
+    case "redirect-scheme":
+      return `http-request redirect scheme ${rule.scheme} code ${rule.code}`;
+    case "redirect-location":
+      return `http-request redirect location ${rule.location} code ${rule.code} if ${conditionText(rule.when)}`;
+    case "deny":
+      return `http-request deny deny_status ${rule.status} unless ${conditionText(rule.unless)}`;
+  }
+}
+
+function tcpCheckLine(step: TcpCheckStep): string {
+  if ("connect" in step) return `tcp-check connect port ${step.connect.port}`;
+  if ("expectString" in step) return `tcp-check expect string ${quoteArg(step.expectString)}`;
+  if ("expectRegex" in step) return `tcp-check expect rstring ${quoteArg(step.expectRegex)}`;
+  return `tcp-check send ${quoteArg(step.send)}`;
+}
+
+function healthCheckLines(check: HealthCheck | undefined): string[] {
+  if (!check) return [];
+  if (check.kind === "tcp") return ["option tcp-check", ...check.steps.map(tcpCheckLine)];
+  return [
+    "option httpchk",
+    `http-check send meth ${check.method} uri ${quoteArg(check.uri)} ver HTTP/1.1 hdr Host ${quoteArg(check.host)}`,
+    "status" in check.expect
+      ? `http-check expect status ${check.expect.status}`
+      : `http-check expect rstatus ${check.expect.statusPattern}`,
+  ];
+}
+
+function serverLine(server: Server, check: HealthCheck | undefined): string {
+  const target = server.port === undefined ? server.address : `${server.address}:${server.port}`;
+  const words = [`server ${server.name} ${target}`, `weight ${server.weight}`];
+  // Exchange's certificate is often from an internal CA the load balancer does not hold.
+  if (server.ssl) words.push(`ssl verify none sni str(${server.ssl.sni})`);
+  if (server.cookie) words.push(`cookie ${server.cookie}`);
+  if (check) {
+    words.push("check");
+    if (check.kind === "http") {
+      words.push(`port ${check.port}`);
+      // The check proves health, not identity (same reason as above).
+      if (check.tls) words.push("check-ssl verify none");
+    }
+  }
+  return words.join(" ");
+}
+
+function stickTableLine(table: StickTable): string {
+  const type = table.type === "string" ? `string len ${table.len ?? 32}` : table.type;
+  const peers = table.peers ? ` peers ${table.peers}` : "";
+  return `stick-table type ${type} size ${table.size} expire ${table.expire.toHaproxy()}${peers}`;
+}
+
+function stickKey(table: StickTable): string {
+  return table.key.kind === "source" ? "src" : `req.hdr(${table.key.name})`;
+}

@@ -1,0 +1,87 @@
+/**
+ * The base of every node: HAProxy from Debian, the kernel tuned for a full
+ * proxy, HAProxy's file limit, the shared functions and the node's own values;
+ * and two smaller parts: the VIP addresses of one instance, the SSM agent.
+ */
+import { BootPart } from "./boot";
+import { PATHS, unitName } from "./paths";
+
+/** Linux's default fs.nr_open: the largest file limit systemd can set without a sysctl. */
+export const FILE_LIMIT_FLOOR = 1_048_576;
+/** The ephemeral range (`ip_local_port_range`): source ports towards the real servers. */
+export const EPHEMERAL_PORTS = { first: 1024, last: 65023 } as const;
+/** The instance metadata service. */
+export const IMDS_ENDPOINT = "http://169.254.169.254";
+
+export interface BaseInstance {
+  /** HAProxy's global maxconn; sizes the file descriptor limit. */
+  readonly maxconn: number;
+  /** This node's name in HAProxy's peers section (a pair node). */
+  readonly localPeer?: string;
+  /**
+   * The instance metadata endpoint the programs ask; the tests point it at a stand-in.
+   * @default IMDS_ENDPOINT
+   */
+  readonly imds?: string;
+}
+
+export function baseInstancePart(instance: BaseInstance): BootPart {
+  // Two descriptors per proxied connection (client side, server side), plus headroom; and at
+  // least Linux's default nr_open, so a higher maxconn delivered later needs no restart.
+  const fileLimit = Math.max(instance.maxconn * 2 + 1024, FILE_LIMIT_FLOOR);
+  return {
+    packages: ["haproxy", "curl"],
+    programs: ["functions"],
+    files: [
+      {
+        path: PATHS.SYSCTL,
+        permissions: "0644",
+        content: [
+          "# Every client connection becomes a new connection from this host (SNAT):",
+          "# widen the source ports towards each real server (listener ports reserved in 61-*).",
+          `net.ipv4.ip_local_port_range = ${EPHEMERAL_PORTS.first} ${EPHEMERAL_PORTS.last}`,
+          "# Let HAProxy bind a VIP before or while it moves between instances.",
+          "net.ipv4.ip_nonlocal_bind = 1",
+          "# Room for bursts of new connections, e.g. every Outlook client reconnecting.",
+          "net.core.somaxconn = 4096",
+          "net.ipv4.tcp_max_syn_backlog = 4096",
+          "",
+        ].join("\n"),
+      },
+      {
+        path: PATHS.HAPROXY_DROP_IN,
+        permissions: "0644",
+        content: ["[Service]", `LimitNOFILE=${fileLimit}`, ""].join("\n"),
+      },
+    ],
+    commands: [
+      { phase: "prepare", argv: ["sysctl", "--system"] },
+      { phase: "prepare", argv: ["systemctl", "daemon-reload"] },
+    ],
+    settings: {
+      comment: "This node.",
+      values: { LOCAL_PEER: instance.localPeer ?? "", IMDS: instance.imds ?? IMDS_ENDPOINT },
+    },
+  };
+}
+
+/** One instance: EC2 assigns the VIPs as secondary IPs, a unit puts them on the interface. */
+export function vipAddressesPart(): BootPart {
+  return {
+    programs: ["vipAddresses", "vipAddressesUnit"],
+    commands: [
+      {
+        phase: "before-start",
+        argv: ["systemctl", "enable", "--now", unitName(PATHS.VIP_ADDRESSES_UNIT)],
+      },
+    ],
+  };
+}
+
+/** Session Manager instead of SSH: Debian's AMI has no SSM agent. */
+export function ssmAgentPart(): BootPart {
+  return {
+    programs: ["ssmAgentInstaller"],
+    commands: [{ phase: "last", argv: [PATHS.SSM_AGENT_INSTALLER] }],
+  };
+}

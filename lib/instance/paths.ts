@@ -1,0 +1,87 @@
+/**
+ * Every path on the instance, defined once. TypeScript renders them into the
+ * user-data, haproxy.cfg, keepalived.conf and the units; the programs read them
+ * from the settings file (the key is the shell variable); the lab mounts and
+ * reads them. Only the settings file's own path is also written in each
+ * program, which must find it before it can read anything else (a test holds
+ * them equal).
+ */
+export const PATHS = {
+  /** What this node's programs read: these paths and the node's values. */
+  SETTINGS: "/etc/exchange-lb/settings",
+  /** Shell functions the programs share. */
+  FUNCTIONS: "/usr/local/lib/exchange-lb/functions",
+
+  HAPROXY_CONFIG: "/etc/haproxy/haproxy.cfg",
+  /** Debian's haproxy.service writes the master-worker's pid here. */
+  HAPROXY_PIDFILE: "/run/haproxy.pid",
+  HAPROXY_ADMIN_SOCKET: "/run/haproxy/admin.sock",
+  HAPROXY_MASTER_SOCKET: "/run/haproxy-master.sock",
+  /** Debian's haproxy.service reads EXTRAOPTS and PIDFILE from here. */
+  HAPROXY_DEFAULTS: "/etc/default/haproxy",
+  HAPROXY_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+  /** Terminating VIPs' certificate bundles, one `<vip>.pem` each. */
+  CERTIFICATE_DIR: "/etc/haproxy/certs",
+
+  /** Kernel settings for a full proxy. */
+  SYSCTL: "/etc/sysctl.d/60-exchange-load-balancer.conf",
+  /** The listener ports kept out of the ephemeral range; delivered with each config. */
+  RESERVED_PORTS: "/etc/sysctl.d/61-exchange-lb-reserved-ports.conf",
+  /** The VIP addresses a node puts on its interface, one a line; delivered with each config. */
+  VIPS_FILE: "/etc/exchange-lb/vips",
+  /** One line a bundle, `<path> <ssm|secretsmanager> <name or ARN>`; delivered with each config. */
+  CERTIFICATE_LIST: "/etc/exchange-lb/certificates",
+
+  /** What the apply program did: `<epoch seconds> <outcome>` a line. */
+  APPLY_HISTORY: "/var/lib/exchange-lb/history.log",
+  /** Configs haproxy -c refused, kept for inspection. */
+  REFUSED_DIR: "/var/lib/exchange-lb/refused",
+  /** The config before the last one applied. */
+  PREVIOUS_CONFIG: "/var/lib/exchange-lb/haproxy.cfg.previous",
+
+  RUN_DIR: "/run/exchange-lb",
+  /** The pair's VRRP state as the failover program last recorded it. */
+  FAILOVER_STATE: "/run/exchange-lb/state",
+  /** `<epoch seconds> <event> <outcome>` a line: each keepalived event the failover program handled. */
+  FAILOVER_EVENTS: "/run/exchange-lb/events.log",
+  /** Held while a keepalived event or a reclaim is handled. */
+  FAILOVER_LOCK: "/run/exchange-lb/event.lock",
+  /** keepalived's state changes, in order. */
+  VRRP_FIFO: "/run/exchange-lb/vrrp.fifo",
+  /** `$INTERFACE=<dev>`, written before keepalived starts. */
+  KEEPALIVED_INTERFACE: "/run/exchange-lb/keepalived-interface.conf",
+  KEEPALIVED_CONFIG: "/etc/keepalived/keepalived.conf",
+  KEEPALIVED_DROP_IN: "/etc/systemd/system/keepalived.service.d/exchange-load-balancer.conf",
+
+  APPLY_PROGRAM: "/usr/local/sbin/exchange-lb-apply",
+  CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
+  FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
+  VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
+  SSM_AGENT_INSTALLER: "/usr/local/sbin/install-ssm-agent",
+  VIP_ADDRESSES_UNIT: "/etc/systemd/system/exchange-vip-addresses.service",
+  CERTIFICATES_SERVICE: "/etc/systemd/system/exchange-lb-certificates.service",
+  CERTIFICATES_TIMER: "/etc/systemd/system/exchange-lb-certificates.timer",
+} as const;
+
+export type PathName = keyof typeof PATHS;
+
+/**
+ * The names of the bundle's files in the staging directory the config document
+ * unpacks into; instances booted by earlier versions read these same names.
+ */
+export const STAGED = {
+  STAGED_HAPROXY_CONFIG: "haproxy.cfg",
+  STAGED_VIPS: "vips",
+  STAGED_CERTIFICATES: "certificates",
+  STAGED_RESERVED_PORTS: "reserved-ports.conf",
+} as const;
+
+/** Where HAProxy reads the certificate bundle a VIP terminates TLS with. */
+export function certificatePath(vipName: string): string {
+  return `${PATHS.CERTIFICATE_DIR}/${vipName}.pem`;
+}
+
+/** A systemd unit's name from its path. */
+export function unitName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}

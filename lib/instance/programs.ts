@@ -1,0 +1,92 @@
+/**
+ * The instance's programs and systemd units: real files in ./files, shipped in
+ * the package, installed by the user-data at the path PATHS gives each. A
+ * unit names a path as `@NAME@` (a key of PATHS), filled in at install.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CloudConfigFile } from "../cloud-init/cloud-config";
+import { PATHS, PathName } from "./paths";
+
+export const PROGRAM_DIR = join(__dirname, "files");
+
+interface Program {
+  /** The file in PROGRAM_DIR. */
+  readonly file: string;
+  /** Where the user-data installs it. */
+  readonly path: PathName;
+  readonly permissions: CloudConfigFile["permissions"];
+}
+
+export const PROGRAMS = {
+  functions: { file: "exchange-lb-functions", path: "FUNCTIONS", permissions: "0644" },
+  apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
+  certificates: {
+    file: "exchange-lb-certificates",
+    path: "CERTIFICATES_PROGRAM",
+    permissions: "0755",
+  },
+  certificatesService: {
+    file: "exchange-lb-certificates.service",
+    path: "CERTIFICATES_SERVICE",
+    permissions: "0644",
+  },
+  certificatesTimer: {
+    file: "exchange-lb-certificates.timer",
+    path: "CERTIFICATES_TIMER",
+    permissions: "0644",
+  },
+  failover: { file: "exchange-lb-failover", path: "FAILOVER_PROGRAM", permissions: "0755" },
+  keepalivedDropIn: {
+    file: "keepalived-drop-in.conf",
+    path: "KEEPALIVED_DROP_IN",
+    permissions: "0644",
+  },
+  vipAddresses: {
+    file: "exchange-vip-addresses",
+    path: "VIP_ADDRESSES_PROGRAM",
+    permissions: "0755",
+  },
+  vipAddressesUnit: {
+    file: "exchange-vip-addresses.service",
+    path: "VIP_ADDRESSES_UNIT",
+    permissions: "0644",
+  },
+  ssmAgentInstaller: {
+    file: "install-ssm-agent",
+    path: "SSM_AGENT_INSTALLER",
+    permissions: "0755",
+  },
+} as const satisfies Record<string, Program>;
+
+export type ProgramName = keyof typeof PROGRAMS;
+
+const texts = new Map<ProgramName, string>();
+
+/** The program's file as shipped. */
+export function programText(name: ProgramName): string {
+  let text = texts.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(PROGRAM_DIR, PROGRAMS[name].file), "utf8");
+    texts.set(name, text);
+  }
+  return text;
+}
+
+/** The program as the user-data writes it: at its path, each `@NAME@` replaced by the path. */
+export function installedProgram(name: ProgramName): CloudConfigFile {
+  const program: Program = PROGRAMS[name];
+  return {
+    path: PATHS[program.path],
+    permissions: program.permissions,
+    content: fillPaths(program.file, programText(name)),
+  };
+}
+
+/** `@NAME@` -> `PATHS.NAME`; a name PATHS does not have is refused. */
+export function fillPaths(file: string, text: string): string {
+  return text.replace(/@([A-Z_]+)@/g, (_match, key: string) => {
+    if (!(key in PATHS)) throw new Error(`${file}: @${key}@ is not a path of PATHS`);
+    return PATHS[key as PathName];
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * The load balancer's EC2 instances: one, or the pair's two at fixed
+ * addresses; the latest official Debian 12 AMI unless one is given; IMDSv2
+ * only; an encrypted gp3 root volume; the instance role; user-data rendered at
+ * synth, after every VIP is added, and read at first boot only.
+ */
+import { encodeUserData } from "../cloud-init/user-data";
+import { idPart } from "../core/id";
+import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
+import { PairNode } from "../pair/pair-node";
+import { ExchangeLoadBalancerProps } from "./props";
+import { LoadBalancerSettings } from "./resolve-props";
+
+const DEBIAN_OWNER = "136693071363";
+
+export interface InstancesProps {
+  readonly props: ExchangeLoadBalancerProps;
+  readonly settings: LoadBalancerSettings;
+  readonly securityGroupId: string;
+  readonly instanceProfileName: string;
+  /** The node's user-data text; `version` changes whenever it may have changed. */
+  readonly userData: {
+    readonly render: (node?: PairNode) => string;
+    readonly version: () => number;
+  };
+  /** One instance's secondary private IPs: the VIP addresses. */
+  readonly vipAddresses: () => string[];
+}
+
+/** Creates the instances in `owner`, preferred master first. */
+export function createInstances(owner: Construct, p: InstancesProps): Instance[] {
+  const { props, settings } = p;
+  const ami = props.amiId ?? latestDebian(owner);
+  const encoded = encodedUserData(p.userData);
+  const common = (pairNode: PairNode | undefined) => ({
+    ami: pairNode?.amiId ?? ami,
+    instanceType: pairNode?.instanceType ?? props.instanceType ?? "t3.small",
+    vpcSecurityGroupIds: [p.securityGroupId],
+    iamInstanceProfile: p.instanceProfileName,
+    metadataOptions: {
+      httpTokens: "required",
+      httpEndpoint: "enabled",
+      httpPutResponseHopLimit: 1,
+    },
+    rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: settings.rootVolumeSizeGib },
+    userData: Lazy.stringValue({ produce: () => encoded(pairNode, "userData") }),
+    userDataBase64: Lazy.stringValue({ produce: () => encoded(pairNode, "userDataBase64") }),
+    tags: { Name: pairNode ? `${owner.node.path}/${pairNode.peerName}` : owner.node.path },
+    lifecycle: { ignoreChanges: ignoredChanges(props, pairNode) },
+  });
+  const pair = settings.pair;
+  if (!pair) {
+    return [
+      new Instance(owner, "Instance", {
+        ...common(undefined),
+        subnetId: props.subnetId,
+        secondaryPrivateIps: Lazy.listValue({ produce: () => p.vipAddresses() }),
+      }),
+    ];
+  }
+  const [first, second] = pair.nodes.map(
+    (pairNode) =>
+      new Instance(owner, `Node-${idPart(pairNode.address)}`, {
+        ...common(pairNode),
+        subnetId: pairNode.subnetId,
+        privateIp: pairNode.address,
+        // A route to a VIP outside the VPC delivers packets not addressed to the instance.
+        sourceDestCheck: pair.placement.kind === "route-table" ? false : undefined,
+      }),
+  );
+  // Belt and braces: Terraform changes the second node only after the first.
+  second.dependsOn = [first.fqn];
+  return [first, second];
+}
+
+/** The latest official Debian 12 amd64 AMI. */
+function latestDebian(owner: Construct): string {
+  return new DataAwsAmi(owner, "Debian12", {
+    mostRecent: true,
+    owners: [DEBIAN_OWNER],
+    filter: [
+      { name: "name", values: ["debian-12-amd64-*"] },
+      { name: "architecture", values: ["x86_64"] },
+      { name: "virtualization-type", values: ["hvm"] },
+    ],
+  }).id;
+}
+
+/**
+ * Encoded once per node and version: both lazy user-data fields read it, and
+ * Terraform resolves them more than once per synth.
+ */
+function encodedUserData(userData: InstancesProps["userData"]) {
+  const cache = new Map<string, { version: number; value: Record<string, string | undefined> }>();
+  return (pairNode: PairNode | undefined, field: "userData" | "userDataBase64") => {
+    const key = pairNode?.address ?? "";
+    let cached = cache.get(key);
+    if (cached?.version !== userData.version()) {
+      cached = { version: userData.version(), value: encodeUserData(userData.render(pairNode)) };
+      cache.set(key, cached);
+    }
+    return cached.value[field];
+  };
+}
+
+/**
+ * Attributes Terraform must not act on. User-data is read at first boot only:
+ * config arrives out of band. A newer default AMI must not replace a running
+ * load balancer. A pair's nodes follow only their own `amiId` and
+ * `instanceType`, which one node at a time may have: a pair-level change would
+ * stop or replace both nodes in one deploy.
+ */
+function ignoredChanges(
+  props: ExchangeLoadBalancerProps,
+  pairNode: PairNode | undefined,
+): string[] {
+  const ignored = ["user_data", "user_data_base64"];
+  if (pairNode ? !pairNode.amiId : !props.amiId) ignored.push("ami");
+  if (pairNode && !pairNode.instanceType) ignored.push("instance_type");
+  return ignored;
+}

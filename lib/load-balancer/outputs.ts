@@ -1,0 +1,26 @@
+/** What a deploy prints: the VIP addresses, the instance id (or the pair's), the security group. */
+import { Construct, Instance, Lazy, TerraformOutput } from "../framework";
+
+export function addOutputs(
+  owner: Construct,
+  outputs: {
+    readonly vipAddresses: () => string[];
+    readonly instances: readonly Instance[];
+    readonly pair: boolean;
+    readonly securityGroupId: string;
+  },
+): void {
+  new TerraformOutput(owner, "VipAddresses", {
+    description: "Addresses the VIPs listen on",
+    value: Lazy.listValue({ produce: () => outputs.vipAddresses() }),
+  });
+  if (outputs.pair) {
+    new TerraformOutput(owner, "InstanceIds", {
+      description: "The pair's instances, preferred master first",
+      value: outputs.instances.map((i) => i.id),
+    });
+  } else {
+    new TerraformOutput(owner, "InstanceId", { value: outputs.instances[0].id });
+  }
+  new TerraformOutput(owner, "SecurityGroupId", { value: outputs.securityGroupId });
+}

@@ -1,0 +1,80 @@
+import { Duration } from "../core/duration";
+import { RealServer } from "../exchange/real-server";
+import { ExchangeVersion } from "../exchange/version";
+import { HighAvailabilityProps } from "../pair/pair-settings";
+
+export interface ExchangeLoadBalancerProps {
+  /** The Exchange release; selects the guide defaults (see the README defaults table). */
+  readonly exchangeVersion: ExchangeVersion;
+  /** VPC of the load balancer's security group. */
+  readonly vpcId: string;
+  /**
+   * Subnet of the instance; the VIP addresses must lie in it. A clustered pair
+   * takes its subnets from `highAvailability.nodes` instead.
+   * @default required unless `highAvailability` is given
+   */
+  readonly subnetId?: string;
+  /** The address clients connect to, e.g. the IP behind `mail.example.com`. */
+  readonly vipAddress: string;
+  /** CIDR blocks that may reach the client-facing VIPs. */
+  readonly clientCidrs: string[];
+  /** The Exchange servers (the guides' real servers). */
+  readonly servers: RealServer[];
+  /**
+   * Host header of HTTPS health checks; the namespace clients use.
+   * @default the VIP address
+   */
+  readonly namespace?: string;
+  /**
+   * EC2 instance type. 2 vCPU and 2 GiB: the guides' virtual appliance has 1 CPU
+   * and 2 GB (001 §9), and TCP-mode HAProxy needs little more. A pair's nodes take
+   * it when created; change a running pair node by node (`nodes[].instanceType`).
+   * @default "t3.small"
+   */
+  readonly instanceType?: string;
+  /**
+   * AMI of the instance; must be Debian 12 (bookworm), whose HAProxy 2.6 the tests validate against.
+   * A pair's nodes take it when created; roll a running pair node by node (`nodes[].amiId`).
+   * @default the latest official Debian 12 amd64 AMI (owner 136693071363)
+   */
+  readonly amiId?: string;
+  /**
+   * HAProxy's global connection limit; each proxied connection holds two file descriptors.
+   * @default 20000
+   */
+  readonly maxconn?: number;
+  /**
+   * Security group of the Exchange servers; when given, it gains ingress rules from
+   * the load balancer on exactly the ports the VIPs forward and check.
+   * @default no rules are added to the servers' group
+   */
+  readonly serverSecurityGroupId?: string;
+  /**
+   * Size of the encrypted gp3 root volume in GiB.
+   * @default 8
+   */
+  readonly rootVolumeSizeGib?: number;
+  /**
+   * Install the SSM agent at boot so Session Manager replaces SSH.
+   * @default true
+   */
+  readonly installSsmAgent?: boolean;
+  /**
+   * A clustered pair (001 appendix 6, 004 appendix 5): two instances, keepalived
+   * with unicast VRRP between them, the master holding the VIPs.
+   * @default one instance
+   */
+  readonly highAvailability?: HighAvailabilityProps;
+  /**
+   * Make `cdktf deploy` wait until every instance has applied a changed config
+   * (delivered out of band by SSM, one instance at a time), so that a config
+   * refused by `haproxy -c` fails the deploy.
+   * @default true
+   */
+  readonly waitForConfigRollout?: boolean;
+  /**
+   * How long `cdktf deploy` waits for the config rollout.
+   * @default Duration.minutes(10)
+   */
+  readonly configRolloutTimeout?: Duration;
+}

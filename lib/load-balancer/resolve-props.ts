@@ -1,0 +1,125 @@
+/**
+ * The load balancer's props checked and resolved, every refusal before any
+ * resource exists. Construct-free values the rest of the wiring reads.
+ */
+import { Duration } from "../core/duration";
+import { fail } from "../core/errors";
+import { profileFor } from "../exchange/profiles";
+import { Construct } from "../framework";
+import { isIpv4, parseCidr } from "../net/ipv4";
+import { PairSettings } from "../pair/pair-settings";
+import { validateServers } from "../vips/checks";
+import { VipDefaults } from "../vips/vip-host";
+import { checkId, requireConcrete } from "./checks";
+import { resolvePair } from "./pair-props";
+import { ExchangeLoadBalancerProps } from "./props";
+
+const MAXCONN_LIMIT = 1_000_000;
+
+/** What the load balancer's props say, checked; VIPs inherit the defaults part. */
+export interface LoadBalancerSettings extends VipDefaults {
+  readonly maxconn: number;
+  readonly rootVolumeSizeGib: number;
+  readonly installSsmAgent: boolean;
+  readonly pair?: PairSettings;
+  /** Seconds `cdktf deploy` waits for a config rollout; 0 does not wait. */
+  readonly rolloutWaitSeconds: number;
+}
+
+export function resolveProps(
+  scope: Construct,
+  props: ExchangeLoadBalancerProps,
+): LoadBalancerSettings {
+  const profile = profileFor(props.exchangeVersion);
+  const vipAddress = requireConcrete(scope, "vipAddress", props.vipAddress);
+  if (!isIpv4(vipAddress)) {
+    fail(
+      scope,
+      `vipAddress "${props.vipAddress}" is not an IPv4 address`,
+      "give the VIP as a.b.c.d inside the subnet",
+    );
+  }
+  const clientCidrs = clientCidrsOf(scope, props.clientCidrs);
+  const servers = validateServers(scope, props.servers);
+  const namespace = props.namespace ?? vipAddress;
+  if (!/^[A-Za-z0-9.-]+$/.test(namespace)) {
+    fail(
+      scope,
+      `namespace "${namespace}" is not a host name`,
+      "give a DNS name such as mail.example.com",
+    );
+  }
+  const maxconn = maxconnOf(scope, props.maxconn);
+  const rootVolumeSizeGib = rootVolumeOf(scope, props.rootVolumeSizeGib);
+  checkId(scope, "vpcId", props.vpcId, "vpc-");
+  checkId(scope, "subnetId", props.subnetId, "subnet-");
+  checkId(scope, "amiId", props.amiId, "ami-");
+  checkId(scope, "serverSecurityGroupId", props.serverSecurityGroupId, "sg-");
+  const pair = props.highAvailability
+    ? resolvePair(scope, props.highAvailability, { subnetId: props.subnetId, vipAddress })
+    : undefined;
+  if (!pair && props.subnetId === undefined) {
+    fail(scope, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
+  }
+  return {
+    profile,
+    vipAddress,
+    clientCidrs,
+    servers,
+    namespace,
+    maxconn,
+    rootVolumeSizeGib,
+    installSsmAgent: props.installSsmAgent ?? true,
+    pair,
+    rolloutWaitSeconds: rolloutSecondsOf(scope, props),
+  };
+}
+
+function clientCidrsOf(scope: Construct, cidrs: readonly string[]): string[] {
+  if (cidrs.length === 0) {
+    fail(
+      scope,
+      "clientCidrs is empty, so no client could reach a VIP",
+      "list the client networks, e.g. ['10.0.0.0/8']",
+    );
+  }
+  return cidrs.map((cidr) => {
+    const parsed = parseCidr(requireConcrete(scope, "clientCidrs", cidr));
+    if (typeof parsed === "string")
+      fail(scope, `clientCidrs: ${parsed}`, "give CIDR blocks such as 192.168.0.0/16");
+    return cidr;
+  });
+}
+
+function maxconnOf(scope: Construct, given: number | undefined): number {
+  const maxconn = given ?? 20000;
+  if (!Number.isInteger(maxconn) || maxconn < 1 || maxconn > MAXCONN_LIMIT) {
+    fail(
+      scope,
+      `maxconn ${given} is not a count from 1 to ${MAXCONN_LIMIT}`,
+      "give a whole number of connections",
+    );
+  }
+  return maxconn;
+}
+
+function rootVolumeOf(scope: Construct, given: number | undefined): number {
+  const size = given ?? 8;
+  if (!Number.isInteger(size) || size < 8) {
+    fail(scope, `rootVolumeSizeGib ${size} is below the Debian AMI's 8 GiB`, "give 8 or more");
+  }
+  return size;
+}
+
+function rolloutSecondsOf(scope: Construct, props: ExchangeLoadBalancerProps): number {
+  if (props.waitForConfigRollout === false) return 0;
+  const seconds = (props.configRolloutTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds)) {
+    fail(
+      scope,
+      `configRolloutTimeout ${seconds} s is not a whole number of seconds`,
+      "give e.g. Duration.minutes(10)",
+    );
+  }
+  return seconds;
+}

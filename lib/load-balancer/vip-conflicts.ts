@@ -1,0 +1,53 @@
+/**
+ * Refuses a VIP that cannot join the load balancer: a listener another VIP
+ * holds, a port listed twice, an address other than the Elastic IP's, or a
+ * pair node's own address.
+ */
+import { fail } from "../core/errors";
+import { VipDescription } from "../vips/description";
+import { LoadBalancerSettings } from "./resolve-props";
+
+export function checkVipFits(
+  vip: VipDescription,
+  held: readonly VipDescription[],
+  settings: LoadBalancerSettings,
+): void {
+  const taken = new Map<string, VipDescription>();
+  for (const other of held) {
+    for (const port of listeners(other)) taken.set(`${other.address}:${port}`, other);
+  }
+  const own = new Set<string>();
+  for (const port of listeners(vip)) {
+    const key = `${vip.address}:${port}`;
+    const holder = taken.get(key);
+    if (holder) {
+      fail(
+        vip.path,
+        `${key} is already used by ${holder.path}`,
+        "give this VIP another port or another address",
+      );
+    }
+    if (own.has(key))
+      fail(vip.path, `port ${port} is listed twice`, "give each port of the VIP once");
+    own.add(key);
+  }
+  const pair = settings.pair;
+  if (pair?.placement.bindsWildcard && vip.address !== settings.vipAddress) {
+    fail(
+      vip.path,
+      `address ${vip.address} differs from the Elastic IP ${settings.vipAddress}`,
+      "with VipPlacement.elasticIp every VIP uses the load balancer's vipAddress; give each VIP its own ports",
+    );
+  }
+  if (pair?.nodes.some((node) => node.address === vip.address)) {
+    fail(
+      vip.path,
+      `address ${vip.address} is a node's own address`,
+      "give the VIP an address of its own",
+    );
+  }
+}
+
+function listeners(vip: VipDescription): number[] {
+  return [...vip.ports, ...vip.redirectPorts];
+}

@@ -1,0 +1,54 @@
+/**
+ * A pair node's part of the boot: keepalived elects the master, whose failover
+ * program claims the VIPs; HAProxy names itself in the peers section (-L) so
+ * that haproxy.cfg is the same on both nodes.
+ */
+import { BootPart } from "../instance/boot";
+import { PATHS } from "../instance/paths";
+import { keepalivedConfigFor } from "./keepalived-config";
+import { PairNode } from "./pair-node";
+import { PairSettings } from "./pair-settings";
+
+/** Seconds keepalived's start waits for the unicast source address. */
+export const PRESTART_WAIT_SECONDS = 120;
+
+export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
+  const { placement } = pair;
+  return {
+    // The AWS CLI moves the VIPs; arping tells neighbours on a shared segment.
+    packages: ["awscli", "keepalived", "iputils-arping"],
+    files: [
+      {
+        path: PATHS.KEEPALIVED_CONFIG,
+        permissions: "0644",
+        content: keepalivedConfigFor(pair, node),
+      },
+      {
+        // Debian's haproxy.service reads EXTRAOPTS from here; -S keeps its master socket.
+        path: PATHS.HAPROXY_DEFAULTS,
+        permissions: "0644",
+        content: [
+          "# Exchange load balancer pair: this node's name in the peers section.",
+          `EXTRAOPTS="-S ${PATHS.HAPROXY_MASTER_SOCKET} -L ${node.peerName}"`,
+          `PIDFILE=${PATHS.HAPROXY_PIDFILE}`,
+          "",
+        ].join("\n"),
+      },
+    ],
+    programs: ["failover", "keepalivedDropIn"],
+    commands: [
+      { phase: "after-start", argv: ["systemctl", "enable", "keepalived"] },
+      { phase: "after-start", argv: ["systemctl", "restart", "keepalived"] },
+    ],
+    settings: {
+      comment: "How this node claims the VIPs when it is master (clustered pair).",
+      values: {
+        PLACEMENT: placement.kind,
+        NODE_ADDRESS: node.address,
+        ROUTE_TABLES: placement.routeTableIds.join(" "),
+        ALLOCATION_ID: placement.allocationId ?? "",
+        PRESTART_WAIT: String(PRESTART_WAIT_SECONDS),
+      },
+    },
+  };
+}

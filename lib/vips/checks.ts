@@ -1,0 +1,107 @@
+/** Synth-time checks of what a VIP is given: names, servers, sources, health-check counts. */
+import { Scope, fail } from "../core/errors";
+import { HealthCheckOptions } from "../exchange/health-check";
+import { RealServer } from "../exchange/real-server";
+import { Token } from "../framework";
+import { isIpv4 } from "../net/ipv4";
+import { parseSource, sourceToCidrs } from "../net/source-range";
+
+/** A valid HAProxy section or server name. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
+/** Checks a server list: not empty, valid names, addresses and weights, no duplicates. */
+export function validateServers(scope: Scope, servers: readonly RealServer[]): RealServer[] {
+  if (servers.length === 0) {
+    fail(
+      scope,
+      "no real servers",
+      "give at least one server: { name: 'CAS1', address: '10.0.0.20' }",
+    );
+  }
+  const names = new Set<string>();
+  const addresses = new Set<string>();
+  for (const server of servers) {
+    checkServer(scope, server);
+    if (names.has(server.name))
+      fail(scope, `server name ${server.name} is used twice`, "give each server its own name");
+    if (addresses.has(server.address)) {
+      fail(scope, `server address ${server.address} is used twice`, "list each server once");
+    }
+    names.add(server.name);
+    addresses.add(server.address);
+  }
+  return [...servers];
+}
+
+function checkServer(scope: Scope, server: RealServer): void {
+  if (!NAME.test(server.name)) {
+    fail(
+      scope,
+      `server name "${server.name}" is not a valid HAProxy name`,
+      "use letters, digits, _ . : -",
+    );
+  }
+  if (Token.isUnresolved(server.address)) {
+    fail(
+      scope,
+      `server ${server.name} address is a token, but it is written into haproxy.cfg at synth time`,
+      "give the address as a literal a.b.c.d",
+    );
+  }
+  if (!isIpv4(server.address)) {
+    fail(
+      scope,
+      `server ${server.name} address "${server.address}" is not an IPv4 address`,
+      "give a.b.c.d",
+    );
+  }
+  const weight = server.weight;
+  if (weight !== undefined && (!Number.isInteger(weight) || weight < 0 || weight > 256)) {
+    fail(
+      scope,
+      `server ${server.name} weight ${weight} is outside HAProxy's 0-256`,
+      "give a whole weight from 0 to 256",
+    );
+  }
+}
+
+/** Allowed sources as CIDR blocks, deduplicated, in the order given. */
+export function resolveSources(scope: Scope, sources: readonly string[]): string[] {
+  if (sources.length === 0) {
+    fail(scope, "no allowed sources", "give at least one address, CIDR block or range");
+  }
+  const cidrs: string[] = [];
+  for (const source of sources) {
+    const range = parseSource(source);
+    if (typeof range === "string") {
+      fail(
+        scope,
+        range,
+        "give an address (10.0.0.5), a CIDR block (10.0.0.0/24) or a range (10.0.0.50-60)",
+      );
+    }
+    cidrs.push(...sourceToCidrs(source));
+  }
+  return [...new Set(cidrs)];
+}
+
+export function validateHealthCheck(scope: Scope, options: HealthCheckOptions | undefined): void {
+  for (const key of ["rise", "fall"] as const) {
+    const value = options?.[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100)) {
+      fail(
+        scope,
+        `health check ${key} ${value} is not a count from 1 to 100`,
+        `give healthCheck.${key} as a whole number`,
+      );
+    }
+  }
+}
+
+export function validatePorts(scope: Scope, ports: readonly number[]): void {
+  for (const port of ports) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      fail(scope, `port ${port} is outside 1-65535`, "give a TCP port between 1 and 65535");
+    }
+  }
+}

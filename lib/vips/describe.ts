@@ -1,0 +1,83 @@
+/**
+ * Turns what a VIP kind decides and what every VIP accepts into the VIP's
+ * description, checking both: the one place a VIP's data is assembled.
+ */
+import { fail } from "../core/errors";
+import { Persistence } from "../exchange/persistence";
+import { HealthCheck } from "../haproxy/model";
+import { isIpv4 } from "../net/ipv4";
+import { ExchangeSide, TerminatedTls, VipDescription } from "./description";
+import { resolveSources, validateHealthCheck, validatePorts, validateServers } from "./checks";
+import { VipOptions } from "./options";
+import { VipDefaults } from "./vip-host";
+
+/** What a VIP kind (a subclass) decides about its traffic. */
+export interface VipKind {
+  /** The guides' name, e.g. `CAS-HTTPS`; heads the VIP's comments in haproxy.cfg. */
+  readonly label: string;
+  /** Ports clients connect to; the real servers listen on the same ports. */
+  readonly ports: readonly number[];
+  /** Ports answered by the load balancer itself (an HTTP redirect), not forwarded. */
+  readonly redirectPorts?: readonly number[];
+  readonly persistence: Persistence;
+  /** Absent where each published service has its own (`terminatedTls`). */
+  readonly healthCheck?: HealthCheck;
+  /** Citations printed above the VIP's sections in haproxy.cfg. */
+  readonly notes: readonly string[];
+  /**
+   * Ports the real servers are reached on, when they differ from `ports`.
+   * @default `ports` plus the health check's ports
+   */
+  readonly serverPorts?: readonly number[];
+  readonly terminatedTls?: TerminatedTls;
+  readonly exchangeSide?: ExchangeSide;
+}
+
+export function describeVip(
+  path: string,
+  name: string,
+  defaults: VipDefaults,
+  options: VipOptions,
+  kind: VipKind,
+): VipDescription {
+  const address = options.address ?? defaults.vipAddress;
+  if (!isIpv4(address)) {
+    fail(path, `address "${address}" is not an IPv4 address`, "give the VIP as a.b.c.d");
+  }
+  const redirectPorts = kind.redirectPorts ?? [];
+  validatePorts(path, [...kind.ports, ...redirectPorts]);
+  validateHealthCheck(path, options.healthCheck);
+  return {
+    name,
+    path,
+    label: kind.label,
+    address,
+    ports: kind.ports,
+    redirectPorts,
+    servers: validateServers(path, options.servers ?? defaults.servers),
+    serverPorts: kind.serverPorts ?? serverPortsOf(kind),
+    sourceCidrs: resolveSources(path, options.allowedSources ?? defaults.clientCidrs),
+    balance: options.balance ?? defaults.profile.balance.value,
+    persistence: kind.persistence,
+    timeouts: options.timeouts ?? {},
+    healthCheck: kind.healthCheck,
+    healthCheckTiming: options.healthCheck,
+    notes: [`${kind.label}: ${kind.notes[0]}`, ...kind.notes.slice(1)],
+    terminatedTls: kind.terminatedTls,
+    exchangeSide: kind.exchangeSide,
+  };
+}
+
+/** The forwarded ports plus every port the health checks connect to. */
+function serverPortsOf(kind: VipKind): number[] {
+  const checks = [
+    ...(kind.healthCheck ? [kind.healthCheck] : []),
+    ...(kind.terminatedTls?.services.map((service) => service.healthCheck) ?? []),
+  ];
+  const checkPorts = checks.flatMap((check) =>
+    check.kind === "http"
+      ? [check.port]
+      : check.steps.flatMap((step) => ("connect" in step ? [step.connect.port] : [])),
+  );
+  return [...new Set([...kind.ports, ...checkPorts])].sort((a, b) => a - b);
+}
