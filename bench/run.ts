@@ -56,8 +56,8 @@ function main(): void {
     const stack = JSON.parse(
       readFileSync(join(libOut, "stacks/exchange-2010/cdk.tf.json"), "utf8"),
     );
-    const userData = (Object.values(stack.resource.aws_instance)[0] as { user_data: string })
-      .user_data;
+    const userData = (Object.values(stack.resource.aws_instance)[0] as { user_data_base64: string })
+      .user_data_base64;
     const userDataFile = join(work, "user-data.txt");
     writeFileSync(userDataFile, userData);
     // The SSM documents (config delivery, Exchange-side scripts) as a hand-written stack would keep them.
