@@ -56,10 +56,13 @@ function main(): void {
     const stack = JSON.parse(
       readFileSync(join(libOut, "stacks/exchange-2010/cdk.tf.json"), "utf8"),
     );
-    const userData = (Object.values(stack.resource.aws_instance)[0] as { user_data_base64: string })
-      .user_data_base64;
-    const userDataFile = join(work, "user-data.txt");
-    writeFileSync(userDataFile, userData);
+    // The user-data as the library declares it: plain, or gzip + base64 past 16 KB.
+    const instance = Object.values(stack.resource.aws_instance)[0] as Record<string, string>;
+    const userDataFile = join(work, "user-data.json");
+    writeFileSync(
+      userDataFile,
+      JSON.stringify({ userData: instance.user_data, userDataBase64: instance.user_data_base64 }),
+    );
     // The SSM documents (config delivery, Exchange-side scripts) as a hand-written stack would keep them.
     const documentsFile = join(work, "documents.json");
     writeFileSync(documentsFile, JSON.stringify(Object.values(stack.resource.aws_ssm_document)));

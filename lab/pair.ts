@@ -20,7 +20,7 @@ import {
   writeNodeFile,
 } from "./node";
 import { AWS_CALLS, fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
-import { PATHS } from "../lib/instance/paths";
+import { PATHS, SYSTEM_PATH } from "../lib/instance/paths";
 import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
@@ -58,7 +58,7 @@ function keepalivedPid(node: LabNode): string | undefined {
 export function startKeepalived(node: LabNode, options: { prestart?: boolean } = {}): void {
   rmSync(nodePath(node, "/run/keepalived.pid"), { force: true });
   // systemd's environment: a bare PATH, nothing inherited from the test runner.
-  const keepalived = `exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin keepalived -n -l -D -P -f ${PATHS.KEEPALIVED_CONFIG}`;
+  const keepalived = `exec env -i PATH=${SYSTEM_PATH} keepalived -n -l -D -P -f ${PATHS.KEEPALIVED_CONFIG}`;
   const command =
     options.prestart === false
       ? `echo '$INTERFACE=eth0' > ${PATHS.KEEPALIVED_INTERFACE} && ${keepalived}`

@@ -23,7 +23,6 @@ export type { ExchangeServerScriptsProps } from "./server-scripts/scripts-props"
 export { TlsCertificate } from "./tls/tls-certificate";
 export { CasHttpsVip } from "./vips/cas-https-vip";
 export type { CasHttpsVipProps, CasTlsMode } from "./vips/cas-https-props";
-export type { VipDescription } from "./vips/description";
 export { ImapVip } from "./vips/imap-vip";
 export type { ImapVipProps } from "./vips/imap-vip";
 export type { VipOptions, VipTimeouts } from "./vips/options";

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { PROGRAMS } from "../lib/instance/programs";
 import { expectValidCloudConfig, expectValidHaproxy, run, withTempDir } from "./support/tools";
 
 const repo = resolve(__dirname, "..");
@@ -47,9 +48,7 @@ test("packs, installs into a scratch app, type-checks the documented usage and s
       expect.arrayContaining([
         "package/dist/lib/index.js",
         "package/dist/lib/index.d.ts",
-        // The instance's programs, read when the user-data is rendered.
-        "package/dist/lib/instance/files/exchange-lb-apply",
-        "package/dist/lib/instance/files/exchange-lb-functions",
+        ...Object.values(PROGRAMS).map((p) => `package/dist/lib/instance/files/${p.file}`),
         "package/README.md",
       ]),
     );

@@ -6,7 +6,8 @@
  */
 import * as api from "../lib";
 import { CasHttpsVip, ImapVip } from "../lib";
-import { fixture } from "./support/synth";
+import { TerraformStack } from "cdktf";
+import { fixture, synthJson } from "./support/synth";
 
 test("exports only constructs, value objects and enums", () => {
   expect(Object.keys(api).sort()).toEqual([
@@ -40,7 +41,7 @@ test("a VIP's description is data the load balancer holds, and nobody changes af
   expect(lb.renderHaproxyConfig()).toContain("bind 192.168.30.10:443");
 });
 
-test("the order VIPs are added in changes their order in haproxy.cfg only, never a security rule", () => {
+test("VIPs that share no rule get the same security rules in either order", () => {
   const build = (order: "web-first" | "imap-first") => {
     const { lb } = fixture({ serverSecurityGroupId: "sg-0e1f2a3b" });
     const add = {
@@ -51,11 +52,37 @@ test("the order VIPs are added in changes their order in haproxy.cfg only, never
     else [add.imap, add.web].forEach((f) => f());
     return lb;
   };
-  const rules = (lb: api.ExchangeLoadBalancer) =>
-    lb.node
-      .findAll()
-      .filter((c) => /Ingress|Egress/.test(c.node.path))
-      .map((c) => c.node.path)
-      .sort();
-  expect(rules(build("web-first"))).toEqual(rules(build("imap-first")));
+  const rules = (lb: api.ExchangeLoadBalancer) => {
+    const json = synthJson(lb.node.scope as TerraformStack);
+    return ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"].map(
+      (type) => json.resource[type],
+    );
+  };
+  const webFirst = rules(build("web-first"));
+  expect(Object.keys(webFirst[0]).length).toBeGreaterThan(4);
+  expect(webFirst).toEqual(rules(build("imap-first")));
+});
+
+test("a prop changed after the VIP was constructed changes nothing: its description is a deep copy", () => {
+  const { lb } = fixture();
+  const servers = [{ name: "HT1", address: "192.168.30.22" }];
+  const timeouts = { client: api.Duration.minutes(5) };
+  new ImapVip(lb, "CasImap", { servers, timeouts });
+  const before = lb.renderHaproxyConfig();
+  servers[0].address = "10.9.9.9";
+  servers.push({ name: "HT2", address: "192.168.30.23" });
+  Object.assign(timeouts, { client: api.Duration.minutes(50) });
+  expect(lb.renderHaproxyConfig()).toBe(before);
+  expect(Object.isFrozen(lb.vips[0].servers[0])).toBe(true);
+});
+
+test("the load balancer takes each of its own VIPs once, and no other", () => {
+  const { lb } = fixture();
+  const web = new CasHttpsVip(lb, "CasWeb");
+  expect(() => lb.addVip(web)).toThrow(
+    "test/Lb: test/Lb/CasWeb is not a new VIP of this load balancer",
+  );
+  const other = fixture().lb;
+  expect(() => other.addVip(web)).toThrow("is not a new VIP of this load balancer");
+  expect(lb.vips).toHaveLength(1);
 });

@@ -9,19 +9,22 @@ import { BootPart, assembleBoot } from "../instance/boot";
 import { pairNodePart } from "../pair/boot";
 import { PairNode } from "../pair/pair-node";
 import { certificatesPart } from "../tls/boot";
-import { configBundleOf } from "./bundle";
+import { ConfigBundle } from "../delivery/bundle";
 import { LoadBalancerModel } from "./model";
 
 const COMMENT =
   "Exchange load balancer: HAProxy on Debian 12. Generated; edit the construct, not this.";
 
-/** @param node the pair node, for a pair; one instance has none. */
-export function userDataOf(lb: LoadBalancerModel, node?: PairNode): string {
+/**
+ * @param bundle the load balancer's config bundle (`configBundleOf`), rendered once for all nodes
+ * @param node the pair node, for a pair; one instance has none
+ */
+export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: PairNode): string {
   const parts: BootPart[] = [
     baseInstancePart({ maxconn: lb.maxconn, localPeer: node?.peerName }),
     // A pair's VIPs are the master's, put on the interface by the failover program.
     ...(lb.pair ? [] : [vipAddressesPart()]),
-    deliveryPart(configBundleOf(lb)),
+    deliveryPart(bundle),
     certificatesPart(),
     ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
     ...(lb.installSsmAgent ? [ssmAgentPart()] : []),

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { PATHS, STAGED } from "../instance/paths";
+import { PATHS, STAGED, SYSTEM_PATH } from "../instance/paths";
 import { BUNDLE_FILES, ConfigBundle } from "./bundle";
 
 /** SSM's limit on a document's content. */
@@ -39,7 +39,7 @@ export function renderConfigDocument(bundle: ConfigBundle, description: string):
             timeoutSeconds: "120",
             runCommand: [
               "set -eu",
-              "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+              `export PATH=${SYSTEM_PATH}`,
               "stage=$(mktemp -d)",
               "trap 'rm -rf \"$stage\"' EXIT",
               ...BUNDLE_FILES.map(

@@ -18,11 +18,6 @@ export interface BaseInstance {
   readonly maxconn: number;
   /** This node's name in HAProxy's peers section (a pair node). */
   readonly localPeer?: string;
-  /**
-   * The instance metadata endpoint the programs ask; the tests point it at a stand-in.
-   * @default IMDS_ENDPOINT
-   */
-  readonly imds?: string;
 }
 
 export function baseInstancePart(instance: BaseInstance): BootPart {
@@ -60,19 +55,31 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
     ],
     settings: {
       comment: "This node.",
-      values: { LOCAL_PEER: instance.localPeer ?? "", IMDS: instance.imds ?? IMDS_ENDPOINT },
+      values: { LOCAL_PEER: instance.localPeer ?? "", IMDS: IMDS_ENDPOINT },
     },
   };
 }
 
-/** One instance: EC2 assigns the VIPs as secondary IPs, a unit puts them on the interface. */
+/**
+ * One instance: EC2 assigns the VIPs as secondary IPs, a unit puts them on the
+ * interface. HAProxy wants the unit through a drop-in written before the
+ * package is installed, so even the package's own first start binds the VIPs.
+ */
 export function vipAddressesPart(): BootPart {
+  const unit = unitName(PATHS.VIP_ADDRESSES_UNIT);
   return {
+    files: [
+      {
+        path: PATHS.HAPROXY_VIPS_DROP_IN,
+        permissions: "0644",
+        content: ["[Unit]", `Wants=${unit}`, `After=${unit}`, ""].join("\n"),
+      },
+    ],
     programs: ["vipAddresses", "vipAddressesUnit"],
     commands: [
       {
         phase: "before-start",
-        argv: ["systemctl", "enable", "--now", unitName(PATHS.VIP_ADDRESSES_UNIT)],
+        argv: ["systemctl", "enable", "--now", unit],
       },
     ],
   };

@@ -20,6 +20,8 @@ export const PATHS = {
   /** Debian's haproxy.service reads EXTRAOPTS and PIDFILE from here. */
   HAPROXY_DEFAULTS: "/etc/default/haproxy",
   HAPROXY_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+  /** One instance: HAProxy wants its VIP addresses first, from the package's first start on. */
+  HAPROXY_VIPS_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-vip-addresses.conf",
   /** Terminating VIPs' certificate bundles, one `<vip>.pem` each. */
   CERTIFICATE_DIR: "/etc/haproxy/certs",
 
@@ -75,6 +77,9 @@ export const STAGED = {
   STAGED_CERTIFICATES: "certificates",
   STAGED_RESERVED_PORTS: "reserved-ports.conf",
 } as const;
+
+/** systemd's PATH, which the programs run with wherever they are started from. */
+export const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** Where HAProxy reads the certificate bundle a VIP terminates TLS with. */
 export function certificatePath(vipName: string): string {

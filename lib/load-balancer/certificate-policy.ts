@@ -6,6 +6,7 @@
  */
 import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
 import type { Arns } from "./arns";
+import { NAME_PREFIX } from "./names";
 import type { TlsCertificate } from "../tls/tls-certificate";
 
 export class CertificatePolicy extends Construct {
@@ -20,7 +21,7 @@ export class CertificatePolicy extends Construct {
     const parameterArn = (name: string) =>
       arns.of("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
     new IamRolePolicy(this, "Policy", {
-      namePrefix: "exchange-lb-certificates-",
+      namePrefix: `${NAME_PREFIX}certificates-`,
       role: role.id,
       policy: Lazy.stringValue({
         produce: () => {

@@ -8,6 +8,7 @@
  */
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
+import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
   /** The document's content, rendered at synth (it holds the config). */
@@ -23,7 +24,7 @@ export class ConfigDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigDeliveryProps) {
     super(scope, id);
-    const name = `ExchangeLb-${scope.node.path.replace(/[^A-Za-z0-9_.-]/g, "-")}-config`;
+    const name = documentName(scope, "config");
     this.document = new SsmDocument(this, "Document", {
       name,
       documentType: "Command",

@@ -6,18 +6,18 @@
  */
 import { fail } from "../core/errors";
 import { configBundleOf, vipAddresses } from "../config/bundle";
-import { haproxyConfigOf } from "../config/haproxy-config";
 import { LoadBalancerModel } from "../config/model";
 import { userDataOf } from "../config/user-data";
+import { ConfigBundle } from "../delivery/bundle";
 import { renderConfigDocument } from "../delivery/config-document";
 import { ExchangeProfile } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
 import { Construct, Instance, SecurityGroup } from "../framework";
-import { renderHaproxyConfig } from "../haproxy/render";
 import { keepalivedConfigFor } from "../pair/keepalived-config";
 import { PairNode } from "../pair/pair-node";
+import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
-import { VipDefaults, VipHost } from "../vips/vip-host";
+import { DescribedVip, VipDefaults, VipHost } from "../vips/vip-host";
 import { Arns } from "./arns";
 import { CertificatePolicy } from "./certificate-policy";
 import { ConfigDelivery } from "./config-delivery";
@@ -54,6 +54,8 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   private readonly pairResources?: PairResources;
   private arnBuilder?: Arns;
   private certificatePolicy?: CertificatePolicy;
+  /** The bundle of the VIPs added so far: rendered once per set of VIPs, whoever asks. */
+  private rendered?: { readonly vips: number; readonly bundle: ConfigBundle };
 
   constructor(scope: Construct, id: string, props: ExchangeLoadBalancerProps) {
     super(scope, id);
@@ -68,7 +70,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       securityGroupId: this.securityGroup.id,
       instanceProfileName: this.role.instanceProfile.name,
       userData: {
-        render: (node) => userDataOf(this.model(), node),
+        render: (node) => userDataOf(this.model(), this.bundle(), node),
         version: () => this.vipList.length,
       },
       vipAddresses: () => this.vipAddresses,
@@ -86,7 +88,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     this.delivery = new ConfigDelivery(this, "ConfigDelivery", {
       content: () =>
         renderConfigDocument(
-          configBundleOf(this.model()),
+          this.bundle(),
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
       instanceIds: this.instances.map((i) => i.id),
@@ -132,11 +134,20 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   /**
-   * Takes a VIP's description (each VIP calls this once, when constructed):
-   * refuses one that conflicts, then adds its security rules, routes and
-   * certificate access, and tells whoever follows the VIPs.
+   * Takes a VIP (each VIP calls this once, at the end of its constructor):
+   * refuses one that is not this load balancer's child or that conflicts,
+   * then adds its security rules, routes and certificate access, and tells
+   * whoever follows the VIPs.
    */
-  public addVip(vip: VipDescription): void {
+  public addVip(added: DescribedVip): void {
+    const vip = added.description;
+    if (added.node.scope !== this || this.vipList.includes(vip)) {
+      fail(
+        this,
+        `${added.node.path} is not a new VIP of this load balancer`,
+        "create each VIP once, with this load balancer as its scope",
+      );
+    }
     checkVipFits(vip, this.vipList, this.settings);
     this.vipList.push(vip);
     if (vip.terminatedTls) this.certificatePolicy ??= this.createCertificatePolicy();
@@ -169,7 +180,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** The exact haproxy.cfg the instance runs; the same on both nodes of a pair. */
   public renderHaproxyConfig(): string {
-    return renderHaproxyConfig(haproxyConfigOf(this.model()));
+    return this.bundle().haproxyConfig;
   }
 
   /**
@@ -182,18 +193,28 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     }
     return userDataOf(
       this.model(),
+      this.bundle(),
       nodeAddress === undefined ? undefined : this.pairNode(nodeAddress),
     );
   }
 
   /** keepalived.conf of one node of the pair. */
   public renderKeepalivedConfig(nodeAddress: string): string {
-    return keepalivedConfigFor(this.settings.pair!, this.pairNode(nodeAddress));
+    const node = this.pairNode(nodeAddress);
+    return keepalivedConfigFor(this.settings.pair as PairSettings, node);
   }
 
+  /** A snapshot: the settings and the VIPs added so far. */
   private model(): LoadBalancerModel {
     const { profile, maxconn, installSsmAgent, pair } = this.settings;
-    return { profile, maxconn, installSsmAgent, pair, vips: this.vipList };
+    return { profile, maxconn, installSsmAgent, pair, vips: Object.freeze([...this.vipList]) };
+  }
+
+  private bundle(): ConfigBundle {
+    if (this.rendered?.vips !== this.vipList.length) {
+      this.rendered = { vips: this.vipList.length, bundle: configBundleOf(this.model()) };
+    }
+    return this.rendered.bundle;
   }
 
   private pairNode(nodeAddress: string): PairNode {

@@ -5,6 +5,7 @@
  */
 import { Construct, IamRole, IamRolePolicy } from "../framework";
 import type { Arns } from "./arns";
+import { NAME_PREFIX } from "./names";
 import { VipPlacement } from "../pair/vip-placement";
 
 export interface FailoverPolicyProps {
@@ -42,7 +43,7 @@ export class FailoverPolicy extends Construct {
       },
     }[placement.kind];
     this.policy = new IamRolePolicy(this, "Policy", {
-      namePrefix: "exchange-lb-failover-",
+      namePrefix: `${NAME_PREFIX}failover-`,
       role: props.role.id,
       policy: JSON.stringify({
         Version: "2012-10-17",

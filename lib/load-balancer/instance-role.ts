@@ -5,6 +5,7 @@ import {
   IamRole,
   IamRolePolicyAttachment,
 } from "../framework";
+import { NAME_PREFIX } from "./names";
 
 /**
  * The instance's role: Session Manager access instead of SSH, nothing else.
@@ -21,7 +22,7 @@ export class InstanceRole extends Construct {
     super(scope, id);
     this.partition = new DataAwsPartition(this, "Partition").partition;
     this.role = new IamRole(this, "Role", {
-      namePrefix: "exchange-lb-",
+      namePrefix: NAME_PREFIX,
       description: `Exchange load balancer ${scope.node.path}`,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
@@ -39,7 +40,7 @@ export class InstanceRole extends Construct {
       policyArn: `arn:${this.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
     });
     this.instanceProfile = new IamInstanceProfile(this, "Profile", {
-      namePrefix: "exchange-lb-",
+      namePrefix: NAME_PREFIX,
       role: this.role.name,
     });
   }

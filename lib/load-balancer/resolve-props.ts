@@ -4,6 +4,7 @@
  */
 import { Duration } from "../core/duration";
 import { fail } from "../core/errors";
+import { frozenCopy } from "../core/frozen";
 import { profileFor } from "../exchange/profiles";
 import { Construct } from "../framework";
 import { isIpv4, parseCidr } from "../net/ipv4";
@@ -61,7 +62,7 @@ export function resolveProps(
   if (!pair && props.subnetId === undefined) {
     fail(scope, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
   }
-  return {
+  return frozenCopy({
     profile,
     vipAddress,
     clientCidrs,
@@ -72,7 +73,7 @@ export function resolveProps(
     installSsmAgent: props.installSsmAgent ?? true,
     pair,
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
-  };
+  });
 }
 
 function clientCidrsOf(scope: Construct, cidrs: readonly string[]): string[] {

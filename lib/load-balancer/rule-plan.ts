@@ -16,6 +16,8 @@ export interface PlannedRule {
   readonly description: string;
 }
 
+const ANYWHERE = "0.0.0.0/0";
+
 /** Ports the instance itself needs outbound: Debian packages and the SSM endpoints. */
 export const OUTBOUND_SERVICE_PORTS = [80, 443] as const;
 
@@ -52,9 +54,9 @@ export function planEgress(vip: VipDescription): PlannedRule[] {
     })),
   );
   const services = OUTBOUND_SERVICE_PORTS.map((port) => ({
-    id: `Egress-${port}-0_0_0_0_0`,
+    id: `Egress-${port}-${idPart(ANYWHERE)}`,
     port,
-    cidr: "0.0.0.0/0",
+    cidr: ANYWHERE,
     description: "Debian packages and AWS Systems Manager",
   }));
   return ordered([...toServers, ...services]);

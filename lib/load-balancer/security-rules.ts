@@ -13,6 +13,7 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
+import { NAME_PREFIX } from "./names";
 import { PlannedRule, planEgress, planIngress, planServerIngress } from "./rule-plan";
 
 export class SecurityRules {
@@ -25,7 +26,7 @@ export class SecurityRules {
 
   constructor(owner: Construct, vpcId: string, serverGroupId: string | undefined) {
     this.group = new SecurityGroup(owner, "SecurityGroup", {
-      namePrefix: "exchange-lb-",
+      namePrefix: NAME_PREFIX,
       description: `Exchange load balancer ${owner.node.path}: client VIPs in, real servers out`,
       vpcId,
       tags: { Name: owner.node.path },

@@ -8,6 +8,7 @@
  */
 import { Construct, Lazy, SsmDocument, Token } from "../framework";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
+import { documentName } from "../load-balancer/names";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import { ExchangeSide } from "../vips/description";
 import { renderCasArrayScript } from "./cas-array";
@@ -108,7 +109,7 @@ export class ExchangeServerScripts extends Construct {
     const { version } = this.lb.profile;
     if (side.kind === "static-rpc-ports") {
       this.add("StaticRpcPorts", {
-        description: `Exchange 2010: static RPC ports ${side.rpcClientAccessPort}/${side.addressBookPort} for ${vipPath}`,
+        description: `Exchange ${version}: static RPC ports ${side.rpcClientAccessPort}/${side.addressBookPort} for ${vipPath}`,
         script: renderStaticRpcPortsScript(side),
       });
       return;
@@ -131,7 +132,7 @@ export class ExchangeServerScripts extends Construct {
     this.documentsByName.set(
       name,
       new SsmDocument(this, name, {
-        name: `ExchangeLb-${this.lb.node.path.replace(/[^A-Za-z0-9_.-]/g, "-")}-${name}`,
+        name: documentName(this.lb, name),
         documentType: "Command",
         documentFormat: "JSON",
         targetType: "/AWS::EC2::Instance",

@@ -1,8 +1,11 @@
 /**
  * Turns what a VIP kind decides and what every VIP accepts into the VIP's
- * description, checking both: the one place a VIP's data is assembled.
+ * description, checking both: the one place a VIP's data is assembled. The
+ * description is a frozen copy: a prop changed after the VIP was constructed
+ * changes nothing.
  */
 import { fail } from "../core/errors";
+import { frozenCopy } from "../core/frozen";
 import { Persistence } from "../exchange/persistence";
 import { HealthCheck } from "../haproxy/model";
 import { isIpv4 } from "../net/ipv4";
@@ -47,7 +50,7 @@ export function describeVip(
   const redirectPorts = kind.redirectPorts ?? [];
   validatePorts(path, [...kind.ports, ...redirectPorts]);
   validateHealthCheck(path, options.healthCheck);
-  return {
+  return frozenCopy({
     name,
     path,
     label: kind.label,
@@ -65,7 +68,7 @@ export function describeVip(
     notes: [`${kind.label}: ${kind.notes[0]}`, ...kind.notes.slice(1)],
     terminatedTls: kind.terminatedTls,
     exchangeSide: kind.exchangeSide,
-  };
+  });
 }
 
 /** The forwarded ports plus every port the health checks connect to. */

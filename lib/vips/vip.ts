@@ -12,10 +12,10 @@ import { NAME } from "./checks";
 import { VipKind, describeVip } from "./describe";
 import { REDIRECT_SUFFIX, VipDescription } from "./description";
 import { VipOptions } from "./options";
-import { VipHost } from "./vip-host";
+import { DescribedVip, VipHost } from "./vip-host";
 
 /** A virtual service: one or more ports on one address, balanced over real servers. */
-export abstract class ExchangeVip extends Construct {
+export abstract class ExchangeVip extends Construct implements DescribedVip {
   /** This VIP as data: what the load balancer renders haproxy.cfg and the rest from. */
   public readonly description: VipDescription;
 
@@ -39,10 +39,8 @@ export abstract class ExchangeVip extends Construct {
         "choose another id",
       );
     }
-    this.description = Object.freeze(
-      describeVip(this.node.path, id, host.vipDefaults, options, kind),
-    );
-    host.addVip(this.description);
+    this.description = describeVip(this.node.path, id, host.vipDefaults, options, kind);
+    host.addVip(this);
   }
 
   /** Address clients connect to. */

@@ -160,6 +160,25 @@ test("one instance: a removed VIP leaves the interface holding it; a new one joi
   ]);
 });
 
+test("one instance: a VIP that cannot be added does not stop the others, and fails the program", async () => {
+  root.write(PATHS.VIPS_FILE, "192.168.30.10\n192.168.30.11\n");
+  root.fake(
+    "ip",
+    [
+      'case "$*" in',
+      '  *"route show default"*) echo "default via 192.168.30.1 dev eth0";;',
+      '  *"192.168.30.10/32"*) exit 2;;',
+      "esac",
+      "",
+    ].join("\n"),
+  );
+  expect((await root.run(PATHS.VIP_ADDRESSES_PROGRAM)).code).toBe(1);
+  expect(addressChanges()).toEqual([
+    "ip address replace 192.168.30.10/32 dev eth0",
+    "ip address replace 192.168.30.11/32 dev eth0",
+  ]);
+});
+
 test("one instance: a new VIP joins the interface and a removed one leaves it", async () => {
   stage(CHANGED, "192.168.30.11\n");
   expect((await apply()).code).toBe(0);
@@ -212,6 +231,8 @@ describe("a pair node", () => {
     expect((await root.run(PATHS.APPLY_PROGRAM, ["--boot"])).code).toBe(0);
     expect(root.calls().filter((c) => !c.startsWith("ip "))).toEqual([
       `haproxy -c -L lb-192-168-30-5 -f ${root.path(PATHS.HAPROXY_CONFIG)}`,
+      // The package's own start may have hit systemd's start limit.
+      "systemctl reset-failed haproxy",
       "systemctl enable haproxy",
       "systemctl restart haproxy",
     ]);

@@ -50,11 +50,14 @@ describe("one instance's user-data", () => {
     expect(big.content).toBe("[Service]\nLimitNOFILE=1201024\n");
   });
 
-  test("puts every VIP on the interface before HAProxy starts, at boot and whenever HAProxy starts", () => {
-    const unit = file(PATHS.VIP_ADDRESSES_UNIT).content;
-    expect(unit).toContain(`ExecStart=${PATHS.VIP_ADDRESSES_PROGRAM}\n`);
-    expect(unit).toContain("Before=haproxy.service\n");
-    expect(unit).toContain("WantedBy=multi-user.target haproxy.service\n");
+  test("puts every VIP on the interface before HAProxy starts, from the package's first start on", () => {
+    expect(file(PATHS.VIP_ADDRESSES_UNIT).content).toContain(
+      `ExecStart=${PATHS.VIP_ADDRESSES_PROGRAM}\n`,
+    );
+    // A drop-in on HAProxy, written before the package installs and starts it.
+    expect(file(PATHS.HAPROXY_VIPS_DROP_IN).content).toBe(
+      "[Unit]\nWants=exchange-vip-addresses.service\nAfter=exchange-vip-addresses.service\n",
+    );
     expect(file(PATHS.VIP_ADDRESSES_PROGRAM).permissions).toBe("0755");
   });
 

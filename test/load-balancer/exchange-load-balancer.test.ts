@@ -3,6 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { CasHttpsVip, ExchangeLoadBalancer, ImapVip, SmtpVip } from "../../lib";
+import { EC2_USER_DATA_LIMIT } from "../../lib/cloud-init/user-data";
 import { GUIDE_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
 import { expectValidCloudConfig, expectValidHaproxy } from "../support/tools";
 
@@ -50,9 +51,17 @@ describe("ExchangeLoadBalancer resources", () => {
     expectValidCloudConfig(lb.renderUserData());
   });
 
-  test("user-data is the rendered cloud-config, Terraform-escaped", () => {
-    expect(instance.user_data).toBe(lb.renderUserData().replace(/([$%])\{/g, "$1$1{"));
-    expect(instance.user_data_base64).toBeUndefined();
+  test("user-data is the rendered cloud-config: Terraform-escaped text up to 16 KB, else gzip + base64", () => {
+    const rendered = lb.renderUserData();
+    if (Buffer.byteLength(rendered) <= EC2_USER_DATA_LIMIT) {
+      expect(instance.user_data).toBe(rendered.replace(/([$%])\{/g, "$1$1{"));
+      expect(instance.user_data_base64).toBeUndefined();
+    } else {
+      expect(instance.user_data).toBeUndefined();
+      expect(gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString()).toBe(
+        rendered,
+      );
+    }
     const files = parse(lb.renderUserData()).write_files as { path: string; content: string }[];
     expect(files.find((f) => f.path === "/etc/haproxy/haproxy.cfg")?.content).toBe(
       lb.renderHaproxyConfig(),

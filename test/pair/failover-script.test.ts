@@ -1,58 +1,37 @@
 /**
  * The failover program run for real by /bin/sh, installed under a temporary
  * root with the settings a pair node's user-data gives it, against a fake
- * `aws`, `ip` and `arping` on PATH that record their arguments, and a fake
- * IMDSv2 that refuses requests without a session token: the calls each VIP
- * placement makes.
+ * `aws`, `ip` and `arping` on PATH that record their arguments, and the lab's
+ * IMDSv2 stand-in, which refuses requests without a session token, on the
+ * metadata address in a network namespace of the program's own: the calls
+ * each VIP placement makes.
  */
-import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { renderVipList } from "../../lib/delivery/vip-list";
 import { baseInstancePart } from "../../lib/instance/base";
 import { PATHS } from "../../lib/instance/paths";
 import { pairNodePart } from "../../lib/pair/boot";
 import { pairNodes } from "../../lib/pair/pair-node";
 import { VipPlacement } from "../../lib/pair/vip-placement";
-import { InstanceRoot } from "../support/instance-root";
+import { InstanceMetadata, InstanceRoot } from "../support/instance-root";
 
-const TOKEN = "token-123";
-const METADATA: Record<string, string> = {
+/** This node as the IMDSv2 stand-in describes it. */
+const METADATA: InstanceMetadata = {
+  eni: "eni-0aaa",
   mac: "0a:00:00:00:00:05",
-  "network/interfaces/macs/0a:00:00:00:00:05/interface-id": "eni-0aaa",
-  "placement/region": "eu-west-2",
-  "local-ipv4": "10.0.1.5",
+  region: "eu-west-2",
+  localIpv4: "10.0.1.5",
 };
 
-let imds: Server;
-let imdsUrl: string;
 let root: InstanceRoot;
-
-beforeAll(async () => {
-  imds = createServer((req, res) => {
-    if (req.method === "PUT" && req.url === "/latest/api/token") {
-      res.end(req.headers["x-aws-ec2-metadata-token-ttl-seconds"] ? TOKEN : "");
-      return;
-    }
-    const path = (req.url ?? "").replace("/latest/meta-data/", "");
-    if (req.headers["x-aws-ec2-metadata-token"] !== TOKEN) res.writeHead(401).end();
-    else if (METADATA[path] === undefined) res.writeHead(404).end();
-    else res.end(METADATA[path]);
-  });
-  await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", resolve));
-  imdsUrl = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
-});
-
-afterAll(() => new Promise<void>((resolve) => imds.close(() => resolve())));
 
 afterEach(() => root?.remove());
 
 interface Node {
   readonly placement: VipPlacement;
   readonly vips: readonly string[];
-  /** Another IMDS endpoint than the stand-in's. */
-  readonly imds?: string;
   /** Settings changed by hand after boot. */
   readonly edited?: Readonly<Record<string, string>>;
 }
@@ -74,7 +53,7 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
     pairNode,
   );
   root.install([
-    baseInstancePart({ maxconn: 100, localPeer: pairNode.peerName, imds: given.imds ?? imdsUrl }),
+    baseInstancePart({ maxconn: 100, localPeer: pairNode.peerName }),
     { files: [{ path: PATHS.VIPS_FILE, permissions: "0644", content: renderVipList(given.vips) }] },
     {
       ...pair,
@@ -97,8 +76,9 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
   root.fake("arping");
 }
 
+/** The failover program, with the instance's metadata at the real IMDS address. */
 function script(...args: string[]) {
-  return root.run(PATHS.FAILOVER_PROGRAM, args);
+  return root.run(PATHS.FAILOVER_PROGRAM, args, { metadata: METADATA });
 }
 
 const calls = (command?: string) => root.calls(command);
@@ -194,16 +174,18 @@ test("a throttled AWS call is retried; three failures report claim-failed and ex
 });
 
 test("no IMDSv2 token, no identity: the claim fails without an AWS call", async () => {
-  // A token endpoint that answers nothing useful: every metadata read is refused.
-  setUp({ placement: secondaryIp, vips: ["10.0.1.10"], imds: `${imdsUrl}/nowhere` });
-  expect((await script("event", "MASTER")).code).toBe(1);
+  // Nothing answers on the metadata address.
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  const result = await root.run(PATHS.FAILOVER_PROGRAM, ["event", "MASTER"], { metadata: "none" });
+  expect(result.code).toBe(1);
   expect(calls("aws")).toEqual([]);
 });
 
 test("fifo: keepalived's events are handled in the order written", async () => {
   setUp({ placement: secondaryIp, vips: ["192.168.30.10"] });
   const fifo = root.path(PATHS.VRRP_FIFO);
-  spawnSync("mkfifo", [fifo]);
+  mkdirSync(dirname(fifo), { recursive: true });
+  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
   const running = script("fifo", fifo);
   root.write(
     PATHS.VRRP_FIFO,
@@ -223,6 +205,33 @@ test("fifo: keepalived's events are handled in the order written", async () => {
     "FAULT released",
   ]);
 });
+
+test("fifo: an event after a rollout delivered a new VIP list claims the new list", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  const fifo = root.path(PATHS.VRRP_FIFO);
+  mkdirSync(dirname(fifo), { recursive: true });
+  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+  const running = script("fifo", fifo);
+  // keepalived keeps the FIFO open for its whole life: the handler outlives rollouts.
+  const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
+  writer.stdin.write('INSTANCE "exchange" MASTER 150\n');
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 1);
+  root.write(PATHS.VIPS_FILE, "10.0.1.10\n10.0.1.11\n");
+  writer.stdin.write('INSTANCE "exchange" BACKUP 150\nINSTANCE "exchange" MASTER 150\n');
+  writer.stdin.end();
+  expect((await running).code).toBe(0);
+  expect(events()).toEqual(["MASTER claimed", "BACKUP released", "MASTER claimed"]);
+  expect(calls("aws").at(-1)).toContain("--private-ip-addresses 10.0.1.10 10.0.1.11");
+  expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
+    "ip address del 10.0.1.10/32 dev eth9",
+    "ip address del 10.0.1.11/32 dev eth9",
+  ]);
+});
+
+async function waitFor(predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !predicate(); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!predicate()) throw new Error("timed out");
+}
 
 test("reclaim (after a new VIP list): a master claims every VIP again; a backup or a node without state claims nothing", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10", "10.0.1.11"] });

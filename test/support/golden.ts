@@ -48,19 +48,24 @@ function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
     const app = new App({ outdir });
     EXAMPLES[stackName](app);
     app.synth();
-    const synthesized = readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8");
-    const json: Json = JSON.parse(synthesized);
+    let text = readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8");
+    const json: Json = JSON.parse(text);
     // The local backend's state file is under the directory synth ran in: not this machine's.
-    const text = synthesized.split(JSON.stringify(process.cwd()).slice(1, -1)).join("<repository>");
-    const files = new Map<string, string>([[`${stackName}/cdk.tf.json`, text]]);
+    text = text.split(JSON.stringify(process.cwd()).slice(1, -1)).join("<repository>");
+    const files = new Map<string, string>();
     const instances: Json[] = Object.values(json.resource.aws_instance);
     for (const instance of instances) {
-      const userData: string =
-        typeof instance.user_data === "string"
-          ? terraformLiteral(instance.user_data)
-          : gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString("utf8");
       const suffix = instance.private_ip ? `-${instance.private_ip}` : "";
-      files.set(`${stackName}/user-data${suffix}.yaml`, userData);
+      const name = `user-data${suffix}.yaml`;
+      let userData: string;
+      if (typeof instance.user_data === "string") {
+        userData = terraformLiteral(instance.user_data);
+      } else {
+        // gzip's bytes depend on zlib's build: the file beside it holds what they unpack to.
+        userData = gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString("utf8");
+        text = text.replace(instance.user_data_base64, `<gzip + base64 of ${name}>`);
+      }
+      files.set(`${stackName}/${name}`, userData);
       const config = (parse(userData).write_files as { path: string; content: string }[]).find(
         (file) => file.path === "/etc/haproxy/haproxy.cfg",
       );
@@ -68,6 +73,7 @@ function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
       // The same on every node of a pair; a difference fails the comparison.
       files.set(`${stackName}/haproxy.cfg`, config.content);
     }
+    files.set(`${stackName}/cdk.tf.json`, text);
     for (const document of Object.values(json.resource.aws_ssm_document ?? {}) as Json[]) {
       const content = terraformLiteral(document.content);
       files.set(`${stackName}/ssm/${document.name}.json`, content);

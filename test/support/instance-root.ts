@@ -17,7 +17,41 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
+import { IMDS_ENDPOINT } from "../../lib/instance/base";
 import { BootPart, assembleBoot } from "../../lib/instance/boot";
+
+/** What the IMDSv2 stand-in answers (lab/tools/fake-imds.js). */
+export interface InstanceMetadata {
+  readonly eni: string;
+  readonly mac: string;
+  readonly region: string;
+  readonly localIpv4: string;
+}
+
+const FAKE_IMDS = join(__dirname, "..", "..", "lab", "tools", "fake-imds.js");
+
+/**
+ * The shell that brings up loopback with the metadata address, starts the
+ * stand-in there (unless "none") and waits until it answers, then runs "$@".
+ */
+function withMetadata(metadata: InstanceMetadata | "none"): string {
+  const host = new URL(IMDS_ENDPOINT).hostname;
+  const lines = [
+    "set -e",
+    "/usr/sbin/ip link set lo up",
+    `/usr/sbin/ip address add ${host}/32 dev lo`,
+  ];
+  if (metadata !== "none") {
+    const args = JSON.stringify({ ...metadata, maxMs: 60_000 });
+    lines.push(
+      `${process.execPath} ${FAKE_IMDS} '${args}' & imds=$!`,
+      "trap 'kill $imds' EXIT",
+      `i=0; until /usr/bin/curl -sf -o /dev/null -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 5' ${IMDS_ENDPOINT}/latest/api/token; do i=$((i + 1)); [ $i -lt 100 ]; sleep 0.05; done`,
+    );
+  }
+  lines.push("set +e", '"$@"');
+  return lines.join("\n");
+}
 
 export interface RunResult {
   readonly code: number;
@@ -89,18 +123,32 @@ export class InstanceRoot {
     writeFileSync(join(this.dir, "calls.log"), "");
   }
 
-  /** Runs an installed program as root would, with the stand-ins first on PATH. */
-  public run(program: string, args: readonly string[] = [], timeout = 20_000): Promise<RunResult> {
+  /**
+   * Runs an installed program as root would, with the stand-ins first on PATH.
+   * With `metadata`, in a network namespace of its own where the lab's IMDSv2
+   * stand-in (which refuses a request without a session token) answers on the
+   * real metadata address; `"none"`: that namespace without it.
+   */
+  public run(
+    program: string,
+    args: readonly string[] = [],
+    options: { readonly metadata?: InstanceMetadata | "none"; readonly timeout?: number } = {},
+  ): Promise<RunResult> {
+    const isolated = options.metadata !== undefined;
+    const command = isolated ? "unshare" : this.path(program);
+    const commandArgs = isolated
+      ? ["--net", "sh", "-c", withMetadata(options.metadata!), "imds", this.path(program), ...args]
+      : [...args];
     return new Promise((resolve) =>
       execFile(
-        this.path(program),
-        [...args],
+        command,
+        commandArgs,
         {
           env: {
             PATH: `${this.dir}/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
             EXCHANGE_LB_ROOT: this.dir,
           },
-          timeout,
+          timeout: options.timeout ?? 20_000,
         },
         (error, stdout, stderr) =>
           resolve({

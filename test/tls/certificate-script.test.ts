@@ -1,40 +1,30 @@
 /**
  * The certificates program run by /bin/sh, installed under a temporary root as
  * a node's user-data would install it, against a fake `aws` on PATH that
- * records its arguments and prints a bundle, and a fake IMDSv2: the calls per
+ * records its arguments and prints a bundle, and the lab's IMDSv2 stand-in in
+ * a network namespace of the program's own: the calls per
  * store, root-only files, refusal of anything that is not a PEM bundle, and
  * "changed" only when a file changed.
  */
 import { statSync } from "node:fs";
-import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
 import { baseInstancePart } from "../../lib/instance/base";
 import { PATHS, certificatePath } from "../../lib/instance/paths";
 import { certificatesPart } from "../../lib/tls/boot";
-import { InstanceRoot } from "../support/instance-root";
+import { InstanceMetadata, InstanceRoot } from "../support/instance-root";
 
 const BUNDLE =
   "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
-let imds: Server;
-let imdsUrl: string;
+const METADATA: InstanceMetadata = {
+  eni: "eni-0aaa",
+  mac: "0a:00:00:00:00:05",
+  region: "eu-west-2",
+  localIpv4: "10.0.1.5",
+};
 let root: InstanceRoot;
 
-beforeAll(async () => {
-  imds = createServer((req, res) => {
-    if (req.method === "PUT") {
-      return void (req.url === "/latest/api/token" ? res.end("tok") : res.writeHead(404).end());
-    }
-    if (req.headers["x-aws-ec2-metadata-token"] !== "tok") return void res.writeHead(401).end();
-    if (req.url === "/latest/meta-data/placement/region") return void res.end("eu-west-2");
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => imds.listen(0, "127.0.0.1", resolve));
-  imdsUrl = `http://127.0.0.1:${(imds.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => imds.close(() => resolve())));
 beforeEach(() => {
   root = new InstanceRoot();
-  root.install([baseInstancePart({ maxconn: 100, imds: imdsUrl }), certificatesPart()]);
+  root.install([baseInstancePart({ maxconn: 100 }), certificatesPart()]);
   fakeAws(BUNDLE);
 });
 afterEach(() => root.remove());
@@ -47,7 +37,9 @@ function list(lines: string[]): void {
   root.write(PATHS.CERTIFICATE_LIST, lines.map((l) => `${l}\n`).join(""));
 }
 
-const fetch = (...args: string[]) => root.run(PATHS.CERTIFICATES_PROGRAM, args);
+/** The certificates program, with the instance's metadata at the real IMDS address. */
+const fetch = (...args: string[]) =>
+  root.run(PATHS.CERTIFICATES_PROGRAM, args, { metadata: METADATA });
 const web = certificatePath("Web");
 
 test("fetches each bundle from its store in the instance's region, root-only, and says changed once", async () => {
@@ -87,12 +79,9 @@ test("a value that is not a certificate and key is refused and not written", asy
 });
 
 test("no IMDSv2 token: refused before any AWS call", async () => {
-  root.install([
-    baseInstancePart({ maxconn: 100, imds: `${imdsUrl}/nowhere` }),
-    certificatesPart(),
-  ]);
   list([`${web} ssm /exchange/tls/mail`]);
-  const result = await fetch();
+  // Nothing answers on the metadata address.
+  const result = await root.run(PATHS.CERTIFICATES_PROGRAM, [], { metadata: "none" });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain("no IMDSv2 token");
   expect(root.calls()).toEqual([]);

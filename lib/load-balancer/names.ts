@@ -1,0 +1,10 @@
+/** How the load balancer names what AWS shows: a prefix people can search for, and SSM documents by path. */
+import { Construct } from "../framework";
+
+/** The start of every name the load balancer gives an AWS resource. */
+export const NAME_PREFIX = "exchange-lb-";
+
+/** An SSM document's name: the load balancer's construct path, then what it holds. */
+export function documentName(loadBalancer: Construct, what: string): string {
+  return `ExchangeLb-${loadBalancer.node.path.replace(/[^A-Za-z0-9_.-]/g, "-")}-${what}`;
+}
