@@ -36,9 +36,8 @@ export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
       inNode(node, ["sysctl", "-q", "-p", path]);
       continue;
     }
-    // Units are run by the lab, not systemd; no SSM agent; a pair's VIPs are the failover program's.
+    // Units are run by the lab, not systemd; no SSM agent.
     if (path.startsWith("/etc/systemd/") || path === PATHS.SSM_AGENT_INSTALLER) continue;
-    if (path === PATHS.VIP_ADDRESSES_PROGRAM) continue;
     writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
   }
 }

@@ -94,6 +94,8 @@ test("a server added and a weight changed under load: zero failed connections; a
   });
   expect(added.map((o) => o.status)).toEqual([0]);
   expect(weighted.map((o) => o.status)).toEqual([0]);
+  // Applied whole: the VIP addresses too (exchange-vip-addresses, as at boot), nothing failed.
+  for (const outcome of [...added, ...weighted]) expect(outcome.output).not.toMatch(/failed/);
   expect(ok).toBeGreaterThan(100);
   expect(failed).toBe(0);
   expect(refused.status).toBe(1);
@@ -124,6 +126,7 @@ pairTest(
     const { ok, failed } = await running;
     report("pair rollout under load", { ok, failed, nodes: outcomes.map((o) => o.status) });
     expect(outcomes.map((o) => o.status)).toEqual([0, 0]);
+    for (const outcome of outcomes) expect(outcome.output).not.toMatch(/failed/);
     expect(failed).toBe(0);
     for (const node of ALL_NODES) {
       expect(weights(await serverStats(node))).toEqual([
