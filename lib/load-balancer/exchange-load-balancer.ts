@@ -1,8 +1,9 @@
 /**
  * The load balancer construct: checks its props, wires the small pieces that
  * make it (security group and rules, instance role and policies, instances,
- * pair resources, config delivery, outputs), holds the VIPs' descriptions and
- * renders everything from them once, at synth.
+ * pair resources, config delivery, outputs), holds the VIPs' descriptions,
+ * adds the resources each one needs as it arrives, and renders the text
+ * (haproxy.cfg, user-data, the config document) from them at synth.
  */
 import { fail } from "../core/errors";
 import { configBundleOf, vipAddresses } from "../config/bundle";

@@ -15,15 +15,10 @@ import { PATHS } from "../../lib/instance/paths";
 import { pairNodePart } from "../../lib/pair/boot";
 import { pairNodes } from "../../lib/pair/pair-node";
 import { VipPlacement } from "../../lib/pair/vip-placement";
-import { InstanceMetadata, InstanceRoot } from "../support/instance-root";
+import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
 
-/** This node as the IMDSv2 stand-in describes it. */
-const METADATA: InstanceMetadata = {
-  eni: "eni-0aaa",
-  mac: "0a:00:00:00:00:05",
-  region: "eu-west-2",
-  localIpv4: "10.0.1.5",
-};
+/** This node, the pair's preferred master, as the IMDSv2 stand-in describes it. */
+const METADATA = NODE_METADATA;
 
 let root: InstanceRoot;
 

@@ -28,6 +28,14 @@ export interface InstanceMetadata {
   readonly localIpv4: string;
 }
 
+/** A node at 10.0.1.5 in eu-west-2, as the stand-in describes it. */
+export const NODE_METADATA: InstanceMetadata = {
+  eni: "eni-0aaa",
+  mac: "0a:00:00:00:00:05",
+  region: "eu-west-2",
+  localIpv4: "10.0.1.5",
+};
+
 const FAKE_IMDS = join(__dirname, "..", "..", "lab", "tools", "fake-imds.js");
 
 /**

@@ -10,16 +10,11 @@ import { statSync } from "node:fs";
 import { baseInstancePart } from "../../lib/instance/base";
 import { PATHS, certificatePath } from "../../lib/instance/paths";
 import { certificatesPart } from "../../lib/tls/boot";
-import { InstanceMetadata, InstanceRoot } from "../support/instance-root";
+import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
 
 const BUNDLE =
   "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
-const METADATA: InstanceMetadata = {
-  eni: "eni-0aaa",
-  mac: "0a:00:00:00:00:05",
-  region: "eu-west-2",
-  localIpv4: "10.0.1.5",
-};
+const METADATA = NODE_METADATA;
 let root: InstanceRoot;
 
 beforeEach(() => {
