@@ -30,6 +30,17 @@ export function backendBase(vip: VipDescription, context: SectionContext): Backe
   const timing = vip.healthCheckTiming ?? {};
   const ownTiming =
     timing.interval !== undefined || timing.rise !== undefined || timing.fall !== undefined;
+  // Only what differs from the defaults section's default-server line.
+  const serverDefaults = {
+    ...(ownTiming
+      ? {
+          inter: timing.interval ?? p.checkInterval.value,
+          rise: timing.rise ?? p.checkRise.value,
+          fall: timing.fall ?? p.checkFall.value,
+        }
+      : {}),
+    ...(vip.shutdownSessionsOnDown ? { shutdownSessionsOnDown: true } : {}),
+  };
   return {
     balance: vip.balance,
     stickTable: persistence.timeout
@@ -41,16 +52,8 @@ export function backendBase(vip: VipDescription, context: SectionContext): Backe
           peers: context.peers,
         }
       : undefined,
-    timeouts: { server: timeouts.server, connect: timeouts.connect },
-    // Only a VIP with its own timing overrides the defaults section's line.
-    serverDefaults: ownTiming
-      ? {
-          inter: timing.interval ?? p.checkInterval.value,
-          rise: timing.rise ?? p.checkRise.value,
-          fall: timing.fall ?? p.checkFall.value,
-          shutdownSessionsOnDown: p.shutdownSessionsOnDown.value,
-        }
-      : undefined,
+    timeouts: { server: timeouts.server, connect: timeouts.connect, check: timing.timeout },
+    serverDefaults: Object.keys(serverDefaults).length > 0 ? serverDefaults : undefined,
     servers: vip.servers.map((server) => ({
       name: server.name,
       address: server.address,

@@ -35,6 +35,8 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
       // The largest request buffer any VIP asks for; HAProxy's default when none does.
       bufsize: buffers.length > 0 ? Math.max(...buffers) : undefined,
       tls: lb.vips.some((vip) => vip.terminatedTls) ? INTERMEDIATE_TLS : undefined,
+      hardStopAfter: p.reloadGrace.value,
+      comments: [`hard-stop-after: sessions left on a reloaded process [${p.reloadGrace.source}]`],
     },
     defaults: defaultsOf(p),
     peers: lb.pair ? peersOf(lb.pair) : undefined,
@@ -53,12 +55,13 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       client: p.clientTimeout.value,
       server: p.serverTimeout.value,
       httpRequest: p.httpRequestTimeout.value,
+      check: p.checkTimeout.value,
     },
     serverDefaults: {
       inter: p.checkInterval.value,
+      fastinter: p.checkFastInterval.value,
       rise: p.checkRise.value,
       fall: p.checkFall.value,
-      shutdownSessionsOnDown: p.shutdownSessionsOnDown.value,
     },
     comments: [
       `timeout client [${p.clientTimeout.source}]`,
@@ -67,7 +70,7 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       `timeout http-request, HTTP redirect only [${p.httpRequestTimeout.source}]`,
       `redispatch [${p.redispatch.source}]; retries [${p.retries.source}]`,
       `health checks every ${p.checkInterval.value.toHuman()}, rise ${p.checkRise.value}, fall ${p.checkFall.value} [${sectionOf(p.checkInterval.source)}]`,
-      `sessions cut when a server is marked down [${p.shutdownSessionsOnDown.source}]`,
+      `fastinter, after a failed check [${sectionOf(p.checkFastInterval.source)}]; timeout check [${sectionOf(p.checkTimeout.source)}]`,
     ],
   };
 }

@@ -14,8 +14,18 @@ import { SectionContext, backendBase, bindAddress } from "./backend-base";
 
 /** The cookie that names a browser's OWA and ECP server [001 appendix 3]. */
 const PERSISTENCE_COOKIE = "EXCHANGELB";
-/** ActiveSync devices keep their server for an hour after their last request [003 §3.2.2]. */
-const ACTIVESYNC_PERSISTENCE = { len: 256, expire: Duration.hours(1) } as const;
+/**
+ * ActiveSync devices keep their server for an hour after their last request
+ * [003 §3.2.2], keyed on the DeviceId every request names in its query
+ * (MS-ASHTTP 2.2.1.1.1.1, at most 32 characters), never on the Authorization
+ * header: that would keep Basic credentials in the table and send them to the
+ * peer node, and NTLM or Negotiate headers change on every handshake anyway.
+ */
+const ACTIVESYNC_PERSISTENCE = {
+  param: "DeviceId",
+  len: 64,
+  expire: Duration.hours(1),
+} as const;
 
 /** A directory and everything below it, case-insensitively. */
 function underDirectories(paths: readonly string[]): Condition {
@@ -42,7 +52,7 @@ export function terminatedFrontend(
       port,
       ssl: { certificate: certificatePath(vip.name), alpn: EXCHANGE_ALPN },
     })),
-    timeouts: { client: vip.timeouts.client },
+    timeouts: { client: vip.timeouts.client, httpKeepAlive: tls.keepAliveTimeout },
     forwardFor: tls.forwardedFor,
     httpRequestRules: [
       ...(owa
@@ -83,14 +93,15 @@ export function terminatedBackends(
       // NTLM and Kerberos authenticate the connection: never lend it to another client.
       httpReuse: "never",
       healthCheck: published.healthCheck,
-      cookie: cookie ? { name: PERSISTENCE_COOKIE } : undefined,
+      // Over HTTPS only, and out of reach of the page's scripts.
+      cookie: cookie ? { name: PERSISTENCE_COOKIE, secure: true, httpOnly: true } : undefined,
       stickTable: device
         ? {
             type: "string",
             len: ACTIVESYNC_PERSISTENCE.len,
             size: vip.persistence.tableSize ?? "100k",
             expire: ACTIVESYNC_PERSISTENCE.expire,
-            key: { kind: "request-header", name: "Authorization" },
+            key: { kind: "url-param", name: ACTIVESYNC_PERSISTENCE.param },
             peers: context.peers,
           }
         : base.stickTable,
@@ -104,7 +115,7 @@ export function terminatedBackends(
         [
           `${published.service}: ${published.path}`,
           ...(cookie ? ["cookie persistence [001 appendix 3; 003 §3.2.2]"] : []),
-          ...(device ? ["persistence on the Authorization header [003 §3.2.2]"] : []),
+          ...(device ? ["persistence on the device's DeviceId, 1 h [003 §3.2.2]"] : []),
         ].join("; "),
       ],
     };

@@ -51,8 +51,8 @@ function rpcRows(p: ExchangeProfile): Row[] {
 function generalRows(p: ExchangeProfile): Row[] {
   return [
     ["Mode", { value: "Layer 7 SNAT, TCP (TLS passes through)", source: "001 §11, 004 §11" }],
-    ["Client timeout", text(p.clientTimeout, (d) => d.toHuman())],
-    ["Server timeout", text(p.serverTimeout, (d) => d.toHuman())],
+    ["Client timeout (all but HTTPS)", text(p.clientTimeout, (d) => d.toHuman())],
+    ["Server timeout (all but HTTPS)", text(p.serverTimeout, (d) => d.toHuman())],
     ["Connect timeout", text(p.connectTimeout, (d) => d.toHuman())],
     ["Balance", text(p.balance, () => "weighted round robin")],
     ["Redispatch", text(p.redispatch, (b) => (b ? "on" : "off"))],
@@ -67,9 +67,21 @@ function generalRows(p: ExchangeProfile): Row[] {
       },
     ],
     [
-      "Sessions on a server marked down",
-      text(p.shutdownSessionsOnDown, (b) => (b ? "shut down" : "kept")),
+      "Health check fast interval / timeout",
+      {
+        value: `${p.checkFastInterval.value.toHuman()} / ${p.checkTimeout.value.toHuman()}`,
+        source: `${p.checkFastInterval.source}; ${p.checkTimeout.source}`,
+      },
     ],
+    [
+      "RPC, IMAP, POP3 sessions on a server marked down",
+      text(p.shutdownSessionsOnDown.mailbox, (b) => (b ? "cut" : "kept")),
+    ],
+    [
+      "HTTPS, SMTP sessions on a server marked down",
+      text(p.shutdownSessionsOnDown.requests, (b) => (b ? "cut" : "kept until they end")),
+    ],
+    ["Old process after a reload", text(p.reloadGrace, (d) => `cut after ${d.toHuman()}`)],
   ];
 }
 
@@ -80,6 +92,8 @@ function webRows(p: ExchangeProfile): Row[] {
       "HTTP port 80",
       text(p.web.http, (h) => (h === "forward" ? "forwarded like 443" : "301 redirect to HTTPS")),
     ],
+    ["HTTPS idle timeouts (client, server)", text(p.web.idleTimeout, (d) => d.toHuman())],
+    ["HTTPS keep-alive (bridge, offload)", text(p.web.keepAliveTimeout, (d) => d.toHuman())],
     ["HTTPS persistence", text(p.web.persistence, (x) => x.describe())],
     ["HTTPS health check", text(p.web.healthCheck, webCheck)],
   ];
@@ -96,7 +110,10 @@ function mailRows(p: ExchangeProfile): Row[] {
     ],
     ["SMTP port", text(p.smtp.port)],
     ["SMTP persistence", text(p.smtp.persistence, (x) => x.describe())],
-    ["SMTP health check", { value: "`220` greeting", source: "002 §5.4 CheckType smtp" }],
+    [
+      "SMTP health check",
+      { value: "`220` greeting, then `250` to EHLO", source: "002 §5.4 CheckType smtp" },
+    ],
     [
       "SMTP sources",
       {

@@ -8,6 +8,11 @@ export interface HealthCheckOptions {
    */
   readonly interval?: Duration;
   /**
+   * How long a check may wait for its answer once connected.
+   * @default the profile's check timeout (4 s)
+   */
+  readonly timeout?: Duration;
+  /**
    * Consecutive failed checks before a server is marked down.
    * @default the profile's fall count (3, 003 §3.1)
    */

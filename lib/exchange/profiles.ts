@@ -8,6 +8,7 @@
 import { Duration } from "../core/duration";
 import { BalanceMode } from "./balance-mode";
 import { Cited, cite } from "./citation";
+import { COMMON_DEFAULTS, HTTPS_IDLE_SOURCE, KEEP_ALIVE_SOURCE } from "./common-defaults";
 import { Persistence } from "./persistence";
 import { ExchangeVersion } from "./version";
 import { ALL_WEB_SERVICES, ExchangeWebService } from "./web-services";
@@ -59,9 +60,21 @@ export interface ExchangeProfile {
   readonly retries: Cited<number>;
   readonly serverWeight: Cited<number>;
   readonly checkInterval: Cited<Duration>;
+  /** Interval once a check has failed, until the server is down or passes again. */
+  readonly checkFastInterval: Cited<Duration>;
+  /** How long a check may wait for its answer once connected (`timeout check`). */
+  readonly checkTimeout: Cited<Duration>;
   readonly checkRise: Cited<number>;
   readonly checkFall: Cited<number>;
-  readonly shutdownSessionsOnDown: Cited<boolean>;
+  /** Which VIPs cut their sessions to a server marked down (`on-marked-down shutdown-sessions`). */
+  /** How long the old process of a reload keeps its sessions (`hard-stop-after`). */
+  readonly reloadGrace: Cited<Duration>;
+  readonly shutdownSessionsOnDown: {
+    /** RPC, IMAP and POP: one long-lived connection per client, pinned to one server. */
+    readonly mailbox: Cited<boolean>;
+    /** HTTPS and SMTP: requests and sessions that end by themselves. */
+    readonly requests: Cited<boolean>;
+  };
   readonly web: {
     /** The guides' name of the HTTPS VIP. */
     readonly label: string;
@@ -71,6 +84,10 @@ export interface ExchangeProfile {
     readonly directoryCheck: Cited<DirectoryCheck>;
     readonly httpsPort: Cited<number>;
     readonly httpPort: Cited<number>;
+    /** Idle timeouts of the HTTPS VIP, client and server side: above ActiveSync's longest heartbeat. */
+    readonly idleTimeout: Cited<Duration>;
+    /** Terminating modes: idle time between two requests on one client connection. */
+    readonly keepAliveTimeout: Cited<Duration>;
     readonly http: Cited<HttpHandling>;
     readonly persistence: Cited<Persistence>;
     readonly healthCheck: Cited<WebHealthCheck>;
@@ -101,27 +118,8 @@ export const STATIC_RPC_PORT_RANGE = { min: 59531, max: 60554 } as const;
 
 const ONE_HOUR_SOURCE_IP = Persistence.sourceIp(Duration.hours(1));
 
-/** Settings both guide families agree on. */
-const common = {
-  connectTimeout: cite(Duration.seconds(4), "001 §11 step 1: Connection Timeout 4000 ms"),
-  httpRequestTimeout: cite(Duration.seconds(15), "003 §3.1: timeout http-request 15s"),
-  balance: cite(BalanceMode.ROUND_ROBIN, "001 §11 step 2, 004 §11: Weighted Round Robin"),
-  redispatch: cite(true, "001 §11 step 1: Redispatch"),
-  retries: cite(3, "003 §3.1: retries 3"),
-  serverWeight: cite(100, "001 §11 step 2: real server weight 100"),
-  checkInterval: cite(Duration.seconds(1), "003 §3.1 IMAP/POP backends: inter 1s"),
-  checkRise: cite(2, "003 §3.1 IMAP/POP backends: rise 2"),
-  checkFall: cite(3, "003 §3.1 IMAP/POP backends: fall 3"),
-  shutdownSessionsOnDown: cite(
-    true,
-    "003 §3.1 on-marked-down shutdown-sessions; 002 §2.2.3 drop connections on real server failure",
-  ),
-  imap: { ports: cite([143, 993] as const, "001 §11 VIP3, 004 §11 VIP2: 143, 993") },
-  pop: { ports: cite([110, 995] as const, "001 §11 VIP3 note, 004 §11 VIP2 note: 110, 995") },
-};
-
 const EXCHANGE_2010: ExchangeProfile = {
-  ...common,
+  ...COMMON_DEFAULTS,
   version: ExchangeVersion.EXCHANGE_2010,
   guides: "001, 003",
   clientTimeout: cite(Duration.hours(1), "001 §11 step 1: Client Timeout 1 h"),
@@ -136,6 +134,8 @@ const EXCHANGE_2010: ExchangeProfile = {
     ),
     httpsPort: cite(443, "001 §11 VIP1: CAS-WEB 80,443"),
     httpPort: cite(80, "001 §11 VIP1: CAS-WEB 80,443"),
+    idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
+    keepAliveTimeout: cite(Duration.minutes(2), KEEP_ALIVE_SOURCE),
     http: cite("forward", "001 §11 VIP1: port 80 load balanced like 443"),
     persistence: cite(ONE_HOUR_SOURCE_IP, "001 §7 persistence table, §11 VIP1: source IP 60 min"),
     healthCheck: cite({ kind: "tcp-connect" }, "001 §11 VIP1, 003 §3.1 bk_web_ssl: TCP connect"),
@@ -171,7 +171,7 @@ function modernProfile(
   clientAccessNoun: ExchangeManagement["clientAccessNoun"],
 ): ExchangeProfile {
   return {
-    ...common,
+    ...COMMON_DEFAULTS,
     version,
     guides: "004, 002",
     clientTimeout: cite(Duration.minutes(30), "004 §11: Client Timeout 30m"),
@@ -185,6 +185,9 @@ function modernProfile(
       ),
       httpsPort: cite(443, "004 §11 VIP1: CAS-HTTPS 443"),
       httpPort: cite(80, "004 appendix 4: HTTP-redirect VIP on port 80"),
+      // 004 §11's 30 min is shorter than the heartbeat: see HTTPS_IDLE_SOURCE.
+      idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
+      keepAliveTimeout: cite(Duration.minutes(2), KEEP_ALIVE_SOURCE),
       http: cite("redirect-to-https", "004 appendix 4: Force to HTTPS"),
       persistence: cite(Persistence.none(), "004 §7: persistence no longer required"),
       healthCheck: cite(

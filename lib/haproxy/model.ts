@@ -15,6 +15,8 @@ export interface GlobalSection {
   readonly adminSocket: string;
   /** `tune.bufsize`: the largest request header block HAProxy accepts, plus rewrite room. */
   readonly bufsize?: number;
+  /** `hard-stop-after`: how long the old process of a reload may keep its sessions. */
+  readonly hardStopAfter?: Duration;
   /** TLS defaults for every `ssl` bind and server (`ssl-default-*`), when any terminates TLS. */
   readonly tls?: TlsDefaults;
   readonly comments?: Comments;
@@ -25,14 +27,20 @@ export interface Timeouts {
   readonly client?: Duration;
   readonly server?: Duration;
   readonly httpRequest?: Duration;
+  /** Idle time between two requests on a client connection (http mode). */
+  readonly httpKeepAlive?: Duration;
+  /** Read timeout of a health check once connected. */
+  readonly check?: Duration;
 }
 
 export interface ServerDefaults {
   readonly inter: Duration;
+  /** Interval while a server's checks are failing, before it is marked down. */
+  readonly fastinter?: Duration;
   readonly rise: number;
   readonly fall: number;
   /** `on-marked-down shutdown-sessions`: cut sessions to a server marked down. */
-  readonly shutdownSessionsOnDown: boolean;
+  readonly shutdownSessionsOnDown?: boolean;
 }
 
 export interface DefaultsSection {
@@ -107,7 +115,8 @@ export interface Frontend {
 
 /** One step of a TCP health check script (`option tcp-check`). Texts are plain: CR and LF are real. */
 export type TcpCheckStep =
-  | { readonly connect: { readonly port: number } }
+  /** `tls`: the check speaks TLS on this port (certificate not verified). */
+  | { readonly connect: { readonly port: number; readonly tls?: boolean } }
   | { readonly expectString: string }
   | { readonly expectRegex: string }
   | { readonly send: string };
@@ -125,12 +134,14 @@ export type HealthCheck =
       readonly port: number;
       /** Speak TLS to the check port (HTTPS check, certificate not verified). */
       readonly tls: boolean;
+      /** The server name sent in the TLS handshake, for bindings that require SNI. */
+      readonly sni?: string;
       readonly expect: HttpCheckExpect;
     };
 
-/** What a stick table is keyed on: the client address, or a request header. */
+/** What a stick table is keyed on: the client address, or a parameter of the request's query. */
 export type StickKey =
-  { readonly kind: "source" } | { readonly kind: "request-header"; readonly name: string };
+  { readonly kind: "source" } | { readonly kind: "url-param"; readonly name: string };
 
 export interface StickTable {
   readonly type: "ip" | "string";
@@ -173,8 +184,8 @@ export interface Backend {
   readonly balance: "roundrobin" | "leastconn" | "source";
   /** Persistence: `stick on <key>` against this table. */
   readonly stickTable?: StickTable;
-  /** Cookie persistence: `cookie <name> insert indirect nocache` (http mode). */
-  readonly cookie?: { readonly name: string };
+  /** Cookie persistence: `cookie <name> insert indirect nocache` (http mode), `secure` and `httponly`. */
+  readonly cookie?: { readonly name: string; readonly secure: boolean; readonly httpOnly: boolean };
   /** `http-reuse`: `never` keeps each server connection to one client (NTLM, Kerberos). */
   readonly httpReuse?: "never" | "safe";
   readonly timeouts?: Timeouts;

@@ -42,7 +42,7 @@ export function renderBackend(backend: Backend): string {
       `balance ${backend.balance}`,
       table ? stickTableLine(table) : undefined,
       table ? `stick on ${stickKey(table)}` : undefined,
-      backend.cookie ? `cookie ${backend.cookie.name} insert indirect nocache` : undefined,
+      backend.cookie ? cookieLine(backend.cookie) : undefined,
       backend.httpReuse ? `http-reuse ${backend.httpReuse}` : undefined,
       ...timeoutLines(backend.timeouts),
       ...healthCheckLines(backend.healthCheck),
@@ -70,8 +70,15 @@ function httpRequestLine(rule: HttpRequestRule): string {
   }
 }
 
+function cookieLine(cookie: NonNullable<Backend["cookie"]>): string {
+  const flags = [cookie.secure ? " secure" : "", cookie.httpOnly ? " httponly" : ""].join("");
+  return `cookie ${cookie.name} insert indirect nocache${flags}`;
+}
+
 function tcpCheckLine(step: TcpCheckStep): string {
-  if ("connect" in step) return `tcp-check connect port ${step.connect.port}`;
+  if ("connect" in step) {
+    return `tcp-check connect port ${step.connect.port}${step.connect.tls ? " ssl" : ""}`;
+  }
   if ("expectString" in step) return `tcp-check expect string ${quoteArg(step.expectString)}`;
   if ("expectRegex" in step) return `tcp-check expect rstring ${quoteArg(step.expectRegex)}`;
   return `tcp-check send ${quoteArg(step.send)}`;
@@ -99,8 +106,15 @@ function serverLine(server: Server, check: HealthCheck | undefined): string {
     words.push("check");
     if (check.kind === "http") {
       words.push(`port ${check.port}`);
-      // The check proves health, not identity (same reason as above).
-      if (check.tls) words.push("check-ssl verify none");
+      // The check proves health, not identity (same reason as above); SNI
+      // because IIS bindings may require it.
+      if (check.tls) {
+        words.push("check-ssl");
+        if (check.sni) words.push(`check-sni ${quoteArg(check.sni)}`);
+        words.push("verify none");
+      }
+    } else if (check.steps.some((step) => "connect" in step && step.connect.tls)) {
+      if (!server.ssl) words.push("verify none");
     }
   }
   return words.join(" ");
@@ -113,5 +127,5 @@ function stickTableLine(table: StickTable): string {
 }
 
 function stickKey(table: StickTable): string {
-  return table.key.kind === "source" ? "src" : `req.hdr(${table.key.name})`;
+  return table.key.kind === "source" ? "src" : `url_param(${table.key.name})`;
 }

@@ -44,6 +44,7 @@ function renderGlobal(global: GlobalSection): string {
       "group haproxy",
       "daemon",
       `maxconn ${global.maxconn}`,
+      global.hardStopAfter ? `hard-stop-after ${global.hardStopAfter.toHaproxy()}` : undefined,
       global.bufsize !== undefined ? `tune.bufsize ${global.bufsize}` : undefined,
       ...(global.tls ? tlsDefaultLines(global.tls) : []),
     ],

@@ -25,6 +25,8 @@ const TIMEOUT_WORDS: readonly [keyof Timeouts, string][] = [
   ["client", "client"],
   ["server", "server"],
   ["httpRequest", "http-request"],
+  ["httpKeepAlive", "http-keep-alive"],
+  ["check", "check"],
 ];
 
 export function timeoutLines(timeouts: Timeouts | undefined): string[] {
@@ -62,6 +64,7 @@ export function section(
 export function serverDefaultsLine(defaults: Partial<ServerDefaults>): string | undefined {
   const words: string[] = [];
   if (defaults.inter !== undefined) words.push(`inter ${defaults.inter.toHaproxy()}`);
+  if (defaults.fastinter !== undefined) words.push(`fastinter ${defaults.fastinter.toHaproxy()}`);
   if (defaults.rise !== undefined) words.push(`rise ${defaults.rise}`);
   if (defaults.fall !== undefined) words.push(`fall ${defaults.fall}`);
   if (defaults.shutdownSessionsOnDown) words.push("on-marked-down shutdown-sessions");

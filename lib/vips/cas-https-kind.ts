@@ -3,19 +3,28 @@
  * of pass-through, or the published services, per-directory checks and options
  * of a terminating mode, each refused at synth when the props contradict.
  */
+import { Duration } from "../core/duration";
 import { fail } from "../core/errors";
+import { sectionOf } from "../exchange/citation";
+import { isIpv4 } from "../net/ipv4";
 import { HttpHandling } from "../exchange/profiles";
-import { ExchangeWebService, WEB_SERVICES } from "../exchange/web-services";
+import { WEB_SERVICES } from "../exchange/web-services";
 import { HealthCheck } from "../haproxy/model";
 import { TlsCertificate } from "../tls/tls-certificate";
 import { persistenceNote } from "./notes";
+import { publishedServices } from "./published-services";
 import { PublishedService, TerminatedTls } from "./description";
 import { VipKind } from "./describe";
 import { VipDefaults } from "./vip-host";
 import { CasHttpsVipProps, CasTlsMode } from "./cas-https-props";
 
-/** 004 §11's request buffer length, for large Kerberos tokens. */
-export const LARGE_REQUEST_BUFFER = 51200;
+/**
+ * A Kerberos ticket may reach Windows' MaxTokenSize, 48,000 bytes: 64,000 bytes
+ * as the base64 of `Authorization: Negotiate` (Microsoft KB 2020943, "HTTP 400
+ * Bad Request (Request Header too long)"). 004 §11's 51200 refuses it. 72 KiB
+ * holds that header and 8 KiB of the others, less HAProxy's 1 KiB rewrite room.
+ */
+export const LARGE_REQUEST_BUFFER = 73_728;
 
 const TERMINATING_ONLY = [
   "services",
@@ -53,6 +62,7 @@ export function casHttpsKind(
       ? checkPassthrough(path, props)
       : terminatedTls(path, defaults, props, tls, http, tls === "offload" ? httpPort : httpsPort);
   const persistence = props.persistence ?? web.persistence.value;
+  const idle = web.idleTimeout.value;
   const forwarded = http === "forward" ? [httpPort, httpsPort] : [httpsPort];
   // Terminated: each published service has its own check instead.
   const check = terminated
@@ -66,11 +76,15 @@ export function casHttpsKind(
     persistence,
     healthCheck: check?.healthCheck,
     terminatedTls: terminated,
+    // Only where the profile's own idle timeouts are shorter (2013+, 004 §11: 30 min).
+    timeouts: longerThanProfile(defaults, idle) ? { client: idle, server: idle } : undefined,
+    shutdownSessionsOnDown: defaults.profile.shutdownSessionsOnDown.requests,
     notes: [
       `HTTP(S) client access, ${TLS_NOTES[tls]}; ${persistenceNote(persistence, web.persistence)}`,
       check
         ? check.note
         : `health checks: one per virtual directory [${web.directoryCheck.source}]`,
+      `idle timeouts ${idle.toHuman()}, above ActiveSync's heartbeat [${sectionOf(web.idleTimeout.source)}]`,
     ],
   };
 }
@@ -108,6 +122,7 @@ function passthroughCheck(
       host: defaults.namespace,
       port: httpsPort,
       tls: true,
+      sni: serverName(defaults.namespace),
       expect: { status: 200 },
     },
     note: `health check: HTTPS GET ${checkPath} expects 200 [${web.healthCheck.source}]`,
@@ -129,8 +144,21 @@ function directoryCheck(
     host: defaults.namespace,
     port,
     tls,
+    sni: tls ? serverName(defaults.namespace) : undefined,
     expect: check.expect,
   };
+}
+
+function longerThanProfile(defaults: VipDefaults, idle: Duration): boolean {
+  const { clientTimeout, serverTimeout } = defaults.profile;
+  return [clientTimeout, serverTimeout].some(
+    (timeout) => timeout.value.toMilliseconds() < idle.toMilliseconds(),
+  );
+}
+
+/** SNI carries a host name, never an address (RFC 6066 §3). */
+function serverName(namespace: string): string | undefined {
+  return isIpv4(namespace) ? undefined : namespace;
 }
 
 function checkPassthrough(path: string, props: CasHttpsVipProps): undefined {
@@ -168,7 +196,8 @@ function terminatedTls(
     owaCookie: props.owaCookiePersistence ?? false,
     activeSyncPersistence: props.activeSyncPersistence ?? false,
     forwardedFor: props.forwardedFor ?? false,
-    requestBuffer: props.largeRequestBuffer ? LARGE_REQUEST_BUFFER : undefined,
+    requestBuffer: (props.largeRequestBuffer ?? true) ? LARGE_REQUEST_BUFFER : undefined,
+    keepAliveTimeout: defaults.profile.web.keepAliveTimeout.value,
   };
 }
 
@@ -203,35 +232,4 @@ function checkTerminating(
     );
   }
   return props.certificate;
-}
-
-/** The services to publish: the version's, or those given, each once. */
-function publishedServices(
-  path: string,
-  defaults: VipDefaults,
-  props: CasHttpsVipProps,
-): readonly ExchangeWebService[] {
-  const available = defaults.profile.web.services;
-  const services = props.services ?? available;
-  if (services.length === 0) {
-    fail(
-      path,
-      "services is empty, so nothing would be published",
-      "list at least one, e.g. ['OWA']",
-    );
-  }
-  const seen = new Set<string>();
-  for (const service of services) {
-    if (!available.includes(service)) {
-      fail(
-        path,
-        `service "${service}" does not exist in Exchange ${defaults.profile.version}`,
-        `choose from ${available.join(", ")}`,
-      );
-    }
-    if (seen.has(service))
-      fail(path, `service ${service} is listed twice`, "list each service once");
-    seen.add(service);
-  }
-  return services;
 }

@@ -49,7 +49,8 @@ export interface CasHttpsVipProps extends VipOptions {
   readonly certificate?: TlsCertificate;
   /**
    * Services published through the VIP (bridge and offload); other paths get 404.
-   * @default every service of the version
+   * @default every service of the version except PowerShell (remote PowerShell from
+   * outside is an attack path; list it to publish it)
    */
   readonly services?: ExchangeWebService[];
   /**
@@ -59,15 +60,19 @@ export interface CasHttpsVipProps extends VipOptions {
    */
   readonly owaCookiePersistence?: boolean;
   /**
-   * Keep an ActiveSync device on one server by its Authorization header (bridge and
-   * offload) [003 §3.2.2].
+   * Keep an ActiveSync device on one server for an hour, by the `DeviceId` its requests
+   * carry (bridge and offload) [003 §3.2.2]. Never keyed on the Authorization header,
+   * which would keep credentials in the table. Requests with a base64-encoded query
+   * (no plain DeviceId) are balanced without persistence.
    * @default false
    */
   readonly activeSyncPersistence?: boolean;
   /**
-   * Accept request headers up to about 50 KB, for large Kerberos tokens (bridge and
-   * offload; sets HAProxy's tune.bufsize) [004 §11: request buffer 51200].
-   * @default false: 16 KB, HAProxy's default
+   * Accept a Kerberos token of Windows' largest size, a 64,000-byte `Authorization:
+   * Negotiate` header, and 8 KB of other headers (bridge and offload; HAProxy's
+   * tune.bufsize 72 KiB, costing up to 2 x 72 KiB per active connection). `false`
+   * keeps HAProxy's 16 KB buffers, which refuse tokens above about 15 KB.
+   * @default true [Microsoft KB 2020943: MaxTokenSize 48,000; 004 §11 51200 is too small]
    */
   readonly largeRequestBuffer?: boolean;
   /**

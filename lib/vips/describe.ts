@@ -5,13 +5,14 @@
  * changes nothing.
  */
 import { fail } from "../core/errors";
+import { Cited, sectionOf } from "../exchange/citation";
 import { frozenCopy } from "../core/frozen";
 import { Persistence } from "../exchange/persistence";
 import { HealthCheck } from "../haproxy/model";
 import { isIpv4 } from "../net/ipv4";
 import { ExchangeSide, TerminatedTls, VipDescription } from "./description";
 import { resolveSources, validateHealthCheck, validatePorts, validateServers } from "./checks";
-import { VipOptions } from "./options";
+import { VipOptions, VipTimeouts } from "./options";
 import { VipDefaults } from "./vip-host";
 
 /** What a VIP kind (a subclass) decides about its traffic. */
@@ -34,6 +35,10 @@ export interface VipKind {
   readonly serverPorts?: readonly number[];
   readonly terminatedTls?: TerminatedTls;
   readonly exchangeSide?: ExchangeSide;
+  /** Whether sessions to a server marked down are cut (`on-marked-down shutdown-sessions`). */
+  readonly shutdownSessionsOnDown: Cited<boolean>;
+  /** The kind's own idle timeouts, where they differ from the profile's. */
+  readonly timeouts?: VipTimeouts;
 }
 
 export function describeVip(
@@ -62,13 +67,25 @@ export function describeVip(
     sourceCidrs: resolveSources(path, options.allowedSources ?? defaults.clientCidrs),
     balance: options.balance ?? defaults.profile.balance.value,
     persistence: kind.persistence,
-    timeouts: options.timeouts ?? {},
+    timeouts: { ...kind.timeouts, ...definedOnly(options.timeouts ?? {}) },
     healthCheck: kind.healthCheck,
     healthCheckTiming: options.healthCheck,
-    notes: [`${kind.label}: ${kind.notes[0]}`, ...kind.notes.slice(1)],
+    notes: [`${kind.label}: ${kind.notes[0]}`, ...kind.notes.slice(1), sessionsNote(kind)],
+    shutdownSessionsOnDown: kind.shutdownSessionsOnDown.value,
     terminatedTls: kind.terminatedTls,
     exchangeSide: kind.exchangeSide,
   });
+}
+
+function sessionsNote(kind: VipKind): string {
+  const { value, source } = kind.shutdownSessionsOnDown;
+  const what = value ? "cut" : "kept until they end";
+  return `sessions to a server marked down: ${what} [${sectionOf(source)}]`;
+}
+
+/** The timeouts the user set, without keys given as undefined. */
+function definedOnly(timeouts: VipTimeouts): VipTimeouts {
+  return Object.fromEntries(Object.entries(timeouts).filter(([, v]) => v !== undefined));
 }
 
 /** The forwarded ports plus every port the health checks connect to. */

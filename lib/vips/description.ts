@@ -3,6 +3,7 @@
  * from (haproxy.cfg, security rules, the instance's files, the Exchange-side
  * scripts). A VIP construct builds it once, when it is constructed.
  */
+import { Duration } from "../core/duration";
 import { BalanceMode } from "../exchange/balance-mode";
 import { HealthCheckOptions } from "../exchange/health-check";
 import { Persistence } from "../exchange/persistence";
@@ -35,12 +36,14 @@ export interface VipDescription {
   readonly sourceCidrs: readonly string[];
   readonly balance: BalanceMode;
   readonly persistence: Persistence;
-  /** The VIP's own timeouts; the rest come from the profile. */
+  /** The VIP's own timeouts (its kind's, then the user's); the rest come from the profile. */
   readonly timeouts: VipTimeouts;
   /** Absent where each published service has its own (`terminatedTls`). */
   readonly healthCheck?: HealthCheck;
   /** The VIP's own health-check timing; the rest comes from the profile. */
   readonly healthCheckTiming?: HealthCheckOptions;
+  /** Sessions to a server marked down are cut (long-lived mailbox protocols). */
+  readonly shutdownSessionsOnDown: boolean;
   /** Citations and reasons printed above the VIP's sections, the label first. */
   readonly notes: readonly string[];
   /** HTTPS terminated on the load balancer; absent: TCP, TLS passed through. */
@@ -61,12 +64,14 @@ export interface TerminatedTls {
   readonly services: readonly PublishedService[];
   /** Keep OWA and ECP on one server with a cookie. */
   readonly owaCookie: boolean;
-  /** Keep an ActiveSync device on one server by its Authorization header. */
+  /** Keep an ActiveSync device on one server by its DeviceId. */
   readonly activeSyncPersistence: boolean;
   /** Add X-Forwarded-For. */
   readonly forwardedFor: boolean;
   /** HAProxy's request buffer (`tune.bufsize`), when above its default. */
   readonly requestBuffer?: number;
+  /** Idle time between two requests on one client connection. */
+  readonly keepAliveTimeout: Duration;
 }
 
 export interface PublishedService {

@@ -83,5 +83,6 @@ function rpcKind(path: string, defaults: VipDefaults, props: RpcStaticPortVipPro
       "health check: all three ports must accept a connection [003 §3.1 per-CAS RPC monitoring]",
     ],
     exchangeSide: { kind: "static-rpc-ports", rpcClientAccessPort: rca, addressBookPort: ab },
+    shutdownSessionsOnDown: profile.shutdownSessionsOnDown.mailbox,
   };
 }

@@ -2,6 +2,7 @@ import { Duration } from "../core/duration";
 import { Cited } from "../exchange/citation";
 import { Persistence } from "../exchange/persistence";
 import { Annotations } from "../framework";
+import { isIpv4 } from "../net/ipv4";
 import { VipKind } from "./describe";
 import { persistenceNote } from "./notes";
 import { VipOptions } from "./options";
@@ -69,23 +70,34 @@ function smtpKind(defaults: VipDefaults, props: SmtpVipProps): VipKind {
     label: submission ? `${smtp.label}-SUBMISSION` : smtp.label,
     ports: [port],
     persistence,
-    // Connect, expect the 220 banner, then QUIT so the server logs no aborted session.
+    // The banner, then EHLO answered with 250: a server that greets but refuses
+    // mail is out [002 §5.4 CheckType smtp]; QUIT so it logs no aborted session.
     healthCheck: {
       kind: "tcp",
-      steps: [{ connect: { port } }, { expectRegex: "^220[ -]" }, { send: "QUIT\r\n" }],
+      steps: [
+        { connect: { port } },
+        { expectRegex: "^220[ -]" },
+        // An address is sent as an address literal [RFC 5321 §4.1.3].
+        {
+          send: `EHLO ${isIpv4(defaults.namespace) ? `[${defaults.namespace}]` : defaults.namespace}\r\n`,
+        },
+        { expectRegex: "^250[ -]" },
+        { send: "QUIT\r\n" },
+      ],
     },
     notes: submission
       ? [
           `SMTP submission ${port}, STARTTLS end to end [${SUBMISSION_SOURCE}]; ${persistenceNote(persistence, defaultPersistence)}`,
-          `health check: 220 greeting on ${port} [002 §5.4 CheckPort 587]`,
+          `health check: 220 greeting, then 250 to EHLO, on ${port} [002 §5.4 CheckPort 587]`,
           `allowed sources: ${sources} (authenticated clients)`,
         ]
       : [
           `SMTP ${port} [${smtp.port.source}]; ${persistenceNote(persistence, smtp.persistence)}`,
-          "health check: 220 greeting [002 §5.4 CheckType smtp]",
+          "health check: 220 greeting, then 250 to EHLO [002 §5.4 CheckType smtp]",
           `allowed sources: ${sources} [001 appendix 2, 004 appendix 2]`,
         ],
     // Inbound mail only: submission keeps Exchange's authenticated Client Frontend connector.
     exchangeSide: submission ? undefined : { kind: "receive-connector", port },
+    shutdownSessionsOnDown: defaults.profile.shutdownSessionsOnDown.requests,
   };
 }

@@ -29,7 +29,7 @@ const config: HaproxyConfig = {
   global: {
     maxconn: 5000,
     adminSocket: "/run/haproxy/admin.sock",
-    bufsize: 51200,
+    bufsize: 73728,
     tls: INTERMEDIATE_TLS,
   },
   defaults: {
@@ -41,12 +41,7 @@ const config: HaproxyConfig = {
       client: Duration.minutes(30),
       server: Duration.minutes(30),
     },
-    serverDefaults: {
-      inter: Duration.seconds(1),
-      rise: 2,
-      fall: 3,
-      shutdownSessionsOnDown: true,
-    },
+    serverDefaults: { inter: Duration.seconds(1), rise: 2, fall: 3 },
   },
   groups: [
     {
@@ -57,6 +52,7 @@ const config: HaproxyConfig = {
           binds: [
             { address: "10.0.0.10", port: 443, ssl: { certificate: CERT, alpn: EXCHANGE_ALPN } },
           ],
+          timeouts: { client: Duration.hours(1), httpKeepAlive: Duration.minutes(2) },
           httpRequestRules: [
             {
               kind: "redirect-location",
@@ -77,7 +73,7 @@ const config: HaproxyConfig = {
           name: "Web-owa",
           mode: "http",
           balance: "roundrobin",
-          cookie: { name: "EXCHANGELB" },
+          cookie: { name: "EXCHANGELB", secure: true, httpOnly: true },
           httpReuse: "never",
           servers: [
             {
@@ -99,7 +95,7 @@ const config: HaproxyConfig = {
             len: 200,
             size: "100k",
             expire: Duration.hours(1),
-            key: { kind: "request-header", name: "Authorization" },
+            key: { kind: "url-param", name: "DeviceId" },
           },
           httpReuse: "never",
           servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],
@@ -113,7 +109,7 @@ test("renders TLS defaults, TLS binds, routes, persistence and reuse", () => {
   const text = renderHaproxyConfig(config);
   expect(sectionOf(text, "global")).toContain(
     [
-      "    tune.bufsize 51200",
+      "    tune.bufsize 73728",
       "    # TLS: Mozilla Server Side TLS 5.7 intermediate (TLS 1.2+, forward-secret AEAD ciphers)",
       "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
     ].join("\n"),
@@ -125,19 +121,21 @@ test("renders TLS defaults, TLS binds, routes, persistence and reuse", () => {
       "    option httplog",
       "    option forwardfor",
       `    bind 10.0.0.10:443 ssl crt ${CERT} alpn http/1.1`,
+      "    timeout client 1h",
+      "    timeout http-keep-alive 2m",
       "    http-request redirect location /owa/ code 302 if { path / }",
       "    use_backend Web-owa if { path -i /owa } || { path_beg -i /owa/ }",
       "    use_backend Web-eas if { path -i /Microsoft-Server-ActiveSync } || { path_beg -i /Microsoft-Server-ActiveSync/ }",
     ].join("\n"),
   );
   expect(sectionOf(text, "backend Web-owa")).toContain(
-    "    cookie EXCHANGELB insert indirect nocache\n    http-reuse never\n",
+    "    cookie EXCHANGELB insert indirect nocache secure httponly\n    http-reuse never\n",
   );
   expect(text).toContain(
     "server CAS1 10.0.0.20:443 weight 100 ssl verify none sni str(mail.example.com) cookie CAS1",
   );
   expect(sectionOf(text, "backend Web-eas")).toContain(
-    "    stick-table type string len 200 size 100k expire 1h\n    stick on req.hdr(Authorization)\n",
+    "    stick-table type string len 200 size 100k expire 1h\n    stick on url_param(DeviceId)\n",
   );
 });
 

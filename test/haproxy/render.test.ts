@@ -6,7 +6,11 @@ import { sectionOf } from "../support/synth";
 import { expectValidHaproxy, haproxyCheck } from "../support/tools";
 
 const base: HaproxyConfig = {
-  global: { maxconn: 5000, adminSocket: "/run/haproxy/admin.sock" },
+  global: {
+    maxconn: 5000,
+    adminSocket: "/run/haproxy/admin.sock",
+    hardStopAfter: Duration.hours(1),
+  },
   defaults: {
     mode: "tcp",
     retries: 3,
@@ -15,12 +19,13 @@ const base: HaproxyConfig = {
       connect: Duration.seconds(4),
       client: Duration.hours(1),
       server: Duration.hours(1),
+      check: Duration.seconds(4),
     },
     serverDefaults: {
       inter: Duration.seconds(1),
+      fastinter: Duration.millis(250),
       rise: 2,
       fall: 3,
-      shutdownSessionsOnDown: true,
     },
   },
   groups: [],
@@ -60,6 +65,7 @@ const composite: HaproxyConfig = {
             host: "mail.example.com",
             port: 443,
             tls: true,
+            sni: "mail.example.com",
             expect: { status: 200 },
           },
           servers: [
@@ -110,6 +116,16 @@ const composite: HaproxyConfig = {
           },
           servers: [{ name: "CAS1", address: "10.0.0.20", weight: 256 }],
         },
+        {
+          name: "Pops",
+          mode: "tcp",
+          balance: "roundrobin",
+          healthCheck: {
+            kind: "tcp",
+            steps: [{ connect: { port: 995, tls: true } }, { expectString: "+OK" }],
+          },
+          servers: [{ name: "CAS1", address: "10.0.0.20", weight: 100 }],
+        },
       ],
     },
   ],
@@ -119,7 +135,7 @@ describe("renderHaproxyConfig", () => {
   const text = renderHaproxyConfig(composite);
 
   test("prints the global and defaults sections from the model", () => {
-    expect(sectionOf(text, "global")).toContain("    maxconn 5000");
+    expect(sectionOf(text, "global")).toContain("    maxconn 5000\n    hard-stop-after 1h");
     expect(sectionOf(text, "global")).toContain(
       "    stats socket /run/haproxy/admin.sock mode 660 level admin expose-fd listeners\n",
     );
@@ -134,12 +150,13 @@ describe("renderHaproxyConfig", () => {
         "    timeout connect 4s",
         "    timeout client 1h",
         "    timeout server 1h",
-        "    default-server inter 1s rise 2 fall 3 on-marked-down shutdown-sessions",
+        "    timeout check 4s",
+        "    default-server inter 1s fastinter 250ms rise 2 fall 3",
       ].join("\n"),
     );
   });
 
-  test("an HTTPS GET check: httpchk lines and check-ssl on the check port", () => {
+  test("an HTTPS GET check: httpchk lines, check-ssl and check-sni on the check port", () => {
     expect(sectionOf(text, "backend Web")).toBe(
       [
         "backend Web",
@@ -148,8 +165,8 @@ describe("renderHaproxyConfig", () => {
         "    option httpchk",
         "    http-check send meth GET uri /owa/healthcheck.htm ver HTTP/1.1 hdr Host mail.example.com",
         "    http-check expect status 200",
-        "    server CAS1 10.0.0.20 weight 100 check port 443 check-ssl verify none",
-        "    server CAS2 10.0.0.21:443 weight 0 check port 443 check-ssl verify none",
+        "    server CAS1 10.0.0.20 weight 100 check port 443 check-ssl check-sni mail.example.com verify none",
+        "    server CAS2 10.0.0.21:443 weight 0 check port 443 check-ssl check-sni mail.example.com verify none",
       ].join("\n"),
     );
   });
@@ -170,6 +187,20 @@ describe("renderHaproxyConfig", () => {
         '    tcp-check send "A1 LOGOUT\\r\\n"',
         "    default-server inter 2s rise 1 fall 1 on-marked-down shutdown-sessions",
         "    server CAS1 10.0.0.20 weight 256 check",
+      ].join("\n"),
+    );
+  });
+
+  test("a TCP check over TLS connects with ssl, the server line not verifying", () => {
+    expect(sectionOf(text, "backend Pops")).toBe(
+      [
+        "backend Pops",
+        "    mode tcp",
+        "    balance roundrobin",
+        "    option tcp-check",
+        "    tcp-check connect port 995 ssl",
+        "    tcp-check expect string +OK",
+        "    server CAS1 10.0.0.20 weight 100 check verify none",
       ].join("\n"),
     );
   });
@@ -323,7 +354,7 @@ const typed: HaproxyConfig = {
             len: 200,
             size: "100k",
             expire: Duration.minutes(30),
-            key: { kind: "request-header", name: "Authorization" },
+            key: { kind: "url-param", name: "DeviceId" },
           },
           servers: [{ name: "CAS1", address: "10.0.0.20", port: 80, weight: 100 }],
         },
@@ -351,14 +382,14 @@ describe("typed rules, conditions and stick keys", () => {
     );
   });
 
-  test("a request-header stick key sticks on req.hdr(<name>)", () => {
+  test("a url-param stick key sticks on url_param(<name>)", () => {
     expect(sectionOf(text, "backend Mail-eas")).toBe(
       [
         "backend Mail-eas",
         "    mode http",
         "    balance roundrobin",
         "    stick-table type string len 200 size 100k expire 30m",
-        "    stick on req.hdr(Authorization)",
+        "    stick on url_param(DeviceId)",
         "    server CAS1 10.0.0.20:80 weight 100",
       ].join("\n"),
     );

@@ -170,6 +170,20 @@ describe("Exchange 2016, a pair", () => {
     expect(s).toContain("Add-PSSnapin 'Microsoft.Exchange.Management.PowerShell.SnapIn'");
   });
 
+  test("receive connector: no per-source cap, since every relay arrives from the load balancer (SNAT), set only when it differs", () => {
+    const s = text["ReceiveConnector-25"];
+    expect(s).toContain(
+      "$limits = @{ MaxInboundConnectionPerSource = 'Unlimited'; MaxInboundConnectionPercentagePerSource = 100 }",
+    );
+    expect(s).toContain("-PermissionGroups AnonymousUsers @limits | Out-Null");
+    expect(s).toContain(
+      '$stale = @($limits.Keys | Where-Object { "$($existing.$_)" -ne "$($limits[$_])" })',
+    );
+    expect(s.indexOf("if ($stale.Count -eq 0)")).toBeLessThan(
+      s.indexOf("Set-ReceiveConnector -Identity $existing.Identity @limits"),
+    );
+  });
+
   test("receive connector: front-end transport, both nodes' addresses", () => {
     const s = text["ReceiveConnector-25"];
     expect(s).toContain("$remote = @('192.168.30.5', '192.168.30.6')");

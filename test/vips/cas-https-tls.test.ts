@@ -54,15 +54,17 @@ function expectAcceptedByHaproxy(config: string): void {
 describe("bridge (2016)", () => {
   const { config, vip: v, stack, lb } = vip({ tls: "bridge" });
 
-  test("one TLS frontend: / to /owa/, unpublished paths 404, each directory to its backend", () => {
+  test("one TLS frontend: / to /owa/, unpublished paths (PowerShell by default) 404, each directory to its backend", () => {
     expect(sectionOf(config, "frontend CasHttps")).toBe(
       [
         "frontend CasHttps",
         "    mode http",
         "    option httplog",
         "    bind 192.168.30.10:443 ssl crt /etc/haproxy/certs/CasHttps.pem alpn http/1.1",
+        "    timeout client 1h",
+        "    timeout http-keep-alive 2m",
         "    http-request redirect location /owa/ code 302 if { path / }",
-        "    http-request deny deny_status 404 unless { path -i /Microsoft-Server-ActiveSync /Autodiscover /ecp /EWS /mapi /OAB /owa /PowerShell /rpc } || { path_beg -i /Microsoft-Server-ActiveSync/ /Autodiscover/ /ecp/ /EWS/ /mapi/ /OAB/ /owa/ /PowerShell/ /rpc/ }",
+        "    http-request deny deny_status 404 unless { path -i /Microsoft-Server-ActiveSync /Autodiscover /ecp /EWS /mapi /OAB /owa /rpc } || { path_beg -i /Microsoft-Server-ActiveSync/ /Autodiscover/ /ecp/ /EWS/ /mapi/ /OAB/ /owa/ /rpc/ }",
         ...[
           ["ActiveSync", "/Microsoft-Server-ActiveSync"],
           ["Autodiscover", "/Autodiscover"],
@@ -71,7 +73,6 @@ describe("bridge (2016)", () => {
           ["MAPI", "/mapi"],
           ["OAB", "/OAB"],
           ["OWA", "/owa"],
-          ["PowerShell", "/PowerShell"],
           ["RPC", "/rpc"],
         ].map(
           ([service, path]) =>
@@ -88,23 +89,25 @@ describe("bridge (2016)", () => {
         "    mode http",
         "    balance roundrobin",
         "    http-reuse never",
+        "    timeout server 1h",
         "    option httpchk",
         "    http-check send meth GET uri /owa/healthcheck.htm ver HTTP/1.1 hdr Host mail.example.com",
         "    http-check expect status 200",
-        "    server CAS1 192.168.30.20:443 weight 100 ssl verify none sni str(mail.example.com) check port 443 check-ssl verify none",
-        "    server CAS2 192.168.30.21:443 weight 100 ssl verify none sni str(mail.example.com) check port 443 check-ssl verify none",
+        "    server CAS1 192.168.30.20:443 weight 100 ssl verify none sni str(mail.example.com) check port 443 check-ssl check-sni mail.example.com verify none",
+        "    server CAS2 192.168.30.21:443 weight 100 ssl verify none sni str(mail.example.com) check port 443 check-ssl check-sni mail.example.com verify none",
       ].join("\n"),
     );
     expect(config).toContain("http-check send meth GET uri /mapi/healthcheck.htm");
-    expect(v.services).toHaveLength(9);
+    expect(v.services).toHaveLength(8);
+    expect(config).not.toContain("PowerShell");
   });
 
-  test("TLS 1.2+ with Mozilla's intermediate ciphers; no extra client header by default", () => {
+  test("TLS 1.2+ with Mozilla's intermediate ciphers; a 72 KiB buffer for 64,000-byte Kerberos tokens; no extra client header by default", () => {
     expect(sectionOf(config, "global")).toContain(
       "    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets",
     );
     expect(config).not.toContain("option forwardfor");
-    expect(config).not.toContain("tune.bufsize");
+    expect(sectionOf(config, "global")).toContain("    tune.bufsize 73728\n");
   });
 
   test("HAProxy 2.6 accepts it", () => {
@@ -175,13 +178,13 @@ describe("offload (2013)", () => {
   });
 });
 
-test("options: services, OWA cookie, ActiveSync on Authorization, large buffer, X-Forwarded-For", () => {
+test("options: services, OWA cookie (secure, httponly), ActiveSync on DeviceId, HAProxy's own buffer, X-Forwarded-For", () => {
   const { config } = vip({
     tls: "bridge",
     services: ["OWA", "ECP", "ActiveSync", "EWS"],
     owaCookiePersistence: true,
     activeSyncPersistence: true,
-    largeRequestBuffer: true,
+    largeRequestBuffer: false,
     forwardedFor: true,
   });
   expect(config).not.toContain("PowerShell");
@@ -190,15 +193,16 @@ test("options: services, OWA cookie, ActiveSync on Authorization, large buffer, 
   );
   for (const backend of ["CasHttps-OWA", "CasHttps-ECP"]) {
     expect(sectionOf(config, `backend ${backend}`)).toContain(
-      "    cookie EXCHANGELB insert indirect nocache\n",
+      "    cookie EXCHANGELB insert indirect nocache secure httponly\n",
     );
   }
   expect(config).toContain("ssl verify none sni str(mail.example.com) cookie CAS1");
   expect(sectionOf(config, "backend CasHttps-EWS")).not.toContain("cookie");
   expect(sectionOf(config, "backend CasHttps-ActiveSync")).toContain(
-    "    stick-table type string len 256 size 100k expire 1h\n    stick on req.hdr(Authorization)\n",
+    "    stick-table type string len 64 size 100k expire 1h\n    stick on url_param(DeviceId)\n",
   );
-  expect(sectionOf(config, "global")).toContain("    tune.bufsize 51200\n");
+  expect(config).not.toMatch(/Authorization/i);
+  expect(config).not.toContain("tune.bufsize");
   expect(sectionOf(config, "frontend CasHttps")).toContain("    option forwardfor\n");
   expectAcceptedByHaproxy(config);
 });
@@ -319,4 +323,9 @@ test.each([
   ["bridge", ExchangeVersion.EXCHANGE_2010],
 ] as const)("haproxy.cfg snapshot: %s on %s", (tls, version) => {
   expect(vip({ tls, owaCookiePersistence: true }, version).config).toMatchSnapshot();
+});
+
+test("PowerShell is published only when listed", () => {
+  const { config } = vip({ tls: "bridge", services: ["OWA", "PowerShell"] });
+  expect(config).toContain("use_backend CasHttps-PowerShell if { path -i /PowerShell }");
 });

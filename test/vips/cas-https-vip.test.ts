@@ -69,11 +69,12 @@ describe("CasHttpsVip, Exchange 2013+ (004 §11 VIP1 CAS-HTTPS)", () => {
         "backend CasHttps",
         "    mode tcp",
         "    balance roundrobin",
+        "    timeout server 1h",
         "    option httpchk",
         "    http-check send meth GET uri /owa/healthcheck.htm ver HTTP/1.1 hdr Host mail.example.com",
         "    http-check expect status 200",
-        "    server CAS1 192.168.30.20 weight 100 check port 443 check-ssl verify none",
-        "    server CAS2 192.168.30.21 weight 100 check port 443 check-ssl verify none",
+        "    server CAS1 192.168.30.20 weight 100 check port 443 check-ssl check-sni mail.example.com verify none",
+        "    server CAS2 192.168.30.21 weight 100 check port 443 check-ssl check-sni mail.example.com verify none",
       ].join("\n"),
     );
     expect(sectionOf(cfg, "frontend CasHttps")).toContain("    bind 192.168.30.10:443\n");
@@ -92,10 +93,16 @@ describe("CasHttpsVip, Exchange 2013+ (004 §11 VIP1 CAS-HTTPS)", () => {
     );
   });
 
-  test("timeouts 30 min (004 §11)", () => {
+  test("timeouts 30 min for the other VIPs (004 §11)", () => {
     expect(sectionOf(cfg, "defaults")).toContain(
       "    timeout client 30m\n    timeout server 30m\n",
     );
+  });
+
+  test("the HTTPS VIP's idle timeouts are 1 h, its sessions kept when a server is marked down", () => {
+    expect(sectionOf(cfg, "frontend CasHttps")).toContain("    timeout client 1h\n");
+    expect(cfg).toContain("# sessions to a server marked down: kept until they end [003 §3.1]\n");
+    expect(sectionOf(cfg, "backend CasHttps")).not.toContain("shutdown-sessions");
   });
 
   test("clients may reach 80 (the redirect) and 443; the servers only 443", () => {
@@ -128,7 +135,12 @@ describe("CasHttpsVip overrides", () => {
         server: Duration.minutes(6),
         connect: Duration.seconds(2),
       },
-      healthCheck: { interval: Duration.seconds(5), rise: 3, fall: 4 },
+      healthCheck: {
+        interval: Duration.seconds(5),
+        rise: 3,
+        fall: 4,
+        timeout: Duration.seconds(3),
+      },
       servers: [{ name: "EX1", address: "192.168.31.5", weight: 50 }],
     });
     const cfg = lb.renderHaproxyConfig();
@@ -152,10 +164,11 @@ describe("CasHttpsVip overrides", () => {
         "    stick on src",
         "    timeout connect 2s",
         "    timeout server 6m",
+        "    timeout check 3s",
         "    option httpchk",
         "    http-check send meth GET uri /ecp/healthcheck.htm ver HTTP/1.1 hdr Host 192.168.30.10",
         "    http-check expect status 200",
-        "    default-server inter 5s rise 3 fall 4 on-marked-down shutdown-sessions",
+        "    default-server inter 5s rise 3 fall 4",
         "    server EX1 192.168.31.5 weight 50 check port 8443 check-ssl verify none",
       ].join("\n"),
     );
@@ -171,4 +184,25 @@ describe("CasHttpsVip overrides", () => {
     );
     expect(binds).toEqual([{ address: "192.168.30.10", port: 443 }]);
   });
+});
+
+describe("ActiveSync's heartbeat (Microsoft: MaxHeartbeatInterval 3540 s)", () => {
+  test.each(Object.values(ExchangeVersion))(
+    "Exchange %s: the HTTPS VIP's client and server idle timeouts exceed 3,540 s",
+    (exchangeVersion) => {
+      const { lb } = fixture({ exchangeVersion });
+      new CasHttpsVip(lb, "Web");
+      const cfg = lb.renderHaproxyConfig();
+      const idle = (section: string, word: string) => {
+        const own = new RegExp(`timeout ${word} (\\d+)([hms])\\n`).exec(sectionOf(cfg, section));
+        const inherited = new RegExp(`timeout ${word} (\\d+)([hms])\\n`).exec(
+          sectionOf(cfg, "defaults"),
+        );
+        const [, amount, unit] = own ?? inherited!;
+        return Number(amount) * { h: 3600, m: 60, s: 1 }[unit as "h" | "m" | "s"];
+      };
+      expect(idle("frontend Web", "client")).toBeGreaterThan(3540);
+      expect(idle("backend Web", "server")).toBeGreaterThan(3540);
+    },
+  );
 });

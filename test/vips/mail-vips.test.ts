@@ -28,6 +28,7 @@ describe.each([ExchangeVersion.EXCHANGE_2010, ExchangeVersion.EXCHANGE_2013])(
           "    tcp-check connect port 143",
           '    tcp-check expect string "* OK"',
           '    tcp-check send "A1 LOGOUT\\r\\n"',
+          "    default-server on-marked-down shutdown-sessions",
           "    server CAS1 192.168.30.20 weight 100 check",
           "    server CAS2 192.168.30.21 weight 100 check",
         ].join("\n"),
@@ -49,15 +50,18 @@ describe.each([ExchangeVersion.EXCHANGE_2010, ExchangeVersion.EXCHANGE_2013])(
       expect(sectionOf(cfg, "backend CasPop")).not.toContain("stick");
     });
 
-    test("SMTP 25, no persistence, 220 greeting check", () => {
+    test("SMTP 25, no persistence, 220 greeting then 250 to EHLO (002 §5.4), sessions kept", () => {
       expect(sectionOf(cfg, "backend Smtp")).toContain(
         [
           "    tcp-check connect port 25",
           '    tcp-check expect rstring "^220[ -]"',
+          '    tcp-check send "EHLO [192.168.30.10]\\r\\n"',
+          '    tcp-check expect rstring "^250[ -]"',
           '    tcp-check send "QUIT\\r\\n"',
         ].join("\n"),
       );
       expect(sectionOf(cfg, "backend Smtp")).not.toContain("stick");
+      expect(sectionOf(cfg, "backend Smtp")).not.toContain("shutdown-sessions");
     });
 
     test("HAProxy accepts it", () => expectValidHaproxy(cfg));
@@ -128,7 +132,7 @@ describe("SmtpVip submission (002 §5.4)", () => {
   const submission = new SmtpVip(lb, "Submission", { submission: true });
   const cfg = lb.renderHaproxyConfig();
 
-  test("587 in TCP (STARTTLS end to end), its own 220 check on 587, source-IP persistence 1 h", () => {
+  test("587 in TCP (STARTTLS end to end), its own 220 + EHLO 250 check on 587, source-IP persistence 1 h", () => {
     expect(sectionOf(cfg, "frontend Submission")).toContain("    mode tcp\n");
     expect(sectionOf(cfg, "frontend Submission")).toContain("    bind 192.168.30.10:587\n");
     expect(sectionOf(cfg, "backend Submission")).toBe(
@@ -141,6 +145,8 @@ describe("SmtpVip submission (002 §5.4)", () => {
         "    option tcp-check",
         "    tcp-check connect port 587",
         '    tcp-check expect rstring "^220[ -]"',
+        '    tcp-check send "EHLO [192.168.30.10]\\r\\n"',
+        '    tcp-check expect rstring "^250[ -]"',
         '    tcp-check send "QUIT\\r\\n"',
         "    server CAS1 192.168.30.20 weight 100 check",
         "    server CAS2 192.168.30.21 weight 100 check",
@@ -158,4 +164,41 @@ describe("SmtpVip submission (002 §5.4)", () => {
     expect(ingress).toContain("587 192.168.0.0/16");
     expect(ingress.filter((r) => r.startsWith("25 "))).toEqual(["25 192.168.30.50/32"]);
   });
+});
+
+describe("IMAPS or POP3S only (the plain port disabled on Exchange)", () => {
+  const { lb, stack } = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_2019 });
+  new ImapVip(lb, "Imaps", { tlsOnly: true });
+  new PopVip(lb, "Pops", { tlsOnly: true });
+  const cfg = lb.renderHaproxyConfig();
+
+  test("only the TLS port is forwarded, and checked over TLS: the plain port is never asked", () => {
+    expect(sectionOf(cfg, "frontend Imaps")).toContain("    bind 192.168.30.10:993\n");
+    expect(sectionOf(cfg, "frontend Imaps")).not.toContain(":143");
+    expect(sectionOf(cfg, "backend Imaps")).toContain(
+      '    tcp-check connect port 993 ssl\n    tcp-check expect string "* OK"\n',
+    );
+    expect(sectionOf(cfg, "backend Imaps")).toContain(
+      "    server CAS1 192.168.30.20 weight 100 check verify none\n",
+    );
+    expect(sectionOf(cfg, "backend Pops")).toContain(
+      "    tcp-check connect port 995 ssl\n    tcp-check expect string +OK\n",
+    );
+    expect(cfg).not.toMatch(/port (143|110)\b/);
+  });
+
+  test("the servers are reached on 993 and 995 only", () => {
+    const ports = resourcesOf(synthJson(stack), "aws_vpc_security_group_egress_rule")
+      .filter((r) => r.cidr_ipv4 === "192.168.30.20/32")
+      .map((r) => r.from_port);
+    expect(ports.sort()).toEqual([993, 995]);
+  });
+
+  test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+});
+
+test("SMTP's EHLO names the namespace when there is one", () => {
+  const { lb } = fixture({ namespace: "mail.example.com" });
+  new SmtpVip(lb, "Smtp", { allowedSources: ["192.168.30.50"] });
+  expect(lb.renderHaproxyConfig()).toContain('tcp-check send "EHLO mail.example.com\\r\\n"');
 });

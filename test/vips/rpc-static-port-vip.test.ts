@@ -30,14 +30,16 @@ describe("RpcStaticPortVip (001 §11 VIP2 CAS-RPC, 003 §3.1)", () => {
         "    tcp-check connect port 135",
         "    tcp-check connect port 60000",
         "    tcp-check connect port 60001",
+        "    default-server on-marked-down shutdown-sessions",
         "    server CAS1 192.168.30.20 weight 100 check",
         "    server CAS2 192.168.30.21 weight 100 check",
       ].join("\n"),
     );
   });
 
-  test("sessions are shut down when a server is marked down", () => {
-    expect(sectionOf(cfg, "defaults")).toContain("on-marked-down shutdown-sessions");
+  test("sessions are shut down when a server is marked down (003 §3.1), not in defaults", () => {
+    expect(sectionOf(cfg, "backend CasRpc")).toContain("on-marked-down shutdown-sessions");
+    expect(sectionOf(cfg, "defaults")).not.toContain("shutdown-sessions");
   });
 
   test("the servers' group admits the load balancer on exactly the backend ports", () => {
