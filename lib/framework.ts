@@ -21,3 +21,4 @@ export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { Route } from "@cdktf/provider-aws/lib/route";
 export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 export { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
+export { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";

@@ -14,7 +14,13 @@ export interface CloudConfigFile {
 export interface CloudConfig {
   /** One comment line under `#cloud-config`. */
   readonly comment: string;
+  /** Installed after `apt-get update`; none: apt is not run at boot. */
   readonly packages: readonly string[];
+  /**
+   * apt's proxy for http and https mirrors (cloud-init's apt module); the
+   * image's sources are kept as they are.
+   */
+  readonly aptProxy?: string;
   readonly files: readonly CloudConfigFile[];
   /** Boot commands in order, each an argument list run without a shell. */
   readonly commands: readonly (readonly string[])[];
@@ -24,15 +30,30 @@ export function renderCloudConfig(config: CloudConfig): string {
   const lines = [
     "#cloud-config",
     `# ${config.comment}`,
-    "package_update: true",
-    "packages:",
-    ...config.packages.map((name) => `  - ${name}`),
+    ...aptLines(config.aptProxy),
+    ...(config.packages.length > 0
+      ? ["package_update: true", "packages:", ...config.packages.map((name) => `  - ${name}`)]
+      : []),
     "write_files:",
     ...config.files.flatMap(renderFile),
     "runcmd:",
     ...config.commands.map((argv) => `  - [${argv.map(yamlString).join(", ")}]`),
   ];
   return lines.join("\n") + "\n";
+}
+
+/**
+ * A user-data `apt` replaces the image's whole `apt` setting, so it keeps
+ * Debian's `preserve_sources_list: true` (the image's /etc/cloud/cloud.cfg).
+ */
+function aptLines(proxy: string | undefined): string[] {
+  if (proxy === undefined) return [];
+  return [
+    "apt:",
+    "  preserve_sources_list: true",
+    `  http_proxy: ${yamlString(proxy)}`,
+    `  https_proxy: ${yamlString(proxy)}`,
+  ];
 }
 
 function renderFile(file: CloudConfigFile): string[] {

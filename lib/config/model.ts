@@ -4,6 +4,7 @@
  * snapshot of it.
  */
 import { ExchangeProfile } from "../exchange/profiles";
+import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
 
@@ -11,6 +12,8 @@ export interface LoadBalancerModel {
   readonly profile: ExchangeProfile;
   readonly maxconn: number;
   readonly installSsmAgent: boolean;
+  /** Where packages and the SSM agent come from; absent: the internet. */
+  readonly packageSource?: PackageSource;
   /** A clustered pair; absent for one instance. */
   readonly pair?: PairSettings;
   readonly vips: readonly VipDescription[];

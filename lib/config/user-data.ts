@@ -6,6 +6,7 @@ import { renderCloudConfig } from "../cloud-init/cloud-config";
 import { deliveryPart } from "../delivery/boot";
 import { baseInstancePart, ssmAgentPart, vipAddressesPart } from "../instance/base";
 import { BootPart, assembleBoot } from "../instance/boot";
+import { FROM_INTERNET, withPackageSource } from "../instance/package-source";
 import { pairNodePart } from "../pair/boot";
 import { PairNode } from "../pair/pair-node";
 import { certificatesPart } from "../tls/boot";
@@ -20,6 +21,7 @@ const COMMENT =
  * @param node the pair node, for a pair; one instance has none
  */
 export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: PairNode): string {
+  const source = lb.packageSource ?? FROM_INTERNET;
   const parts: BootPart[] = [
     baseInstancePart({ maxconn: lb.maxconn, localPeer: node?.peerName }),
     // A pair's VIPs are the master's, put on the interface by the failover program.
@@ -27,7 +29,7 @@ export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: P
     deliveryPart(bundle),
     certificatesPart(),
     ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
-    ...(lb.installSsmAgent ? [ssmAgentPart()] : []),
+    ...(lb.installSsmAgent ? [ssmAgentPart(source.agentProxy)] : []),
   ];
-  return renderCloudConfig(assembleBoot(COMMENT, parts));
+  return renderCloudConfig(withPackageSource(assembleBoot(COMMENT, parts), source));
 }

@@ -85,10 +85,17 @@ export function vipAddressesPart(): BootPart {
   };
 }
 
-/** Session Manager instead of SSH: Debian's AMI has no SSM agent. */
-export function ssmAgentPart(): BootPart {
+/**
+ * Session Manager instead of SSH: Debian's AMI has no SSM agent.
+ * @param proxy the proxy its download goes through; none: straight to S3
+ */
+export function ssmAgentPart(proxy?: string): BootPart {
   return {
     programs: ["ssmAgentInstaller"],
     commands: [{ phase: "last", argv: [PATHS.SSM_AGENT_INSTALLER] }],
+    settings: {
+      comment: "The SSM agent's download.",
+      values: { SSM_AGENT_PROXY: proxy ?? "" },
+    },
   };
 }

@@ -26,6 +26,7 @@ import { InstanceRole } from "./instance-role";
 import { createInstances } from "./instances";
 import { addOutputs } from "./outputs";
 import { PairResources } from "./pair-resources";
+import { addPrivateSubnetAccess } from "./private-subnets";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
@@ -77,6 +78,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       vipAddresses: () => this.vipAddresses,
     });
     this.instance = this.instances[0];
+    addPrivateSubnetAccess(this, props);
     if (settings.pair) {
       this.pairResources = new PairResources(this, {
         pair: settings.pair,
@@ -207,8 +209,9 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** A snapshot: the settings and the VIPs added so far. */
   private model(): LoadBalancerModel {
-    const { profile, maxconn, installSsmAgent, pair } = this.settings;
-    return { profile, maxconn, installSsmAgent, pair, vips: Object.freeze([...this.vipList]) };
+    const { profile, maxconn, installSsmAgent, pair, packageSource } = this.settings;
+    const vips = Object.freeze([...this.vipList]);
+    return { profile, maxconn, installSsmAgent, pair, packageSource, vips };
   }
 
   private bundle(): ConfigBundle {

@@ -2,6 +2,7 @@ import { Duration } from "../core/duration";
 import { RealServer } from "../exchange/real-server";
 import { ExchangeVersion } from "../exchange/version";
 import { HighAvailabilityProps } from "../pair/pair-settings";
+import type { VpcEndpointsProps } from "./vpc-endpoints-props";
 
 export interface ExchangeLoadBalancerProps {
   /** The Exchange release; selects the guide defaults (see the README defaults table). */
@@ -77,4 +78,26 @@ export interface ExchangeLoadBalancerProps {
    * @default Duration.minutes(10)
    */
   readonly configRolloutTimeout?: Duration;
+  /**
+   * Private subnets without internet: creates the interface VPC endpoints the
+   * instance calls (ssm, ssmmessages, ec2messages; ec2 for a pair;
+   * secretsmanager for certificates there) with their security group, and an
+   * S3 gateway endpoint for the SSM agent's package. See the README's
+   * "Private subnets".
+   * @default none: AWS is reached through the subnet's route or endpoints you share
+   */
+  readonly vpcEndpoints?: VpcEndpointsProps;
+  /**
+   * An HTTP proxy for apt (`http://host:port`), written by cloud-init's apt
+   * module; the SSM agent's download uses it too unless
+   * `vpcEndpoints.s3RouteTableIds` reaches S3 directly.
+   * @default packages straight from Debian's mirrors
+   */
+  readonly aptProxy?: string;
+  /**
+   * The AMI (`amiId`) has every package the boot installs (and the SSM
+   * agent): the boot runs no apt-get.
+   * @default false
+   */
+  readonly packagesInAmi?: boolean;
 }

@@ -8,11 +8,13 @@ import { frozenCopy } from "../core/frozen";
 import { profileFor } from "../exchange/profiles";
 import { Construct } from "../framework";
 import { isIpv4, parseCidr } from "../net/ipv4";
+import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
 import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
+import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
 
 const MAXCONN_LIMIT = 1_000_000;
@@ -23,6 +25,8 @@ export interface LoadBalancerSettings extends VipDefaults {
   readonly rootVolumeSizeGib: number;
   readonly installSsmAgent: boolean;
   readonly pair?: PairSettings;
+  /** Where packages and the SSM agent come from. */
+  readonly packageSource: PackageSource;
   /** Seconds `cdktf deploy` waits for a config rollout; 0 does not wait. */
   readonly rolloutWaitSeconds: number;
 }
@@ -59,6 +63,7 @@ export function resolveProps(
   const pair = props.highAvailability
     ? resolvePair(scope, props.highAvailability, { subnetId: props.subnetId, vipAddress })
     : undefined;
+  checkVpcEndpoints(scope, props.vpcEndpoints);
   if (!pair && props.subnetId === undefined) {
     fail(scope, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
   }
@@ -72,6 +77,7 @@ export function resolveProps(
     rootVolumeSizeGib,
     installSsmAgent: props.installSsmAgent ?? true,
     pair,
+    packageSource: packageSourceOf(scope, props),
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
   });
 }

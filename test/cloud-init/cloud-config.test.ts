@@ -56,3 +56,22 @@ describe("renderCloudConfig", () => {
     expect(() => withContent("two newlines\n\n")).toThrow("one newline");
   });
 });
+
+describe("apt", () => {
+  test("a proxy for http and https mirrors that keeps the image's sources; cloud-init accepts it", () => {
+    const text = renderCloudConfig({ ...config, aptProxy: "http://10.0.0.5:3128" });
+    expect(parse(text).apt).toEqual({
+      preserve_sources_list: true,
+      http_proxy: "http://10.0.0.5:3128",
+      https_proxy: "http://10.0.0.5:3128",
+    });
+    expectValidCloudConfig(text);
+  });
+
+  test("no packages: no apt-get at boot", () => {
+    const text = renderCloudConfig({ ...config, packages: [] });
+    expect(parse(text).packages).toBeUndefined();
+    expect(parse(text).package_update).toBeUndefined();
+    expectValidCloudConfig(text);
+  });
+});
