@@ -124,6 +124,15 @@ export function inactiveFlag(host: ServerHost, vdir: string): string {
   return join(host.dir, "web", `${vdir}.inactive`);
 }
 
+/** nginx on `host` presents `tls` to new connections from now on (a reload). */
+export function serveWebCertificate(host: ServerHost, tls: { cert: string; key: string }): void {
+  const web = join(host.dir, "web");
+  write(join(web, "nginx.conf"), nginxConfig(host, tls));
+  inNs(host.ns, ["nginx", "-c", join(web, "nginx.conf"), "-p", web, "-s", "reload"], {
+    log: join(web, "control.log"),
+  });
+}
+
 function nginxConfig(host: ServerHost, tls: { cert: string; key: string }): string {
   const d = join(host.dir, "web");
   const vdirs = VDIRS.map((v) => v.toLowerCase()).join("|");
