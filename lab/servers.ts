@@ -71,7 +71,11 @@ function write(path: string, content: string, mode = 0o644): void {
 
 /** A self-signed certificate for mail.lab.test, shared by nginx and Dovecot. */
 export function createCertificate(): { cert: string; key: string } {
-  const dir = join(LAB_DIR, "tls");
+  return selfSignedCertificate(join(LAB_DIR, "tls"), "mail.lab.test");
+}
+
+/** A new key and a self-signed certificate for `host` in `dir`, readable by the servers. */
+export function selfSignedCertificate(dir: string, host: string): { cert: string; key: string } {
   const cert = join(dir, "cert.pem");
   const key = join(dir, "key.pem");
   mkdirSync(dir, { recursive: true });
@@ -85,9 +89,9 @@ export function createCertificate(): { cert: string; key: string } {
     "-days",
     "2",
     "-subj",
-    "/CN=mail.lab.test",
+    `/CN=${host}`,
     "-addext",
-    "subjectAltName=DNS:mail.lab.test",
+    `subjectAltName=DNS:${host}`,
     "-keyout",
     key,
     "-out",
@@ -118,6 +122,15 @@ export function accessLog(host: ServerHost): string {
 /** The flag that makes `/<vdir>/healthcheck.htm` answer 503; `vdir` in the case the check asks. */
 export function inactiveFlag(host: ServerHost, vdir: string): string {
   return join(host.dir, "web", `${vdir}.inactive`);
+}
+
+/** nginx on `host` presents `tls` to new connections from now on (a reload). */
+export function serveWebCertificate(host: ServerHost, tls: { cert: string; key: string }): void {
+  const web = join(host.dir, "web");
+  write(join(web, "nginx.conf"), nginxConfig(host, tls));
+  inNs(host.ns, ["nginx", "-c", join(web, "nginx.conf"), "-p", web, "-s", "reload"], {
+    log: join(web, "control.log"),
+  });
 }
 
 function nginxConfig(host: ServerHost, tls: { cert: string; key: string }): string {

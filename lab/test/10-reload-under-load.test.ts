@@ -79,6 +79,7 @@ test("a server added and a weight changed under load: zero failed connections; a
       vipList: `${VIP}\n`,
       certificateList: "",
       reservedPorts: "",
+      bridgeServers: "",
     },
     "broken",
   );

@@ -1,6 +1,6 @@
 /**
  * The config bundle of a load balancer (haproxy.cfg, the VIP list, the
- * certificates list, the reserved ports), rendered once from its model: the
+ * certificates list, the reserved ports, the bridge-mode servers), rendered once from its model: the
  * user-data writes it at first boot and the config document carries it after.
  */
 import { renderHaproxyConfig } from "../haproxy/render";
@@ -9,7 +9,9 @@ import { renderReservedPorts } from "../delivery/reserved-ports";
 import { renderVipList } from "../delivery/vip-list";
 import { certificatePath } from "../instance/paths";
 import { PEER_PORT } from "../pair/pair-node";
+import { BridgedServer, renderBridgeServerList } from "../tls/bridge-server-list";
 import { renderCertificateList } from "../tls/certificate-list";
+import { VipDescription } from "../vips/description";
 import { haproxyConfigOf } from "./haproxy-config";
 import { LoadBalancerModel } from "./model";
 
@@ -25,7 +27,23 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
       ),
     ),
     reservedPorts: renderReservedPorts(listenPorts(lb)),
+    bridgeServers: renderBridgeServerList(lb.vips.flatMap(bridgedServers)),
   };
+}
+
+/** A bridge-mode VIP's servers, whose certificate the same-certificate program compares with its own. */
+function bridgedServers(vip: VipDescription): BridgedServer[] {
+  const tls = vip.terminatedTls;
+  if (tls?.mode !== "bridge") return [];
+  return vip.servers.map((server) => ({
+    vip: vip.name,
+    required: tls.requireSameCertificate,
+    bundle: certificatePath(vip.name),
+    sni: tls.namespace,
+    server: server.name,
+    address: server.address,
+    port: tls.serverPort,
+  }));
 }
 
 /** Distinct VIP addresses, in the order they first appear. */

@@ -14,6 +14,8 @@ export interface ConfigBundle {
   readonly certificateList: string;
   /** The reserved-ports sysctl file's content (`renderReservedPorts`). */
   readonly reservedPorts: string;
+  /** The bridge-servers list file's content (`renderBridgeServerList`, may be empty). */
+  readonly bridgeServers: string;
 }
 
 interface BundleFile {
@@ -28,6 +30,7 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
   { key: "vipList", path: "VIPS_FILE", staged: "STAGED_VIPS" },
   { key: "certificateList", path: "CERTIFICATE_LIST", staged: "STAGED_CERTIFICATES" },
   { key: "reservedPorts", path: "RESERVED_PORTS", staged: "STAGED_RESERVED_PORTS" },
+  { key: "bridgeServers", path: "BRIDGE_SERVERS", staged: "STAGED_BRIDGE_SERVERS" },
 ];
 
 /** Where a bundle file is installed on the node. */

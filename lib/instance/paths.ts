@@ -33,6 +33,11 @@ export const PATHS = {
   VIPS_FILE: "/etc/exchange-lb/vips",
   /** One line a bundle, `<path> <ssm|secretsmanager> <name or ARN>`; delivered with each config. */
   CERTIFICATE_LIST: "/etc/exchange-lb/certificates",
+  /**
+   * One line a server of a bridge-mode VIP, whose certificate must be the VIP's
+   * (`renderBridgeServerList`); delivered with each config.
+   */
+  BRIDGE_SERVERS: "/etc/exchange-lb/bridge-servers",
 
   /** What the apply program did: `<epoch seconds> <outcome>` a line. */
   APPLY_HISTORY: "/var/lib/exchange-lb/history.log",
@@ -58,6 +63,7 @@ export const PATHS = {
   APPLY_PROGRAM: "/usr/local/sbin/exchange-lb-apply",
   CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
+  SAME_CERTIFICATE_PROGRAM: "/usr/local/sbin/exchange-lb-same-certificate",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
   SSM_AGENT_INSTALLER: "/usr/local/sbin/install-ssm-agent",
   VIP_ADDRESSES_UNIT: "/etc/systemd/system/exchange-vip-addresses.service",
@@ -76,6 +82,7 @@ export const STAGED = {
   STAGED_VIPS: "vips",
   STAGED_CERTIFICATES: "certificates",
   STAGED_RESERVED_PORTS: "reserved-ports.conf",
+  STAGED_BRIDGE_SERVERS: "bridge-servers",
 } as const;
 
 /** systemd's PATH, which the programs run with wherever they are started from. */

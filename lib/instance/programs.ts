@@ -36,6 +36,11 @@ export const PROGRAMS = {
     path: "CERTIFICATES_TIMER",
     permissions: "0644",
   },
+  sameCertificate: {
+    file: "exchange-lb-same-certificate",
+    path: "SAME_CERTIFICATE_PROGRAM",
+    permissions: "0755",
+  },
   failover: { file: "exchange-lb-failover", path: "FAILOVER_PROGRAM", permissions: "0755" },
   keepalivedDropIn: {
     file: "keepalived-drop-in.conf",

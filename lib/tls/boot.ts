@@ -2,22 +2,37 @@
  * TLS certificates' part of the boot: the certificates program fetches every
  * terminating VIP's bundle before HAProxy reads it, and a daily timer fetches
  * again so a certificate rotated in the store reaches HAProxy by a seamless
- * reload. Installed on every node: a later config may add a terminating VIP.
+ * reload. After each fetch, the same-certificate program compares each
+ * bridge-mode VIP's certificate with the one its servers present (Extended
+ * Protection needs them equal). Installed on every node: a later config may
+ * add a terminating VIP.
  */
 import { BootPart } from "../instance/boot";
 import { PATHS, unitName } from "../instance/paths";
+
+/**
+ * How long the comparison waits for one server's TLS handshake: a server that
+ * does not answer is reported unreachable, and a rollout (120 s in the config
+ * document) is not held by a few silent servers.
+ */
+export const SAME_CERTIFICATE_TIMEOUT_SECONDS = 5;
 
 export function certificatesPart(): BootPart {
   return {
     // The AWS CLI reads the bundles with the instance role.
     packages: ["awscli"],
-    programs: ["certificates", "certificatesService", "certificatesTimer"],
+    programs: ["certificates", "certificatesService", "certificatesTimer", "sameCertificate"],
     commands: [
       { phase: "before-start", argv: [PATHS.CERTIFICATES_PROGRAM] },
+      { phase: "before-start", argv: [PATHS.SAME_CERTIFICATE_PROGRAM] },
       {
         phase: "before-start",
         argv: ["systemctl", "enable", "--now", unitName(PATHS.CERTIFICATES_TIMER)],
       },
     ],
+    settings: {
+      comment: "Bridge mode: how long to wait for a server's certificate, in seconds.",
+      values: { SAME_CERTIFICATE_TIMEOUT: String(SAME_CERTIFICATE_TIMEOUT_SECONDS) },
+    },
   };
 }

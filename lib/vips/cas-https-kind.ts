@@ -162,6 +162,7 @@ function serverName(namespace: string): string | undefined {
 }
 
 function checkPassthrough(path: string, props: CasHttpsVipProps): undefined {
+  sameCertificate(path, props, "passthrough");
   for (const name of [...TERMINATING_ONLY, "certificate"] as const) {
     if (props[name] !== undefined) {
       fail(
@@ -172,6 +173,17 @@ function checkPassthrough(path: string, props: CasHttpsVipProps): undefined {
     }
   }
   return undefined;
+}
+
+function sameCertificate(path: string, props: CasHttpsVipProps, tls: CasTlsMode): boolean {
+  if (props.requireSameCertificate !== undefined && tls !== "bridge") {
+    fail(
+      path,
+      `requireSameCertificate compares a bridge's certificate with Exchange's, but tls is "${tls}"`,
+      'set tls: "bridge" with the certificate Exchange presents, or drop requireSameCertificate',
+    );
+  }
+  return props.requireSameCertificate ?? false;
 }
 
 function terminatedTls(
@@ -188,6 +200,7 @@ function terminatedTls(
     certificate,
     serverPort,
     namespace: defaults.namespace,
+    requireSameCertificate: sameCertificate(path, props, mode),
     services: publishedServices(path, defaults, props).map((service) => ({
       service,
       path: WEB_SERVICES[service].path,

@@ -48,6 +48,16 @@ export interface CasHttpsVipProps extends VipOptions {
    */
   readonly certificate?: TlsCertificate;
   /**
+   * Bridge: fail a config rollout when a server presents another certificate than
+   * `certificate`. Extended Protection, on by default since Exchange 2019 CU14, works
+   * through a bridge only with the same certificate on both ("Configure Windows
+   * Extended Protection in Exchange Server", Microsoft Learn). Each node compares them
+   * at boot, after each certificate fetch and at each rollout, and reports a difference
+   * whatever this says; an unreachable server is reported, never refused.
+   * @default false: a different certificate is reported, the rollout goes on
+   */
+  readonly requireSameCertificate?: boolean;
+  /**
    * Services published through the VIP (bridge and offload); other paths get 404.
    * @default every service of the version except PowerShell (remote PowerShell from
    * outside is an attack path; list it to publish it)

@@ -61,6 +61,8 @@ export interface TerminatedTls {
   readonly serverPort: number;
   /** The SNI sent to the servers (bridge). */
   readonly namespace: string;
+  /** Bridge: a server presenting another certificate than the VIP's fails a rollout. */
+  readonly requireSameCertificate: boolean;
   readonly services: readonly PublishedService[];
   /** Keep OWA and ECP on one server with a cookie. */
   readonly owaCookie: boolean;

@@ -253,6 +253,8 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
     vipList: "192.168.30.10\n192.168.30.11\n",
     certificateList: "/etc/haproxy/certs/CasWeb.pem ssm /exchange/tls/mail\n",
     reservedPorts: renderReservedPorts([443, 10000]),
+    bridgeServers:
+      "CasWeb reported /etc/haproxy/certs/CasWeb.pem mail.example.com CAS1 192.168.30.20:443\n",
   };
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
@@ -269,6 +271,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
   expect(root.read("unpacked/vips")).toBe(bundle.vipList);
   expect(root.read("unpacked/certificates")).toBe(bundle.certificateList);
   expect(root.read("unpacked/reserved-ports.conf")).toBe(bundle.reservedPorts);
+  expect(root.read("unpacked/bridge-servers")).toBe(bundle.bridgeServers);
   expect(renderConfigDocument(bundle, "test")).toBe(renderConfigDocument(bundle, "test"));
   expect(JSON.stringify(document)).not.toMatch(/\{\{/);
 });

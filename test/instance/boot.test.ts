@@ -77,6 +77,7 @@ describe("one instance's user-data", () => {
       PATHS.VIP_ADDRESSES_PROGRAM,
       PATHS.APPLY_PROGRAM,
       PATHS.CERTIFICATES_PROGRAM,
+      PATHS.SAME_CERTIFICATE_PROGRAM,
       PATHS.SSM_AGENT_INSTALLER,
     ]);
     for (const program of programs) {
@@ -93,6 +94,7 @@ describe("one instance's user-data", () => {
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "exchange-vip-addresses.service"],
       [PATHS.CERTIFICATES_PROGRAM],
+      [PATHS.SAME_CERTIFICATE_PROGRAM],
       ["systemctl", "enable", "--now", "exchange-lb-certificates.timer"],
       [PATHS.APPLY_PROGRAM, "--boot"],
       [PATHS.SSM_AGENT_INSTALLER],
@@ -104,7 +106,7 @@ describe("one instance's user-data", () => {
     expect(without.write_files.map((f: WriteFile) => f.path)).not.toContain(
       PATHS.SSM_AGENT_INSTALLER,
     );
-    expect(without.runcmd).toHaveLength(6);
+    expect(without.runcmd).toHaveLength(7);
   });
 
   test("is deterministic", () => {
