@@ -122,7 +122,7 @@ export function killHaproxy(node: LabNode): void {
   sh(["kill", "-KILL", master, ...workers.filter(Boolean)], { allowFailure: true });
 }
 
-async function adminCommand(command: string, node: LabNode): Promise<string> {
+export async function adminCommand(command: string, node: LabNode): Promise<string> {
   const socket = nodePath(node, adminSocket(readFileSync(nodePath(node, CONFIG), "utf8")));
   return new Promise<string>((resolve, reject) => {
     let data = "";

@@ -124,6 +124,17 @@ export function inactiveFlag(host: ServerHost, vdir: string): string {
   return join(host.dir, "web", `${vdir}.inactive`);
 }
 
+/**
+ * The flag that makes `/<vdir>/healthcheck.htm` answer through the slow
+ * responder (`lab/tools/slow-http.js` on SLOW_RESPONDER_PORT in the host's
+ * namespace), as a recycling app pool or a busy server answers.
+ */
+export function slowFlag(host: ServerHost, vdir: string): string {
+  return join(host.dir, "web", `${vdir}.slow`);
+}
+
+export const SLOW_RESPONDER_PORT = 8099;
+
 /** nginx on `host` presents `tls` to new connections from now on (a reload). */
 export function serveWebCertificate(host: ServerHost, tls: { cert: string; key: string }): void {
   const web = join(host.dir, "web");
@@ -145,7 +156,7 @@ http {
     # Which server connection served which lab client: the HTTPS scenarios check reuse.
     log_format lab '$connection $http_x_lab_client $uri';
     access_log ${d}/access.log lab;
-    # Room for 40 KB Kerberos-sized Authorization headers: the load balancer is the limit tested.
+    # Room for a 64,000-byte Negotiate header (MaxTokenSize 48,000): the load balancer is the limit tested.
     large_client_header_buffers 4 64k;
     default_type text/plain;
     keepalive_timeout 65s;
@@ -165,8 +176,11 @@ http {
         location ~* ^/(${vdirs})/healthcheck\\.htm$ {
             set $vdir $1;
             if (-f ${d}/$vdir.inactive) { return 503 "${host.label} $vdir inactive\\n"; }
+            if (-f ${d}/$vdir.slow) { return 418; }
+            error_page 418 = @slow;
             return 200 "${host.label} $vdir healthy\\n";
         }
+        location @slow { proxy_pass http://127.0.0.1:${SLOW_RESPONDER_PORT}; }
         location ~* ^/(${vdirs})(/|$) { return 200 "${host.label} $1\\n"; }
         location = / { return 200 "${host.label}\\n"; }
         location / { return 404 "${host.label} not found\\n"; }

@@ -3,13 +3,14 @@
  * certificate fetched by the synthesized script from the (fake) parameter
  * store, one backend per virtual directory so a broken OWA on CAS1 takes CAS1
  * out of OWA only, the redirects, OWA cookie persistence, the request buffer
- * for large Kerberos tokens, and server connections never shared by clients.
+ * for large Kerberos tokens, ActiveSync persistence on a pair that never holds
+ * a credential, and server connections never shared by clients.
  */
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { CasHttpsVip, CasHttpsVipProps, TlsCertificate } from "../../lib";
 import { certificatePath } from "../../lib/instance/paths";
-import { loadHaproxy, serverStats, waitFor } from "../haproxy";
+import { adminCommand, loadHaproxy, serverStats, stickTable, waitFor } from "../haproxy";
 import { LB_NODES, nodePath } from "../node";
 import { accessLog, inactiveFlag, serverHost } from "../servers";
 import { inNs } from "../shell";
@@ -138,17 +139,82 @@ test("bridge: an OWA cookie keeps a browser on one server; without it, requests 
   expect(without).toEqual({ CAS1: 10, CAS2: 10 });
 });
 
-test("a 40 KB Authorization header passes with the large request buffer and is refused without it", async () => {
-  const header = ["-H", `Authorization: Negotiate ${"A".repeat(40 * 1024)}`];
-  await runStack(web({ tls: "bridge", largeRequestBuffer: true }));
-  const large = request("/EWS/Exchange.asmx", { args: header }).status;
-  await runStack(web({ tls: "bridge" }));
-  const small = request("/EWS/Exchange.asmx", { args: header }).status;
-  report("40 KB Authorization header", { largeRequestBuffer: large, default: small });
-  expect(large).toBe(200);
-  // HAProxy answers 400 and closes; curl sometimes sees only the close while still sending.
-  expect([400, 0]).toContain(small);
+test.each(["bridge", "offload"] as const)(
+  "%s: a 64,000-byte Negotiate header (a 48,000-byte Kerberos ticket) passes by default and is refused with largeRequestBuffer: false",
+  async (tls) => {
+    // Windows' largest Kerberos token, MaxTokenSize 48,000 bytes, is 64,000 bytes of base64.
+    const header = ["-H", `Authorization: Negotiate ${"A".repeat(64_000)}`];
+    await runStack(web({ tls }));
+    const large = request("/EWS/Exchange.asmx", { args: header }).status;
+    await runStack(web({ tls, largeRequestBuffer: false }));
+    const small = request("/EWS/Exchange.asmx", { args: header }).status;
+    report(`64,000-byte Negotiate header (${tls})`, {
+      default: large,
+      largeRequestBufferFalse: small,
+    });
+    expect(large).toBe(200);
+    // HAProxy answers 400 and closes; curl sometimes sees only the close while still sending.
+    expect([400, 0]).toContain(small);
+  },
+);
+
+test("bridge on a pair: ActiveSync devices stick by DeviceId; with Basic credentials neither node's table holds a credential", async () => {
+  await runStack(
+    lab2013(
+      (lb) =>
+        new CasHttpsVip(lb, "CasHttps", {
+          certificate: CERTIFICATE,
+          tls: "bridge",
+          activeSyncPersistence: true,
+        }),
+      true,
+    ),
+  );
+  const password = "Lab-Secret-Pa55";
+  const basic = Buffer.from(`labuser:${password}`).toString("base64");
+  const devices = ["LABDEVICE1", "LABDEVICE2", "LABDEVICE3", "LABDEVICE4"];
+  const servedBy: Record<string, string[]> = {};
+  for (let round = 0; round < 5; round++) {
+    for (const device of devices) {
+      const reply = request(
+        `/Microsoft-Server-ActiveSync?Cmd=Ping&User=labuser&DeviceId=${device}&DeviceType=iPhone`,
+        { args: ["-u", `labuser:${password}`] },
+      );
+      (servedBy[device] ??= []).push(reply.status === 200 ? reply.server : `${reply.status}`);
+    }
+  }
+  const table = "CasHttps-ActiveSync";
+  await waitFor(
+    "lb2's table to match lb's",
+    async () =>
+      JSON.stringify(await stickTable(table, LB_NODES.lb2)) ===
+      JSON.stringify(await stickTable(table, LB_NODES.lb)),
+    5_000,
+  );
+  const shown = {
+    lb: await adminCommand(`show table ${table}`, LB_NODES.lb),
+    lb2: await adminCommand(`show table ${table}`, LB_NODES.lb2),
+  };
+  report("ActiveSync persistence on a pair", { servedBy, lb: shown.lb.trim().split("\n") });
+  for (const servers of Object.values(servedBy)) {
+    expect(servers).toHaveLength(5);
+    expect(new Set(servers).size).toBe(1);
+    expect(servers[0]).toMatch(/^CAS[12]$/);
+  }
+  expect(new Set(Object.values(servedBy).map((servers) => servers[0]))).toEqual(
+    new Set(["CAS1", "CAS2"]),
+  );
+  for (const text of Object.values(shown)) {
+    expect(Object.keys(parseKeys(text)).sort()).toEqual(devices);
+    expect(text).not.toContain(basic);
+    expect(text).not.toContain(password);
+    expect(text).not.toMatch(/basic/i);
+  }
 });
+
+function parseKeys(text: string): Record<string, true> {
+  return Object.fromEntries([...text.matchAll(/ key=(\S+)/g)].map((m) => [m[1], true]));
+}
 
 interface Sharing {
   /** Server connections that served both clients. */

@@ -2,15 +2,18 @@
  * Scenario 3 (Exchange 2013): CAS1's /owa/healthcheck.htm answers 503, as
  * `Set-ServerComponentState ... -State Inactive` makes it (004 §12). Within
  * interval × fall (+1 s) CAS1 is out and new connections go to CAS2; back to
- * 200, CAS1 returns.
+ * 200, CAS1 returns. A slow answer (an app pool recycling) never takes CAS1
+ * out nor cuts its sessions; a CAS1 that stops answering is out within 5 s.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ExchangeVersion } from "../../lib";
 import { profileFor } from "../../lib/exchange/profiles";
 import { serverStats, waitFor } from "../haproxy";
-import { inactiveFlag, serverHost } from "../servers";
+import { SLOW_RESPONDER_PORT, inactiveFlag, serverHost, slowFlag, startDetached } from "../servers";
+import { inNs } from "../shell";
 import { lab2013 } from "../stacks";
-import { connect, report, runStack, tally } from "./support";
+import { HeldEvent, connect, hold, report, runStack, sleep, tally } from "./support";
 
 const profile = profileFor(ExchangeVersion.EXCHANGE_2013);
 const interval = profile.checkInterval.value.toMilliseconds();
@@ -56,3 +59,83 @@ test("CAS1 leaves within interval × fall + 1 s, and returns when healthy again"
   const after = tally(connect("client", 443, 20, { tls: true, http: "/owa/" }));
   expect(after).toEqual({ CAS1: 10, CAS2: 10 });
 });
+
+const SLOW_MS = 2500;
+const SLOW_FOR_MS = 30_000;
+const SLOW_RESPONDER = join(__dirname, "..", "tools", "slow-http.js");
+const GET_OWA = "GET /owa/ HTTP/1.1\r\nHost: mail.lab.test\r\n\r\n";
+const DROP_443 = ["INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"];
+
+/** A keep-alive HTTPS session through the VIP that landed on CAS1: asks at once, then again after the slow spell. */
+async function sessionOnCas1(): Promise<{ events: HeldEvent[]; done: Promise<HeldEvent[]> }> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const session = hold("client", 443, {
+      tls: true,
+      probe: GET_OWA,
+      probeAfterMs: [50, SLOW_FOR_MS + 3000],
+      maxMs: SLOW_FOR_MS + 8000,
+    });
+    const opened = await session.opened;
+    // Round robin: a session on CAS2 ends by itself (maxMs); the next lands on CAS1.
+    if (opened.first?.includes("X-Exchange-Server: CAS1")) return session;
+  }
+  throw new Error("no session reached CAS1 in 4 tries");
+}
+
+test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its session survives; then CAS1 stops answering and is out within 5 s", async () => {
+  await runStack(lab2013());
+  const log = join(cas1.dir, "slow-http.log");
+  writeFileSync(log, "");
+  const pid = startDetached(
+    cas1.ns,
+    [process.execPath, SLOW_RESPONDER, String(SLOW_RESPONDER_PORT), String(SLOW_MS), "CAS1"],
+    log,
+  );
+  const slow = slowFlag(cas1, "owa");
+  try {
+    await sleep(300);
+    const session = await sessionOnCas1();
+    writeFileSync(slow, "");
+    const seen = new Set<string>();
+    const until = Date.now() + SLOW_FOR_MS;
+    while (Date.now() < until) {
+      seen.add(await cas1Status());
+      await sleep(250);
+    }
+    rmSync(slow);
+    const answered = await waitFor(
+      "the session's second answer",
+      async () => session.events.length >= 2,
+      SLOW_FOR_MS,
+    );
+    const second = session.events[1];
+    const slowAnswers = readFileSync(log, "utf8").split("\n").filter(Boolean).length;
+    report("slow health check", {
+      slowMs: SLOW_MS,
+      forMs: SLOW_FOR_MS,
+      cas1Statuses: [...seen],
+      slowAnswersServed: slowAnswers,
+      sessionSecondAnswer: second.event === "data" ? second.text?.split("\r\n")[0] : second.event,
+      waitedMs: answered,
+    });
+    expect(slowAnswers).toBeGreaterThan(5);
+    expect([...seen]).toEqual(["UP"]);
+    expect(second.event).toBe("data");
+    expect(second.text).toMatch(/^HTTP\/1\.1 200[\s\S]*X-Exchange-Server: CAS1/);
+
+    // CAS1 stops answering: its packets are dropped, as a server powered off in a VPC.
+    inNs(cas1.ns, ["iptables", "-I", ...DROP_443]);
+    const outMs = await waitFor(
+      "CAS1 DOWN",
+      async () => (await cas1Status()).startsWith("DOWN"),
+      20_000,
+    );
+    report("a silent CAS1 is out after (ms)", { outMs, boundMs: 5000 });
+    expect(outMs).toBeLessThanOrEqual(5000);
+  } finally {
+    inNs(cas1.ns, ["iptables", "-D", ...DROP_443], { allowFailure: true });
+    rmSync(slow, { force: true });
+    inNs(cas1.ns, ["kill", String(pid)], { allowFailure: true });
+  }
+  await waitFor("CAS1 UP", async () => (await cas1Status()) === "UP", 20_000);
+}, 120_000);

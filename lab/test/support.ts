@@ -55,7 +55,15 @@ export interface HeldEvent {
 export function hold(
   ns: ClientNs,
   port: number,
-  options: { from?: string; maxMs?: number },
+  options: {
+    from?: string;
+    maxMs?: number;
+    /** Speak TLS (SNI mail.lab.test). */
+    tls?: boolean;
+    /** What to send, and when (ms after the start). */
+    probe?: string;
+    probeAfterMs?: readonly number[];
+  },
 ): { events: HeldEvent[]; done: Promise<HeldEvent[]>; opened: Promise<HeldEvent> } {
   const child = spawnProbe(ns, { mode: "hold", host: VIP, port, ...options });
   const events: HeldEvent[] = [];
