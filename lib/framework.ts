@@ -5,7 +5,15 @@
  */
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-export { Annotations, Lazy, TerraformOutput, TerraformStack, App, Token } from "cdktf";
+export {
+  Annotations,
+  Lazy,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformStack,
+  App,
+  Token,
+} from "cdktf";
 export { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";

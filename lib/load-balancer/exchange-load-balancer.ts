@@ -26,6 +26,7 @@ import { InstanceRole } from "./instance-role";
 import { createInstances } from "./instances";
 import { addOutputs } from "./outputs";
 import { PairResources } from "./pair-resources";
+import { awsProviderProblems } from "./provider-version";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
@@ -102,6 +103,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       securityGroupId: this.securityGroup.id,
     });
     this.node.addValidation({ validate: () => (this.vipList.length === 0 ? [NO_VIPS] : []) });
+    this.node.addValidation({ validate: () => awsProviderProblems(this) });
   }
 
   public get profile(): ExchangeProfile {
