@@ -63,7 +63,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     super(scope, id);
     const settings = resolveProps(this, props);
     this.settings = settings;
-    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId);
+    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId, settings);
     this.securityGroup = this.rules.group;
     this.role = new InstanceRole(this, "InstanceRole");
     this.instances = createInstances(this, {

@@ -158,7 +158,12 @@ describe("user-data over 16 KB", () => {
       name: `CAS${i + 1}`,
       address: `10.0.${Math.floor(i / 200)}.${(i % 200) + 20}`,
     }));
-    const { lb, stack } = fixture({ servers });
+    // 6 VIP addresses and 82 egress rules: an interface and a rule quota that take them.
+    const { lb, stack } = fixture({
+      servers,
+      instanceType: "m6i.large",
+      securityGroupRuleQuota: 100,
+    });
     for (let port = 0; port < 6; port++) {
       new CasHttpsVip(lb, `Web${port}`, { address: `192.168.30.${10 + port}` });
     }
