@@ -67,6 +67,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
         privateIp: pairNode.address,
         // A route to a VIP outside the VPC delivers packets not addressed to the instance.
         sourceDestCheck: pair.placement.kind === "route-table" ? false : undefined,
+        associatePublicIpAddress: pair.placement.nodesNeedPublicAddress ? true : undefined,
       }),
   );
   // Belt and braces: Terraform changes the second node only after the first.
