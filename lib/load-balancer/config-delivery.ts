@@ -8,6 +8,7 @@
  */
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
+import type { InstanceRole } from "./instance-role";
 import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
@@ -16,6 +17,8 @@ export interface ConfigDeliveryProps {
   readonly instanceIds: readonly string[];
   /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
   readonly waitSeconds: number;
+  /** The instances' role: its SSM agent reads the document. */
+  readonly role: InstanceRole;
 }
 
 export class ConfigDelivery extends Construct {
@@ -31,6 +34,7 @@ export class ConfigDelivery extends Construct {
       documentFormat: "JSON",
       content: Lazy.stringValue({ produce: () => escapeTerraformTemplate(props.content()) }),
     });
+    props.role.agentReads(this.document.arn);
     this.association = new SsmAssociation(this, "Association", {
       name: this.document.name,
       associationName: name,

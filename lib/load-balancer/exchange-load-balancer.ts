@@ -95,6 +95,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
         ),
       instanceIds: this.instances.map((i) => i.id),
       waitSeconds: settings.rolloutWaitSeconds,
+      role: this.role,
     });
     addOutputs(this, {
       vipAddresses: () => this.vipAddresses,
@@ -234,7 +235,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** One set of region and account data sources for every scoped policy. */
   private get arns(): Arns {
-    this.arnBuilder ??= new Arns(this, "Arns", this.role.partition);
+    this.arnBuilder ??= new Arns(this, "Arns", this.role.partition, this.role.dnsSuffix);
     return this.arnBuilder;
   }
 

@@ -14,7 +14,15 @@ import {
 } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
 import { programText } from "../../lib/instance/programs";
-import { Json, PAIR_PROPS, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
+import {
+  Json,
+  PAIR_PROPS,
+  fixture,
+  resourcesOf,
+  rolePolicy,
+  sectionOf,
+  synthJson,
+} from "../support/synth";
 import {
   expectValidCloudConfig,
   expectValidHaproxy,
@@ -78,8 +86,7 @@ function pairStack(overrides: Partial<ExchangeLoadBalancerProps>) {
 }
 
 function policyOf(json: Json): Json {
-  const [policy] = resourcesOf(json, "aws_iam_role_policy");
-  return JSON.parse(policy.policy);
+  return rolePolicy(json, "failover");
 }
 
 const ARN = (type: string, id: string) =>
@@ -278,6 +285,9 @@ describe("placements", () => {
     expect(statement.Resource.slice(1)).toEqual([
       expect.stringMatching(/:network-interface\/\$\{aws_instance\.Lb_Node-10_0_1_5_/),
       expect.stringMatching(/:network-interface\/\$\{aws_instance\.Lb_Node-10_0_2_5_/),
+      // AssociateAddress authorizes the instance behind the interface as well.
+      expect.stringMatching(/:instance\/\$\{aws_instance\.Lb_Node-10_0_1_5_\w+\.id\}$/),
+      expect.stringMatching(/:instance\/\$\{aws_instance\.Lb_Node-10_0_2_5_\w+\.id\}$/),
     ]);
     const config = f.lb.renderHaproxyConfig();
     expect(config).toContain("bind 0.0.0.0:443");
