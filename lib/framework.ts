@@ -5,12 +5,19 @@
  */
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
-export { Annotations, Lazy, TerraformOutput, TerraformStack, App, Token } from "cdktf";
+export {
+  Annotations,
+  Lazy,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformStack,
+  App,
+  Token,
+} from "cdktf";
 export { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 export { Instance } from "@cdktf/provider-aws/lib/instance";
 export { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";

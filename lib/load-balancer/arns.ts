@@ -5,15 +5,24 @@ export class Arns extends Construct {
   private readonly region: string;
   private readonly account: string;
 
-  /** @param partition the partition the instance role already reads */
+  /**
+   * @param partition the partition the instance role already reads
+   * @param dnsSuffix the partition's DNS suffix, e.g. amazonaws.com
+   */
   constructor(
     scope: Construct,
     id: string,
     private readonly partition: string,
+    private readonly dnsSuffix: string,
   ) {
     super(scope, id);
     this.region = new DataAwsRegion(this, "Region").region;
     this.account = new DataAwsCallerIdentity(this, "Account").accountId;
+  }
+
+  /** A regional service's name as kms:ViaService gives it: `<service>.<region>.<dns suffix>`. */
+  public service(name: string): string {
+    return `${name}.${this.region}.${this.dnsSuffix}`;
   }
 
   /** `arn:<partition>:<service>:<region>:<account>:<resource>` */

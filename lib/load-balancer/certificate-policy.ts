@@ -1,7 +1,8 @@
 /**
  * What the instance role may read for TLS: exactly the SSM parameters and
  * secrets that hold the terminating VIPs' certificate bundles, and decrypt
- * with their customer managed keys, nothing else. Rendered at synth, so VIPs
+ * with their customer managed keys through those two services only
+ * (kms:ViaService), nothing else. Rendered at synth, so VIPs
  * added later are included.
  */
 import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
@@ -31,7 +32,10 @@ export class CertificatePolicy extends Construct {
             all.filter((c) => c.store === "ssm").map((c) => parameterArn(c.id)),
           );
           const secrets = unique(all.filter((c) => c.store === "secretsmanager").map((c) => c.id));
-          const keys = unique(all.flatMap((c) => (c.kmsKeyArn ? [c.kmsKeyArn] : [])));
+          const encrypted = all.filter((c) => c.kmsKeyArn !== undefined);
+          const keys = unique(encrypted.map((c) => c.kmsKeyArn as string));
+          // The keys decrypt only what SSM or Secrets Manager hands the role, never a direct call.
+          const services = unique(encrypted.map((c) => arns.service(c.store)));
           const statements = [
             parameters.length > 0 && {
               Sid: "ReadCertificateParameters",
@@ -50,6 +54,7 @@ export class CertificatePolicy extends Construct {
               Effect: "Allow",
               Action: ["kms:Decrypt"],
               Resource: keys,
+              Condition: { StringEquals: { "kms:ViaService": services } },
             },
           ].filter(Boolean);
           return JSON.stringify({ Version: "2012-10-17", Statement: statements });

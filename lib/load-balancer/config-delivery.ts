@@ -2,12 +2,13 @@
  * Out-of-band delivery of haproxy.cfg and the VIP list: an SSM Command
  * document holding the config, and a State Manager association that runs it on
  * the load balancer's instances whenever it changes. A changed VIP, server,
- * weight or timeout is an in-place update of these two resources, never of an
- * instance. One instance at a time, and a refused config stops the rollout and
- * fails `cdktf deploy` while the old config keeps serving.
+ * weight or timeout is an update of the document and a new association, never
+ * of an instance. One instance at a time, and a refused config stops the
+ * rollout and fails `cdktf deploy` while the old config keeps serving.
  */
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
+import type { InstanceRole } from "./instance-role";
 import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
@@ -16,6 +17,8 @@ export interface ConfigDeliveryProps {
   readonly instanceIds: readonly string[];
   /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
   readonly waitSeconds: number;
+  /** The instances' role: its SSM agent reads the document. */
+  readonly role: InstanceRole;
 }
 
 export class ConfigDelivery extends Construct {
@@ -31,10 +34,11 @@ export class ConfigDelivery extends Construct {
       documentFormat: "JSON",
       content: Lazy.stringValue({ produce: () => escapeTerraformTemplate(props.content()) }),
     });
+    props.role.agentReads(this.document.arn);
     this.association = new SsmAssociation(this, "Association", {
       name: this.document.name,
       associationName: name,
-      // A new document version is a changed association: State Manager runs it at once.
+      // A new association runs at once on every target, one at a time.
       documentVersion: this.document.latestVersion,
       targets: [{ key: "InstanceIds", values: [...props.instanceIds] }],
       // One node at a time; the first refusal stops the rollout, the other node untouched.
@@ -42,6 +46,13 @@ export class ConfigDelivery extends Construct {
       maxErrors: "0",
       complianceSeverity: "HIGH",
       waitForSuccessTimeoutSeconds: props.waitSeconds > 0 ? props.waitSeconds : undefined,
+      // hashicorp/aws waits for success only when it creates the association, never on an
+      // update (internal/service/ssm/association.go): a changed document replaces it, so
+      // every rollout is waited for and a refused config fails the deploy.
+      // A plain address: Terraform refuses the "${...}" cdktf renders for a resource here.
+      lifecycle: {
+        replaceTriggeredBy: [`${SsmDocument.tfResourceType}.${this.document.friendlyUniqueId}`],
+      },
     });
   }
 

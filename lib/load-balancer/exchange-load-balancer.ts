@@ -27,6 +27,7 @@ import { createInstances } from "./instances";
 import { addOutputs } from "./outputs";
 import { PairResources } from "./pair-resources";
 import { addPrivateSubnetAccess } from "./private-subnets";
+import { awsProviderProblems } from "./provider-version";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
@@ -63,7 +64,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     super(scope, id);
     const settings = resolveProps(this, props);
     this.settings = settings;
-    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId);
+    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId, settings);
     this.securityGroup = this.rules.group;
     this.role = new InstanceRole(this, "InstanceRole");
     this.instances = createInstances(this, {
@@ -96,6 +97,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
         ),
       instanceIds: this.instances.map((i) => i.id),
       waitSeconds: settings.rolloutWaitSeconds,
+      role: this.role,
     });
     addOutputs(this, {
       vipAddresses: () => this.vipAddresses,
@@ -104,6 +106,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       securityGroupId: this.securityGroup.id,
     });
     this.node.addValidation({ validate: () => (this.vipList.length === 0 ? [NO_VIPS] : []) });
+    this.node.addValidation({ validate: () => awsProviderProblems(this) });
   }
 
   public get profile(): ExchangeProfile {
@@ -235,7 +238,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** One set of region and account data sources for every scoped policy. */
   private get arns(): Arns {
-    this.arnBuilder ??= new Arns(this, "Arns", this.role.partition);
+    this.arnBuilder ??= new Arns(this, "Arns", this.role.partition, this.role.dnsSuffix);
     return this.arnBuilder;
   }
 

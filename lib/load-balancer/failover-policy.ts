@@ -15,6 +15,8 @@ export interface FailoverPolicyProps {
   readonly placement: VipPlacement;
   /** The primary network interfaces of both nodes. */
   readonly networkInterfaceIds: readonly string[];
+  /** Both nodes' instance ids: AssociateAddress authorizes the instance behind the interface too. */
+  readonly instanceIds: readonly string[];
 }
 
 export class FailoverPolicy extends Construct {
@@ -39,7 +41,11 @@ export class FailoverPolicy extends Construct {
       "elastic-ip": {
         Sid: "MoveElasticIpBetweenThePair",
         Action: ["ec2:AssociateAddress"],
-        Resource: [arn("elastic-ip", placement.allocationId ?? ""), ...interfaces],
+        Resource: [
+          arn("elastic-ip", placement.allocationId ?? ""),
+          ...interfaces,
+          ...props.instanceIds.map((instance) => arn("instance", instance)),
+        ],
       },
     }[placement.kind];
     this.policy = new IamRolePolicy(this, "Policy", {

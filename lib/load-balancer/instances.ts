@@ -8,6 +8,7 @@ import { encodeUserData } from "../cloud-init/user-data";
 import { idPart } from "../core/id";
 import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
 import { PairNode } from "../pair/pair-node";
+import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings } from "./resolve-props";
 
@@ -34,7 +35,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   const encoded = encodedUserData(p.userData);
   const common = (pairNode: PairNode | undefined) => ({
     ami: pairNode?.amiId ?? ami,
-    instanceType: pairNode?.instanceType ?? props.instanceType ?? "t3.small",
+    instanceType: pairNode?.instanceType ?? props.instanceType ?? DEFAULT_INSTANCE_TYPE,
     vpcSecurityGroupIds: [p.securityGroupId],
     iamInstanceProfile: p.instanceProfileName,
     metadataOptions: {
@@ -66,6 +67,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
         privateIp: pairNode.address,
         // A route to a VIP outside the VPC delivers packets not addressed to the instance.
         sourceDestCheck: pair.placement.kind === "route-table" ? false : undefined,
+        associatePublicIpAddress: pair.placement.nodesNeedPublicAddress ? true : undefined,
       }),
   );
   // Belt and braces: Terraform changes the second node only after the first.

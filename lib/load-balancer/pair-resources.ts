@@ -33,6 +33,7 @@ export class PairResources {
       arns: props.arns,
       placement,
       networkInterfaceIds: props.instances.map((i) => i.primaryNetworkInterfaceId),
+      instanceIds: props.instances.map((i) => i.id),
     });
     new PairRules(owner, "PairRules", props.securityGroupId);
     if (placement.kind === "route-table") this.routes = new Construct(owner, "VipRoutes");

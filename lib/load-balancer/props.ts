@@ -69,10 +69,17 @@ export interface ExchangeLoadBalancerProps {
   /**
    * Make `cdktf deploy` wait until every instance has applied a changed config
    * (delivered out of band by SSM, one instance at a time), so that a config
-   * refused by `haproxy -c` fails the deploy.
-   * @default true
+   * refused by `haproxy -c` fails the deploy. Needs the SSM agent: true with
+   * `installSsmAgent: false` is refused.
+   * @default the value of `installSsmAgent`
    */
   readonly waitForConfigRollout?: boolean;
+  /**
+   * Your account's quota of inbound (and of outbound) rules per security group,
+   * if raised; a VIP whose rules would exceed it is refused at synth.
+   * @default 60, AWS's default quota
+   */
+  readonly securityGroupRuleQuota?: number;
   /**
    * How long `cdktf deploy` waits for the config rollout.
    * @default Duration.minutes(10)

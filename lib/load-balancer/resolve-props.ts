@@ -12,6 +12,7 @@ import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
+import { DEFAULT_INSTANCE_TYPE, SECURITY_GROUP_RULE_QUOTA } from "./aws-limits";
 import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
@@ -29,6 +30,9 @@ export interface LoadBalancerSettings extends VipDefaults {
   readonly packageSource: PackageSource;
   /** Seconds `cdktf deploy` waits for a config rollout; 0 does not wait. */
   readonly rolloutWaitSeconds: number;
+  /** Instance types whose network interface holds the VIPs as secondary addresses. */
+  readonly vipInterfaceTypes: readonly string[];
+  readonly securityGroupRuleQuota: number;
 }
 
 export function resolveProps(
@@ -79,6 +83,8 @@ export function resolveProps(
     pair,
     packageSource: packageSourceOf(scope, props),
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
+    vipInterfaceTypes: vipInterfaceTypes(props, pair),
+    securityGroupRuleQuota: ruleQuotaOf(scope, props.securityGroupRuleQuota),
   });
 }
 
@@ -119,7 +125,16 @@ function rootVolumeOf(scope: Construct, given: number | undefined): number {
 }
 
 function rolloutSecondsOf(scope: Construct, props: ExchangeLoadBalancerProps): number {
-  if (props.waitForConfigRollout === false) return 0;
+  const agent = props.installSsmAgent ?? true;
+  if (props.waitForConfigRollout === true && !agent) {
+    fail(
+      scope,
+      "waitForConfigRollout is true but installSsmAgent is false, so no agent would report the rollout and the deploy would wait, then fail",
+      "set installSsmAgent: true (it does nothing when the AMI's agent already runs), or waitForConfigRollout: false",
+    );
+  }
+  // Without the agent nothing reports the rollout: no wait unless asked for (refused above).
+  if (!(props.waitForConfigRollout ?? agent)) return 0;
   const seconds = (props.configRolloutTimeout ?? Duration.minutes(10)).toMilliseconds() / 1000;
   if (!Number.isInteger(seconds)) {
     fail(
@@ -129,4 +144,24 @@ function rolloutSecondsOf(scope: Construct, props: ExchangeLoadBalancerProps): n
     );
   }
   return seconds;
+}
+
+/** One instance, or a pair whose VIPs are secondary IPs: the interfaces that hold them. */
+function vipInterfaceTypes(props: ExchangeLoadBalancerProps, pair?: PairSettings): string[] {
+  const pairType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  if (!pair) return [pairType];
+  if (pair.placement.kind !== "secondary-ip") return [];
+  return pair.nodes.map((node) => node.instanceType ?? pairType);
+}
+
+function ruleQuotaOf(scope: Construct, given: number | undefined): number {
+  const quota = given ?? SECURITY_GROUP_RULE_QUOTA;
+  if (!Number.isInteger(quota) || quota < SECURITY_GROUP_RULE_QUOTA || quota > 1000) {
+    fail(
+      scope,
+      `securityGroupRuleQuota ${given} is not a quota from ${SECURITY_GROUP_RULE_QUOTA} to 1000`,
+      "give your account's quota 'Inbound or outbound rules per security group'",
+    );
+  }
+  return quota;
 }

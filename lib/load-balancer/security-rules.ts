@@ -13,7 +13,10 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
+import { checkRuleQuota } from "./aws-limits";
 import { NAME_PREFIX } from "./names";
+import { PAIR_RULES_PER_DIRECTION } from "./pair-rules";
+import { LoadBalancerSettings } from "./resolve-props";
 import { PlannedRule, planEgress, planIngress, planServerIngress } from "./rule-plan";
 
 export class SecurityRules {
@@ -24,7 +27,19 @@ export class SecurityRules {
   /** Rules on the Exchange servers' group, when it is given. */
   private readonly servers?: { readonly scope: Construct; readonly groupId: string };
 
-  constructor(owner: Construct, vpcId: string, serverGroupId: string | undefined) {
+  /** Rules per direction the group may hold, and those a pair's VRRP and peers take. */
+  private readonly quota: { readonly rules: number; readonly reserved: number };
+
+  constructor(
+    owner: Construct,
+    vpcId: string,
+    serverGroupId: string | undefined,
+    settings: Pick<LoadBalancerSettings, "securityGroupRuleQuota" | "pair">,
+  ) {
+    this.quota = {
+      rules: settings.securityGroupRuleQuota,
+      reserved: settings.pair ? PAIR_RULES_PER_DIRECTION : 0,
+    };
     this.group = new SecurityGroup(owner, "SecurityGroup", {
       namePrefix: NAME_PREFIX,
       description: `Exchange load balancer ${owner.node.path}: client VIPs in, real servers out`,
@@ -44,11 +59,18 @@ export class SecurityRules {
    * @returns the rules that open the paths to its real servers, which a config using them needs first
    */
   public allow(vip: VipDescription): string[] {
-    for (const rule of newRules(this.ingress, planIngress(vip))) {
+    const ingress = newRules(this.ingress, planIngress(vip));
+    const egress = newRules(this.egress, planEgress(vip));
+    const { rules, reserved } = this.quota;
+    const count = (scope: Construct, added: PlannedRule[]) =>
+      scope.node.children.length + added.length + reserved;
+    checkRuleQuota(vip, "inbound", count(this.ingress, ingress), rules);
+    checkRuleQuota(vip, "outbound", count(this.egress, egress), rules);
+    for (const rule of ingress) {
       new VpcSecurityGroupIngressRule(this.ingress, rule.id, ruleConfig(this.groupId, rule));
     }
     const pathsToServers: string[] = [];
-    for (const rule of newRules(this.egress, planEgress(vip))) {
+    for (const rule of egress) {
       const created = new VpcSecurityGroupEgressRule(
         this.egress,
         rule.id,

@@ -1,10 +1,11 @@
 /**
  * Refuses a VIP that cannot join the load balancer: a listener another VIP
- * holds, a port listed twice, an address other than the Elastic IP's, or a
- * pair node's own address.
+ * holds, a port listed twice, an address other than the Elastic IP's, a
+ * pair node's own address, or one address more than the interface holds.
  */
 import { fail } from "../core/errors";
 import { VipDescription } from "../vips/description";
+import { checkVipAddressesFit } from "./aws-limits";
 import { LoadBalancerSettings } from "./resolve-props";
 
 export function checkVipFits(
@@ -46,6 +47,7 @@ export function checkVipFits(
       "give the VIP an address of its own",
     );
   }
+  checkVipAddressesFit(vip, held, settings.vipInterfaceTypes);
 }
 
 function listeners(vip: VipDescription): number[] {

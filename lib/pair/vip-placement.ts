@@ -61,6 +61,18 @@ export class VipPlacement {
     return this.kind === "elastic-ip";
   }
 
+  /**
+   * True when each node needs a public IPv4 address of its own: with an Elastic
+   * IP the nodes are in public subnets, where nothing reaches the internet
+   * without a public address, and at first boot neither holds the Elastic IP
+   * (packages and the SSM agent would never arrive). Associating the Elastic IP
+   * releases the master's own public address; the node it leaves gets a new one
+   * (AWS EC2 User Guide, "Public IPv4 addresses").
+   */
+  public get nodesNeedPublicAddress(): boolean {
+    return this.kind === "elastic-ip";
+  }
+
   /** True when the VIPs can move only within one subnet. */
   public get needsOneSubnet(): boolean {
     return this.kind === "secondary-ip";

@@ -20,7 +20,10 @@ export class TlsCertificate {
     return new TlsCertificate("ssm", name, options.kmsKeyArn);
   }
 
-  /** A secret (full ARN) whose string value is the PEM bundle. */
+  /**
+   * A secret whose string value is the PEM bundle, by its full ARN (with the
+   * 6-character suffix Secrets Manager adds); a partial ARN is refused.
+   */
   public static fromSecretsManager(
     secretArn: string,
     options: { kmsKeyArn?: string } = {},
@@ -46,6 +49,10 @@ export class TlsCertificate {
       !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(this.id)
     ) {
       return `"${this.id}" is not a Secrets Manager secret ARN`;
+    }
+    // A secret's ARN ends in "-" and 6 random characters; IAM matches the full ARN only.
+    if (this.store === "secretsmanager" && !/-[A-Za-z0-9]{6}$/.test(this.id)) {
+      return `"${this.id}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN`;
     }
     if (
       this.kmsKeyArn !== undefined &&

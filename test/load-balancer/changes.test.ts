@@ -12,7 +12,10 @@ import {
   ImapVip,
   RpcStaticPortVip,
 } from "../../lib";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
+import { run, withTempDir } from "../support/tools";
 
 type Change = Partial<ExchangeLoadBalancerProps> & {
   readonly addVips?: (lb: ExchangeLoadBalancer) => void;
@@ -233,4 +236,35 @@ test("the rollout waits for the security-group paths to the real servers it uses
   for (const id of paths) {
     expect(association.depends_on).toContainEqual(expect.stringContaining(id));
   }
+});
+
+test("every config change waits for the rollout: a changed document replaces the association, and the provider waits only on create", () => {
+  const json = build(PAIR);
+  const [association] = resourcesOf(json, "aws_ssm_association");
+  const [documentId] = Object.keys(json.resource.aws_ssm_document);
+  // hashicorp/aws waits for wait_for_success_timeout_seconds in create only (internal/service/ssm/association.go).
+  expect(association.lifecycle).toEqual({
+    replace_triggered_by: [`aws_ssm_document.${documentId}`],
+  });
+  expect(association.wait_for_success_timeout_seconds).toBe(600);
+  // Terraform itself reads the reference (a provider-free stand-in for the two resources).
+  const [reference] = association.lifecycle.replace_triggered_by;
+  const data = reference.replace("aws_ssm_document.", "");
+  const validate = withTempDir((dir) => {
+    const config = {
+      resource: {
+        terraform_data: {
+          [data]: { input: "document" },
+          association: {
+            input: "association",
+            lifecycle: { replace_triggered_by: [`terraform_data.${data}`] },
+          },
+        },
+      },
+    };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(config));
+    run("terraform", ["init", "-input=false", "-no-color"], { cwd: dir });
+    return run("terraform", ["validate", "-no-color"], { cwd: dir });
+  });
+  expect(validate.output).toContain("The configuration is valid");
 });

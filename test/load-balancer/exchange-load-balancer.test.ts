@@ -68,7 +68,7 @@ describe("ExchangeLoadBalancer resources", () => {
     );
   });
 
-  test("an instance role with Session Manager and nothing else; no SSH key, no port 22", () => {
+  test("an instance role with the SSM agent's calls and nothing else; no SSH key, no port 22", () => {
     const [role] = resourcesOf(json, "aws_iam_role");
     expect(JSON.parse(role.assume_role_policy)).toEqual({
       Version: "2012-10-17",
@@ -76,11 +76,10 @@ describe("ExchangeLoadBalancer resources", () => {
         { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
       ],
     });
-    const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
-    expect(attachments.map((a) => a.policy_arn)).toEqual([
-      expect.stringMatching(
-        /^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/,
-      ),
+    // No managed policy (AmazonSSMManagedInstanceCore reads every parameter): see instance-policies.test.ts.
+    expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual([]);
+    expect(resourcesOf(json, "aws_iam_role_policy").map((p) => p.name_prefix)).toEqual([
+      "exchange-lb-ssm-agent-",
     ]);
     expect(instance.iam_instance_profile).toMatch(/aws_iam_instance_profile/);
     expect(instance.key_name).toBeUndefined();
@@ -158,7 +157,12 @@ describe("user-data over 16 KB", () => {
       name: `CAS${i + 1}`,
       address: `10.0.${Math.floor(i / 200)}.${(i % 200) + 20}`,
     }));
-    const { lb, stack } = fixture({ servers });
+    // 6 VIP addresses and 82 egress rules: an interface and a rule quota that take them.
+    const { lb, stack } = fixture({
+      servers,
+      instanceType: "m6i.large",
+      securityGroupRuleQuota: 100,
+    });
     for (let port = 0; port < 6; port++) {
       new CasHttpsVip(lb, `Web${port}`, { address: `192.168.30.${10 + port}` });
     }

@@ -14,7 +14,15 @@ import {
 } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
 import { programText } from "../../lib/instance/programs";
-import { Json, PAIR_PROPS, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
+import {
+  Json,
+  PAIR_PROPS,
+  fixture,
+  resourcesOf,
+  rolePolicy,
+  sectionOf,
+  synthJson,
+} from "../support/synth";
 import {
   expectValidCloudConfig,
   expectValidHaproxy,
@@ -78,8 +86,7 @@ function pairStack(overrides: Partial<ExchangeLoadBalancerProps>) {
 }
 
 function policyOf(json: Json): Json {
-  const [policy] = resourcesOf(json, "aws_iam_role_policy");
-  return JSON.parse(policy.policy);
+  return rolePolicy(json, "failover");
 }
 
 const ARN = (type: string, id: string) =>
@@ -223,6 +230,16 @@ describe("two instances", () => {
   });
 });
 
+/** Across AZs with an Elastic IP clients connect to. */
+const ELASTIC_IP: Partial<ExchangeLoadBalancerProps> = {
+  ...CROSS_AZ,
+  vipAddress: "203.0.113.10",
+  highAvailability: {
+    nodes: NODES,
+    vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
+  },
+};
+
 describe("placements", () => {
   test("secondary IP (default, one subnet): the role may assign private IPs on the pair's two interfaces only", () => {
     const { stack, lb } = pairStack(SAME_SUBNET);
@@ -258,14 +275,7 @@ describe("placements", () => {
   });
 
   test("Elastic IP: the role may associate that address with the pair's interfaces; HAProxy binds the wildcard", () => {
-    const f = fixture({
-      ...CROSS_AZ,
-      vipAddress: "203.0.113.10",
-      highAvailability: {
-        nodes: NODES,
-        vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
-      },
-    });
+    const f = fixture(ELASTIC_IP);
     new CasHttpsVip(f.lb, "CasHttps");
     new SmtpVip(f.lb, "Smtp", { allowedSources: ["198.51.100.0/24"] });
     const json = synthJson(f.stack);
@@ -275,6 +285,9 @@ describe("placements", () => {
     expect(statement.Resource.slice(1)).toEqual([
       expect.stringMatching(/:network-interface\/\$\{aws_instance\.Lb_Node-10_0_1_5_/),
       expect.stringMatching(/:network-interface\/\$\{aws_instance\.Lb_Node-10_0_2_5_/),
+      // AssociateAddress authorizes the instance behind the interface as well.
+      expect.stringMatching(/:instance\/\$\{aws_instance\.Lb_Node-10_0_1_5_\w+\.id\}$/),
+      expect.stringMatching(/:instance\/\$\{aws_instance\.Lb_Node-10_0_2_5_\w+\.id\}$/),
     ]);
     const config = f.lb.renderHaproxyConfig();
     expect(config).toContain("bind 0.0.0.0:443");
@@ -291,6 +304,23 @@ describe("placements", () => {
     expect(settingsLines(f.lb.renderUserData("10.0.1.5"))).toEqual(
       expect.arrayContaining(['PLACEMENT="elastic-ip"', 'ALLOCATION_ID="eipalloc-0e1"']),
     );
+  });
+
+  test("Elastic IP: each node has its own public address, so it boots (packages, SSM) before any node holds the Elastic IP", () => {
+    const f = fixture(ELASTIC_IP);
+    new CasHttpsVip(f.lb, "CasHttps");
+    const instances = resourcesOf(synthJson(f.stack), "aws_instance");
+    expect(instances.map((i: Json) => i.associate_public_ip_address)).toEqual([true, true]);
+  });
+
+  test("secondary IPs and route tables take the subnet's setting (private subnets, NAT or endpoints)", () => {
+    for (const props of [SAME_SUBNET, CROSS_AZ]) {
+      const instances = resourcesOf(synthJson(pairStack(props).stack), "aws_instance");
+      expect(instances.map((i: Json) => i.associate_public_ip_address)).toEqual([
+        undefined,
+        undefined,
+      ]);
+    }
   });
 });
 
@@ -382,14 +412,7 @@ describe("bad input names the construct and the fix", () => {
   });
 
   test("with an Elastic IP, a VIP on another address is refused", () => {
-    const f = fixture({
-      ...CROSS_AZ,
-      vipAddress: "203.0.113.10",
-      highAvailability: {
-        nodes: NODES,
-        vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
-      },
-    });
+    const f = fixture(ELASTIC_IP);
     expect(() => new ImapVip(f.lb, "Imap", { address: "203.0.113.11" })).toThrow(
       "Lb/Imap: address 203.0.113.11 differs from the Elastic IP 203.0.113.10. Fix:",
     );

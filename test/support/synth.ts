@@ -52,6 +52,14 @@ export function resourcesOf(json: Json, type: string): Json[] {
   return Object.values(json.resource?.[type] ?? {});
 }
 
+/** The role policy the load balancer names `exchange-lb-<what>-...`, parsed; undefined if absent. */
+export function rolePolicy(json: Json, what: "certificates" | "failover" | "ssm-agent"): Json {
+  const policy = resourcesOf(json, "aws_iam_role_policy").find((p: Json) =>
+    String(p.name_prefix).startsWith(`exchange-lb-${what}-`),
+  );
+  return policy && JSON.parse(policy.policy);
+}
+
 /** The rendered section of haproxy.cfg that starts with `header`, up to the next blank line. */
 export function sectionOf(config: string, header: string): string {
   const at = `\n${config}`.indexOf(`\n${header}\n`);

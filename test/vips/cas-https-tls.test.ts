@@ -15,7 +15,7 @@ import {
   TlsCertificate,
 } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
-import { Json, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
+import { Json, fixture, resourcesOf, rolePolicy, sectionOf, synthJson } from "../support/synth";
 import { expectValidCloudConfig, run, withTempDir } from "../support/tools";
 
 const CERT = TlsCertificate.fromSsmParameter("/exchange/tls/mail");
@@ -123,10 +123,7 @@ describe("bridge (2016)", () => {
       content: "/etc/haproxy/certs/CasHttps.pem ssm /exchange/tls/mail\n",
     });
     expectValidCloudConfig(lb.renderUserData());
-    const policies = resourcesOf(json, "aws_iam_role_policy").map((p: Json) =>
-      JSON.parse(p.policy),
-    );
-    expect(policies).toEqual([
+    expect([rolePolicy(json, "certificates")]).toEqual([
       {
         Version: "2012-10-17",
         Statement: [
@@ -227,9 +224,7 @@ test("Secrets Manager and a customer managed key", () => {
     certificate: TlsCertificate.fromSecretsManager(secret, { kmsKeyArn: key }),
   });
   expect(certificateList(lb)).toBe(`/etc/haproxy/certs/CasHttps.pem secretsmanager ${secret}\n`);
-  const [policy] = resourcesOf(synthJson(stack), "aws_iam_role_policy").map((p: Json) =>
-    JSON.parse(p.policy),
-  );
+  const policy = rolePolicy(synthJson(stack), "certificates");
   expect(policy.Statement).toEqual([
     {
       Sid: "ReadCertificateSecrets",
@@ -237,14 +232,29 @@ test("Secrets Manager and a customer managed key", () => {
       Action: ["secretsmanager:GetSecretValue"],
       Resource: [secret],
     },
-    { Sid: "DecryptCertificates", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key] },
+    {
+      Sid: "DecryptCertificates",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: [key],
+      // Through Secrets Manager only, never a direct Decrypt.
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": [
+            expect.stringMatching(
+              /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/,
+            ),
+          ],
+        },
+      },
+    },
   ]);
 });
 
 test("passthrough stays as it was: no certificate policy, no TLS settings", () => {
   const f = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_2016 });
   new CasHttpsVip(f.lb, "CasHttps");
-  expect(resourcesOf(synthJson(f.stack), "aws_iam_role_policy")).toEqual([]);
+  expect(rolePolicy(synthJson(f.stack), "certificates")).toBeUndefined();
   expect(f.lb.renderHaproxyConfig()).not.toContain("ssl-default");
   expect(certificateList(f.lb)).toBe("");
 });

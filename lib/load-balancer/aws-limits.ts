@@ -1,0 +1,76 @@
+/**
+ * Limits AWS enforces at deploy, checked at synth: the IPv4 addresses one
+ * network interface holds (the VIPs are its secondary addresses) and the
+ * rules of one security group per direction.
+ */
+import { fail } from "../core/errors";
+import { Token } from "../framework";
+import { VipDescription } from "../vips/description";
+
+export const DEFAULT_INSTANCE_TYPE = "t3.small";
+
+/**
+ * Private IPv4 addresses per network interface, the primary included, for the
+ * types this table knows (AWS, "Maximum IP addresses per network interface":
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/AvailableIpPerENI.html).
+ * A type outside it is not checked: AWS refuses at deploy.
+ */
+export const IPV4_PER_INTERFACE: Readonly<Record<string, number>> = Object.freeze({
+  ...burstable("t3"),
+  ...burstable("t3a"),
+  ...general(["m5", "m6i", "m7i", "c5", "c6i", "c7i", "r5", "r6i", "r7i"]),
+});
+
+function burstable(family: string): Record<string, number> {
+  const sizes = { nano: 2, micro: 2, small: 4, medium: 6, large: 12, xlarge: 15, "2xlarge": 15 };
+  return Object.fromEntries(Object.entries(sizes).map(([s, n]) => [`${family}.${s}`, n]));
+}
+
+function general(families: string[]): Record<string, number> {
+  const sizes = { large: 10, xlarge: 15, "2xlarge": 15, "4xlarge": 30 };
+  return Object.fromEntries(
+    families.flatMap((f) => Object.entries(sizes).map(([s, n]) => [`${f}.${s}`, n])),
+  );
+}
+
+/**
+ * Refuses a VIP whose address would not fit on the smallest of `instanceTypes`
+ * (the interfaces that hold the VIPs as secondary addresses; empty when none does).
+ */
+export function checkVipAddressesFit(
+  vip: VipDescription,
+  held: readonly VipDescription[],
+  instanceTypes: readonly string[],
+): void {
+  const addresses = new Set([...held, vip].map((v) => v.address)).size;
+  for (const type of instanceTypes) {
+    const total = Token.isUnresolved(type) ? undefined : IPV4_PER_INTERFACE[type];
+    if (total === undefined || addresses <= total - 1) continue;
+    fail(
+      vip.path,
+      `${addresses} VIP addresses, but a ${type} network interface holds ${total - 1} besides its primary address`,
+      `use an instance type whose interface holds more (t3.medium: 5, m6i.large: 9), or fewer VIP addresses`,
+    );
+  }
+}
+
+/**
+ * AWS's default quota of inbound, and of outbound, rules per security group
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+ */
+export const SECURITY_GROUP_RULE_QUOTA = 60;
+
+/** Refuses rules beyond the quota of one direction of the load balancer's group. */
+export function checkRuleQuota(
+  vip: VipDescription,
+  direction: "inbound" | "outbound",
+  count: number,
+  quota: number,
+): void {
+  if (count <= quota) return;
+  fail(
+    vip.path,
+    `the load balancer's security group would have ${count} ${direction} rules, over the quota of ${quota} per direction`,
+    "fewer client CIDRs, allowed sources or ports (each port and CIDR is one rule), or raise the quota 'Inbound or outbound rules per security group' and set securityGroupRuleQuota",
+  );
+}

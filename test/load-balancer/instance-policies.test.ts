@@ -1,0 +1,144 @@
+/**
+ * The instance role may do exactly what the instance needs, proven against a
+ * stand-in for IAM's evaluation: the SSM agent's calls, the certificates'
+ * parameters and secrets, their keys through SSM or Secrets Manager only, and
+ * the pair's one EC2 call; never another parameter of the account.
+ */
+import { CasHttpsVip, ExchangeVersion, TlsCertificate, VipPlacement } from "../../lib";
+import { ACCOUNT, isAllowed, roleStatements } from "../support/iam";
+import { Json, fixture, resourcesOf, rolePolicy, synthJson } from "../support/synth";
+
+const { partition, region, account } = ACCOUNT;
+const arn = (service: string, resource: string) =>
+  `arn:${partition}:${service}:${region}:${account}:${resource}`;
+const KEY = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+const SECRET = arn("secretsmanager", "secret:exchange/tls-AbCdEf");
+const VIA_SSM = { "kms:ViaService": `ssm.${region}.amazonaws.com` };
+const VIA_SECRETS = { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` };
+
+function withCertificate(certificate: TlsCertificate): Json {
+  const f = fixture({
+    exchangeVersion: ExchangeVersion.EXCHANGE_2016,
+    namespace: "mail.example.com",
+  });
+  new CasHttpsVip(f.lb, "CasHttps", { tls: "offload", certificate });
+  return synthJson(f.stack);
+}
+
+describe("the SSM agent", () => {
+  const json = withCertificate(
+    TlsCertificate.fromSsmParameter("/exchange/tls/mail", { kmsKeyArn: KEY }),
+  );
+  const statements = roleStatements(json);
+  const allowed = (action: string, resource = "*", context = {}) =>
+    isAllowed(statements, { action, resource, context });
+
+  test("no managed policy: an inline policy with the agent's calls, reading only the config document", () => {
+    expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual([]);
+    const [document] = Object.keys(json.resource.aws_ssm_document);
+    expect(rolePolicy(json, "ssm-agent").Statement).toEqual([
+      expect.objectContaining({ Sid: "SystemsManagerAgent", Resource: "*" }),
+      expect.objectContaining({ Sid: "StateManagerAssociations", Resource: "*" }),
+      {
+        Sid: "ReadTheConfigDocument",
+        Effect: "Allow",
+        Action: ["ssm:GetDocument", "ssm:DescribeDocument"],
+        Resource: [`\${aws_ssm_document.${document}.arn}`],
+      },
+    ]);
+  });
+
+  test.each([
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:OpenDataChannel",
+    "ec2messages:GetMessages",
+    "ec2messages:SendReply",
+    "ssm:ListInstanceAssociations",
+    "ssm:DescribeAssociation",
+    "ssm:UpdateInstanceAssociationStatus",
+  ])("may %s (Session Manager, Run Command, State Manager)", (action) => {
+    expect(allowed(action, arn("ec2", "instance/i-0abc"))).toBe(true);
+  });
+
+  test("may read the config document, no other", () => {
+    const [document] = Object.keys(json.resource.aws_ssm_document);
+    expect(allowed("ssm:GetDocument", `\${aws_ssm_document.${document}.arn}`)).toBe(true);
+    expect(allowed("ssm:GetDocument", arn("ssm", "document/SomeoneElses"))).toBe(false);
+  });
+
+  test.each([
+    ["ssm:GetParameter", arn("ssm", "parameter/prod/database/password")],
+    ["ssm:GetParameters", arn("ssm", "parameter/prod/database/password")],
+    ["ssm:GetParametersByPath", arn("ssm", "parameter/prod")],
+    ["ssm:PutInventory", "*"],
+    ["ssm:GetManifest", "*"],
+    ["ssm:GetDeployablePatchSnapshotForInstance", "*"],
+  ])("may not %s on %s", (action, resource) => {
+    expect(allowed(action, resource)).toBe(false);
+  });
+
+  test("may read its certificate's parameter, and decrypt it through SSM only", () => {
+    expect(allowed("ssm:GetParameter", arn("ssm", "parameter/exchange/tls/mail"))).toBe(true);
+    expect(allowed("kms:Decrypt", KEY, VIA_SSM)).toBe(true);
+    // A direct Decrypt (no service in between) or through another service is refused.
+    expect(allowed("kms:Decrypt", KEY)).toBe(false);
+    expect(allowed("kms:Decrypt", KEY, VIA_SECRETS)).toBe(false);
+  });
+});
+
+describe("Secrets Manager", () => {
+  test("the full secret ARN: GetSecretValue on it alone, its key through Secrets Manager only", () => {
+    const json = withCertificate(TlsCertificate.fromSecretsManager(SECRET, { kmsKeyArn: KEY }));
+    const statements = roleStatements(json);
+    const allowed = (action: string, resource: string, context = {}) =>
+      isAllowed(statements, { action, resource, context });
+    expect(allowed("secretsmanager:GetSecretValue", SECRET)).toBe(true);
+    expect(
+      allowed("secretsmanager:GetSecretValue", arn("secretsmanager", "secret:other-AbCdEf")),
+    ).toBe(false);
+    expect(allowed("kms:Decrypt", KEY, VIA_SECRETS)).toBe(true);
+    expect(allowed("kms:Decrypt", KEY, VIA_SSM)).toBe(false);
+  });
+
+  test("a partial ARN (no 6-character suffix) is refused at synth with the fix", () => {
+    expect(() =>
+      withCertificate(
+        TlsCertificate.fromSecretsManager(arn("secretsmanager", "secret:exchange/tls")),
+      ),
+    ).toThrow(
+      `test/Lb/CasHttps: certificate: "${arn("secretsmanager", "secret:exchange/tls")}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN`,
+    );
+  });
+});
+
+test("an Elastic IP pair may associate the address with its own interfaces and instances only", () => {
+  const f = fixture({
+    subnetId: undefined,
+    vipAddress: "203.0.113.10",
+    highAvailability: {
+      nodes: [
+        { subnetId: "subnet-0aaa", address: "10.0.1.5" },
+        { subnetId: "subnet-0bbb", address: "10.0.2.5" },
+      ],
+      vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
+    },
+  });
+  new CasHttpsVip(f.lb, "CasHttps");
+  const json = synthJson(f.stack);
+  const [node1, node2] = Object.keys(json.resource.aws_instance);
+  const statements = roleStatements(json);
+  const associate = (resource: string) =>
+    isAllowed(statements, { action: "ec2:AssociateAddress", resource });
+  expect(associate(arn("ec2", "elastic-ip/eipalloc-0e1"))).toBe(true);
+  for (const node of [node1, node2]) {
+    expect(associate(arn("ec2", `instance/\${aws_instance.${node}.id}`))).toBe(true);
+    expect(
+      associate(
+        arn("ec2", `network-interface/\${aws_instance.${node}.primary_network_interface_id}`),
+      ),
+    ).toBe(true);
+  }
+  expect(associate(arn("ec2", "instance/i-0someoneelse"))).toBe(false);
+  expect(associate(arn("ec2", "elastic-ip/eipalloc-0other"))).toBe(false);
+});
