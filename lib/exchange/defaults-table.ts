@@ -106,7 +106,10 @@ function mailRows(p: ExchangeProfile): Row[] {
     ["IMAP / POP3 persistence", text(p.mailPersistence, (x) => x.describe())],
     [
       "IMAP / POP3 health check",
-      { value: "`* OK` / `+OK` greeting on 143 / 110", source: "003 §3.1 IMAP/POP backends" },
+      {
+        value: "`* OK` / `+OK` greeting on 143 / 110; over TLS on 993 / 995 with `tlsOnly`",
+        source: "003 §3.1 IMAP/POP backends",
+      },
     ],
     ["SMTP port", text(p.smtp.port)],
     ["SMTP persistence", text(p.smtp.persistence, (x) => x.describe())],
