@@ -12,6 +12,7 @@ import {
 } from "../servers";
 import { serverStats, setHealthCheck, waitFor } from "../haproxy";
 import { inNs } from "../shell";
+import { ImapVip, PopVip } from "../../lib";
 import { lab2013 } from "../stacks";
 import { HOSTS, VIP } from "../topology";
 import { report, runStack } from "./support";
@@ -120,4 +121,26 @@ test("with CAS1's Dovecot stopped, every login is served by CAS2", async () => {
   for (const r of [...immediate, ...later])
     expect(r).toEqual({ name: r.name, status: 0, error: "" });
   expect(movedFromCas1).toBeGreaterThan(0);
+});
+
+test("IMAPS and POP3S only (tlsOnly): the servers are checked over TLS, and logins work with 143 and 110 closed", async () => {
+  await runStack(
+    lab2013((lb) => {
+      new ImapVip(lb, "CasImap", { tlsOnly: true });
+      new PopVip(lb, "CasPop", { tlsOnly: true });
+    }),
+  );
+  const stats = (await serverStats()).filter((s) => MAIL_BACKENDS.includes(s.backend));
+  expect(stats.map((s) => s.status)).toEqual(["UP", "UP", "UP", "UP"]);
+  const tls = CLIENTS.filter(([name]) => name.endsWith("S"));
+  for (const [, url, listing] of tls) {
+    const result = curl(url);
+    expect(result.status).toBe(0);
+    expect(result.output).toMatch(listing);
+  }
+  // The plain ports are not published: the VIP refuses them.
+  for (const [name, url] of CLIENTS.filter(([n]) => !n.endsWith("S"))) {
+    expect({ name, status: curl(url).status }).not.toEqual({ name, status: 0 });
+  }
+  await runStack(lab2013());
 });
