@@ -152,9 +152,12 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     checkVipFits(vip, this.vipList, this.settings);
     this.vipList.push(vip);
     if (vip.terminatedTls) this.certificatePolicy ??= this.createCertificatePolicy();
-    this.pairResources?.routeVip(vip.address);
-    // The paths to the real servers open before a config that uses them is rolled out.
-    this.delivery.runAfter(this.rules.allow(vip));
+    // The paths to the real servers open, and the VIP's routes exist (the rollout's claim
+    // repoints them), before a config that uses them is rolled out.
+    this.delivery.runAfter([
+      ...this.rules.allow(vip),
+      ...(this.pairResources?.routeVip(vip.address) ?? []),
+    ]);
     for (const listener of this.vipListeners) listener(vip);
   }
 
