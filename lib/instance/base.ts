@@ -26,7 +26,7 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
   const fileLimit = Math.max(instance.maxconn * 2 + 1024, FILE_LIMIT_FLOOR);
   return {
     packages: ["haproxy", "curl"],
-    programs: ["functions"],
+    programs: ["functions", "networkdKeepVips"],
     files: [
       {
         path: PATHS.SYSCTL,

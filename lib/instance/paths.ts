@@ -25,6 +25,11 @@ export const PATHS = {
   /** Terminating VIPs' certificate bundles, one `<vip>.pem` each. */
   CERTIFICATE_DIR: "/etc/haproxy/certs",
 
+  /** systemd-networkd's own configuration: netplan's .network files get drop-ins here. */
+  NETWORKD_DIR: "/etc/systemd/network",
+  /** The drop-in that keeps the VIPs across networkd restarts, copied for the VIPs' interface. */
+  NETWORKD_KEEP_VIPS: "/usr/local/lib/exchange-lb/networkd-keep-vips.conf",
+
   /** Kernel settings for a full proxy. */
   SYSCTL: "/etc/sysctl.d/60-exchange-load-balancer.conf",
   /** The listener ports kept out of the ephemeral range; delivered with each config. */
@@ -48,6 +53,8 @@ export const PATHS = {
   FAILOVER_EVENTS: "/run/exchange-lb/events.log",
   /** Held while a keepalived event or a reclaim is handled. */
   FAILOVER_LOCK: "/run/exchange-lb/event.lock",
+  /** The pid of the loop that claims again after a failed claim, while it runs. */
+  FAILOVER_RETRY_PID: "/run/exchange-lb/claim-retry.pid",
   /** keepalived's state changes, in order. */
   VRRP_FIFO: "/run/exchange-lb/vrrp.fifo",
   /** `$INTERFACE=<dev>`, written before keepalived starts. */
