@@ -20,6 +20,12 @@ export const PATHS = {
   /** Debian's haproxy.service reads EXTRAOPTS and PIDFILE from here. */
   HAPROXY_DEFAULTS: "/etc/default/haproxy",
   HAPROXY_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+  /** HAProxy's source address: written before each start, read as its environment. */
+  HAPROXY_SOURCE_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-lb-source-address.conf",
+  /** `EXCHANGE_LB_SOURCE=<primary address>`: HAProxy's unit and `haproxy -c` read it. */
+  HAPROXY_ENVIRONMENT: "/etc/exchange-lb/haproxy.env",
+  /** Keeps the VIPs out of the network config cloud-init renders from IMDS at each boot. */
+  CLOUD_INIT_NETWORK: "/etc/cloud/cloud.cfg.d/99-exchange-lb-network.cfg",
   /** One instance: HAProxy wants its VIP addresses first, from the package's first start on. */
   HAPROXY_VIPS_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-vip-addresses.conf",
   /** Terminating VIPs' certificate bundles, one `<vip>.pem` each. */
@@ -66,6 +72,7 @@ export const PATHS = {
   CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
+  SOURCE_ADDRESS_PROGRAM: "/usr/local/sbin/exchange-lb-source-address",
   SSM_AGENT_INSTALLER: "/usr/local/sbin/install-ssm-agent",
   VIP_ADDRESSES_UNIT: "/etc/systemd/system/exchange-vip-addresses.service",
   CERTIFICATES_SERVICE: "/etc/systemd/system/exchange-lb-certificates.service",

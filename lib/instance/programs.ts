@@ -25,6 +25,11 @@ export const PROGRAMS = {
     path: "NETWORKD_KEEP_VIPS",
     permissions: "0644",
   },
+  sourceAddress: {
+    file: "exchange-lb-source-address",
+    path: "SOURCE_ADDRESS_PROGRAM",
+    permissions: "0755",
+  },
   apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
   certificates: {
     file: "exchange-lb-certificates",

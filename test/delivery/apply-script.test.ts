@@ -244,6 +244,14 @@ describe("a pair node", () => {
     expect(await reloads()).toBe(1);
   });
 
+  test("checks the config with the source address HAProxy's unit reads", async () => {
+    root.write(PATHS.HAPROXY_ENVIRONMENT, "EXCHANGE_LB_SOURCE=192.168.30.5\n");
+    root.fake("haproxy", `echo "source=$EXCHANGE_LB_SOURCE" >> "${root.dir}/calls.log"\n`);
+    stage(PAIR_GOOD.config.replace("weight 100", "weight 50"), "192.168.30.10\n");
+    expect((await apply()).code).toBe(0);
+    expect(root.calls()).toContain("source=192.168.30.5");
+  });
+
   test("checks the peers section under the node's own peer name (-L), from its settings", async () => {
     // A recording haproxy: what matters here is the node name the check is run under.
     root.fake("haproxy", "exit 0\n");
