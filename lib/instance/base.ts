@@ -3,6 +3,7 @@
  * proxy, HAProxy's file limit, the shared functions and the node's own values;
  * and two smaller parts: the VIP addresses of one instance, the SSM agent.
  */
+import type { CloudConfigFile } from "../cloud-init/cloud-config";
 import { BootPart } from "./boot";
 import { PATHS, unitName } from "./paths";
 
@@ -60,25 +61,7 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
         permissions: "0644",
         content: ["[Service]", `LimitNOFILE=${fileLimit}`, ""].join("\n"),
       },
-      {
-        // The primary address from IMDS before each start ("-": a failure keeps the last one);
-        // systemd reads the file for ExecStart after ExecStartPre wrote it (systemd.exec(5)).
-        path: PATHS.HAPROXY_SOURCE_DROP_IN,
-        permissions: "0644",
-        content: [
-          "[Service]",
-          `ExecStartPre=-${PATHS.SOURCE_ADDRESS_PROGRAM}`,
-          `EnvironmentFile=-${PATHS.HAPROXY_ENVIRONMENT}`,
-          "",
-        ].join("\n"),
-      },
-      {
-        // cloud-init writes every secondary IP in IMDS into netplan as <ip>/24 at each boot
-        // (cloud-init 22.4, DataSourceEc2): the VIPs are the failover's and the VIP unit's.
-        path: PATHS.CLOUD_INIT_NETWORK,
-        permissions: "0644",
-        content: "datasource:\n  Ec2:\n    apply_full_imds_network_config: false\n",
-      },
+      ...sourceAddressFiles(),
     ],
     commands: [
       { phase: "prepare", argv: ["sysctl", "--system"] },
@@ -93,6 +76,31 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
       },
     },
   };
+}
+
+/** HAProxy's connections leave from the primary address: its unit's drop-in, cloud-init's config. */
+function sourceAddressFiles(): CloudConfigFile[] {
+  return [
+    {
+      // The primary address from IMDS before each start ("-": a failure keeps the last one);
+      // systemd reads the file for ExecStart after ExecStartPre wrote it (systemd.exec(5)).
+      path: PATHS.HAPROXY_SOURCE_DROP_IN,
+      permissions: "0644",
+      content: [
+        "[Service]",
+        `ExecStartPre=-${PATHS.SOURCE_ADDRESS_PROGRAM}`,
+        `EnvironmentFile=-${PATHS.HAPROXY_ENVIRONMENT}`,
+        "",
+      ].join("\n"),
+    },
+    {
+      // cloud-init writes every secondary IP in IMDS into netplan as <ip>/24 at each boot
+      // (cloud-init 22.4, DataSourceEc2): the VIPs are the failover's and the VIP unit's.
+      path: PATHS.CLOUD_INIT_NETWORK,
+      permissions: "0644",
+      content: "datasource:\n  Ec2:\n    apply_full_imds_network_config: false\n",
+    },
+  ];
 }
 
 /**
