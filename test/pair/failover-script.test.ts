@@ -506,3 +506,18 @@ test("prestart: a drop-in for netplan's .network file of the interface keeps the
     root.read("/etc/systemd/network/10-netplan-ens5.network.d/networkd-keep-vips.conf"),
   ).toContain("[Network]\nKeepConfiguration=static\n");
 });
+
+test("prestart: a restarting keepalived starts from no state, so the check puts back nothing before keepalived elects this node", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  // Left by the keepalived that ran before (a restart keeps /run; the lab's node reboot too).
+  root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+  root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+  root.fake(
+    "ip",
+    `case "$*" in *"show to"*|*"show dev"*) echo "2: eth9    inet ${node}/24 scope global eth9";; esac\n`,
+  );
+  expect((await script("prestart")).code).toBe(0);
+  expect((await script("check")).code).toBe(0);
+  expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
+  expect(root.exists(PATHS.FAILOVER_STATE)).toBe(false);
+});
