@@ -49,6 +49,8 @@ const MOUNTS: readonly string[] = [
   dirname(PATHS.FUNCTIONS),
   LAB_BIN,
   dirname(PATHS.APPLY_HISTORY),
+  // The failover and VIP programs write networkd drop-ins here: the node's, never the host's.
+  PATHS.NETWORKD_DIR,
   "/run",
 ];
 /** Mount points the host lacks; created empty for the lab and removed by `removeMountPoints`. */

@@ -36,8 +36,9 @@ export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
       inNode(node, ["sysctl", "-q", "-p", path]);
       continue;
     }
-    // Units are run by the lab, not systemd; no SSM agent.
+    // Units are run by the lab, not systemd; no SSM agent; no cloud-init.
     if (path.startsWith("/etc/systemd/") || path === PATHS.SSM_AGENT_INSTALLER) continue;
+    if (path === PATHS.CLOUD_INIT_NETWORK) continue;
     writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
   }
 }

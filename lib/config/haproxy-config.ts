@@ -7,6 +7,7 @@ import { sectionOf } from "../exchange/citation";
 import { ExchangeProfile } from "../exchange/profiles";
 import { DefaultsSection, HaproxyConfig, PeersSection, ProxyGroup } from "../haproxy/model";
 import { INTERMEDIATE_TLS } from "../haproxy/tls";
+import { SOURCE_ADDRESS_COMMENT, SOURCE_ADDRESS_WORD } from "../instance/base";
 import { PATHS } from "../instance/paths";
 import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
 import { PairSettings } from "../pair/pair-settings";
@@ -63,6 +64,7 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       rise: p.checkRise.value,
       fall: p.checkFall.value,
     },
+    source: SOURCE_ADDRESS_WORD,
     comments: [
       `timeout client [${p.clientTimeout.source}]`,
       `timeout server [${p.serverTimeout.source}]`,
@@ -71,6 +73,7 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       `redispatch [${p.redispatch.source}]; retries [${p.retries.source}]`,
       `health checks every ${p.checkInterval.value.toHuman()}, rise ${p.checkRise.value}, fall ${p.checkFall.value} [${sectionOf(p.checkInterval.source)}]`,
       `fastinter, after a failed check [${sectionOf(p.checkFastInterval.source)}]; timeout check [${sectionOf(p.checkTimeout.source)}]`,
+      SOURCE_ADDRESS_COMMENT,
     ],
   };
 }

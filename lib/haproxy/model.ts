@@ -49,6 +49,11 @@ export interface DefaultsSection {
   readonly retries: number;
   readonly redispatch: boolean;
   readonly serverDefaults: ServerDefaults;
+  /**
+   * `source`: the address connections and health checks to the servers leave
+   * from; a quoted word may read an environment variable (`"${NAME-default}"`).
+   */
+  readonly source?: string;
   readonly comments?: Comments;
 }
 

@@ -74,6 +74,7 @@ function renderDefaults(defaults: DefaultsSection): string {
       "option dontlognull",
       defaults.redispatch ? "option redispatch" : undefined,
       `retries ${defaults.retries}`,
+      defaults.source ? `source ${defaults.source}` : undefined,
       ...timeoutLines(defaults.timeouts),
       serverDefaultsLine(defaults.serverDefaults),
     ],

@@ -3,6 +3,7 @@
  * proxy, HAProxy's file limit, the shared functions and the node's own values;
  * and two smaller parts: the VIP addresses of one instance, the SSM agent.
  */
+import type { CloudConfigFile } from "../cloud-init/cloud-config";
 import { BootPart } from "./boot";
 import { PATHS, unitName } from "./paths";
 
@@ -12,6 +13,18 @@ export const FILE_LIMIT_FLOOR = 1_048_576;
 export const EPHEMERAL_PORTS = { first: 1024, last: 65023 } as const;
 /** The instance metadata service. */
 export const IMDS_ENDPOINT = "http://169.254.169.254";
+
+/** The variable HAProxy's unit reads the node's primary address from (written at each start). */
+export const SOURCE_ADDRESS_ENV = "EXCHANGE_LB_SOURCE";
+/**
+ * haproxy.cfg's `source`: the node's primary address, never a VIP, which cloud-init
+ * configures as `<vip>/24` from IMDS and the kernel then prefers for the subnet; unset
+ * (a check off the node), 0.0.0.0 leaves the choice to the kernel as before.
+ */
+export const SOURCE_ADDRESS_WORD = `"\${${SOURCE_ADDRESS_ENV}-0.0.0.0}"`;
+export const SOURCE_ADDRESS_COMMENT =
+  "connections to the servers leave from the node's primary address, the one the receive " +
+  "connector allows, never a VIP [HAProxy 2.6 manual, 4.2 source; 2.3 environment variables]";
 
 export interface BaseInstance {
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
@@ -26,7 +39,7 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
   const fileLimit = Math.max(instance.maxconn * 2 + 1024, FILE_LIMIT_FLOOR);
   return {
     packages: ["haproxy", "curl"],
-    programs: ["functions"],
+    programs: ["functions", "networkdKeepVips", "sourceAddress"],
     files: [
       {
         path: PATHS.SYSCTL,
@@ -48,6 +61,7 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
         permissions: "0644",
         content: ["[Service]", `LimitNOFILE=${fileLimit}`, ""].join("\n"),
       },
+      ...sourceAddressFiles(),
     ],
     commands: [
       { phase: "prepare", argv: ["sysctl", "--system"] },
@@ -55,9 +69,38 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
     ],
     settings: {
       comment: "This node.",
-      values: { LOCAL_PEER: instance.localPeer ?? "", IMDS: IMDS_ENDPOINT },
+      values: {
+        LOCAL_PEER: instance.localPeer ?? "",
+        IMDS: IMDS_ENDPOINT,
+        SOURCE_ADDRESS_ENV,
+      },
     },
   };
+}
+
+/** HAProxy's connections leave from the primary address: its unit's drop-in, cloud-init's config. */
+function sourceAddressFiles(): CloudConfigFile[] {
+  return [
+    {
+      // The primary address from IMDS before each start ("-": a failure keeps the last one);
+      // systemd reads the file for ExecStart after ExecStartPre wrote it (systemd.exec(5)).
+      path: PATHS.HAPROXY_SOURCE_DROP_IN,
+      permissions: "0644",
+      content: [
+        "[Service]",
+        `ExecStartPre=-${PATHS.SOURCE_ADDRESS_PROGRAM}`,
+        `EnvironmentFile=-${PATHS.HAPROXY_ENVIRONMENT}`,
+        "",
+      ].join("\n"),
+    },
+    {
+      // cloud-init writes every secondary IP in IMDS into netplan as <ip>/24 at each boot
+      // (cloud-init 22.4, DataSourceEc2): the VIPs are the failover's and the VIP unit's.
+      path: PATHS.CLOUD_INIT_NETWORK,
+      permissions: "0644",
+      content: "datasource:\n  Ec2:\n    apply_full_imds_network_config: false\n",
+    },
+  ];
 }
 
 /**

@@ -20,10 +20,21 @@ export const PATHS = {
   /** Debian's haproxy.service reads EXTRAOPTS and PIDFILE from here. */
   HAPROXY_DEFAULTS: "/etc/default/haproxy",
   HAPROXY_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-load-balancer.conf",
+  /** HAProxy's source address: written before each start, read as its environment. */
+  HAPROXY_SOURCE_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-lb-source-address.conf",
+  /** `EXCHANGE_LB_SOURCE=<primary address>`: HAProxy's unit and `haproxy -c` read it. */
+  HAPROXY_ENVIRONMENT: "/etc/exchange-lb/haproxy.env",
+  /** Keeps the VIPs out of the network config cloud-init renders from IMDS at each boot. */
+  CLOUD_INIT_NETWORK: "/etc/cloud/cloud.cfg.d/99-exchange-lb-network.cfg",
   /** One instance: HAProxy wants its VIP addresses first, from the package's first start on. */
   HAPROXY_VIPS_DROP_IN: "/etc/systemd/system/haproxy.service.d/exchange-vip-addresses.conf",
   /** Terminating VIPs' certificate bundles, one `<vip>.pem` each. */
   CERTIFICATE_DIR: "/etc/haproxy/certs",
+
+  /** systemd-networkd's own configuration: netplan's .network files get drop-ins here. */
+  NETWORKD_DIR: "/etc/systemd/network",
+  /** The drop-in that keeps the VIPs across networkd restarts, copied for the VIPs' interface. */
+  NETWORKD_KEEP_VIPS: "/usr/local/lib/exchange-lb/networkd-keep-vips.conf",
 
   /** Kernel settings for a full proxy. */
   SYSCTL: "/etc/sysctl.d/60-exchange-load-balancer.conf",
@@ -53,6 +64,8 @@ export const PATHS = {
   FAILOVER_EVENTS: "/run/exchange-lb/events.log",
   /** Held while a keepalived event or a reclaim is handled. */
   FAILOVER_LOCK: "/run/exchange-lb/event.lock",
+  /** The pid of the loop that claims again after a failed claim, while it runs. */
+  FAILOVER_RETRY_PID: "/run/exchange-lb/claim-retry.pid",
   /** keepalived's state changes, in order. */
   VRRP_FIFO: "/run/exchange-lb/vrrp.fifo",
   /** `$INTERFACE=<dev>`, written before keepalived starts. */
@@ -65,6 +78,7 @@ export const PATHS = {
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
   SAME_CERTIFICATE_PROGRAM: "/usr/local/sbin/exchange-lb-same-certificate",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
+  SOURCE_ADDRESS_PROGRAM: "/usr/local/sbin/exchange-lb-source-address",
   SSM_AGENT_INSTALLER: "/usr/local/sbin/install-ssm-agent",
   VIP_ADDRESSES_UNIT: "/etc/systemd/system/exchange-vip-addresses.service",
   CERTIFICATES_SERVICE: "/etc/systemd/system/exchange-lb-certificates.service",

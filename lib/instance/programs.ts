@@ -20,6 +20,16 @@ interface Program {
 
 export const PROGRAMS = {
   functions: { file: "exchange-lb-functions", path: "FUNCTIONS", permissions: "0644" },
+  networkdKeepVips: {
+    file: "networkd-keep-vips.conf",
+    path: "NETWORKD_KEEP_VIPS",
+    permissions: "0644",
+  },
+  sourceAddress: {
+    file: "exchange-lb-source-address",
+    path: "SOURCE_ADDRESS_PROGRAM",
+    permissions: "0755",
+  },
   apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
   certificates: {
     file: "exchange-lb-certificates",

@@ -59,6 +59,7 @@ export class ConfigDelivery extends Construct {
   /** Resources (fqns) a config must not be rolled out before, e.g. the paths to new real servers. */
   public runAfter(fqns: readonly string[]): void {
     if (fqns.length === 0) return;
-    this.association.dependsOn = [...(this.association.dependsOn ?? []), ...fqns];
+    // A VIP sharing an address with an earlier one waits for the same routes: once each.
+    this.association.dependsOn = [...new Set([...(this.association.dependsOn ?? []), ...fqns])];
   }
 }

@@ -25,6 +25,7 @@ import { ConfigDelivery } from "./config-delivery";
 import { InstanceRole } from "./instance-role";
 import { createInstances } from "./instances";
 import { addOutputs } from "./outputs";
+import { pairNodeAt } from "./pair-props";
 import { PairResources } from "./pair-resources";
 import { addPrivateSubnetAccess } from "./private-subnets";
 import { awsProviderProblems } from "./provider-version";
@@ -157,9 +158,12 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     checkVipFits(vip, this.vipList, this.settings);
     this.vipList.push(vip);
     if (vip.terminatedTls) this.certificatePolicy ??= this.createCertificatePolicy();
-    this.pairResources?.routeVip(vip.address);
-    // The paths to the real servers open before a config that uses them is rolled out.
-    this.delivery.runAfter(this.rules.allow(vip));
+    // The paths to the real servers open, and the VIP's routes exist (the rollout's claim
+    // repoints them), before a config that uses them is rolled out.
+    this.delivery.runAfter([
+      ...this.rules.allow(vip),
+      ...(this.pairResources?.routeVip(vip.address) ?? []),
+    ]);
     for (const listener of this.vipListeners) listener(vip);
   }
 
@@ -225,15 +229,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   private pairNode(nodeAddress: string): PairNode {
-    const node = this.settings.pair?.nodes.find((n) => n.address === nodeAddress);
-    if (!node) {
-      fail(
-        this,
-        `${nodeAddress} is not a node of this pair`,
-        `give one of ${this.nodeAddresses.join(", ") || "no nodes: this load balancer is one instance"}`,
-      );
-    }
-    return node;
+    return pairNodeAt(this, this.settings.pair, nodeAddress);
   }
 
   /** One set of region and account data sources for every scoped policy. */

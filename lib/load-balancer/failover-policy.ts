@@ -1,6 +1,6 @@
 /**
  * What the instance role of a clustered pair may do to move the VIPs: exactly
- * the one EC2 call its placement makes, on the pair's own network interfaces,
+ * the EC2 calls its placement makes, on the pair's own network interfaces,
  * route tables or Elastic IP, and nothing else.
  */
 import { Construct, IamRole, IamRolePolicy } from "../framework";
@@ -35,7 +35,8 @@ export class FailoverPolicy extends Construct {
       },
       "route-table": {
         Sid: "PointVipRoutesAtThePair",
-        Action: ["ec2:ReplaceRoute"],
+        // CreateRoute: the failover program creates a route that is missing (deleted by hand).
+        Action: ["ec2:ReplaceRoute", "ec2:CreateRoute"],
         Resource: placement.routeTableIds.map((table) => arn("route-table", table)),
       },
       "elastic-ip": {

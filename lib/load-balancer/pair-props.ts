@@ -6,7 +6,7 @@
 import { fail } from "../core/errors";
 import { Construct, Token } from "../framework";
 import { isIpv4 } from "../net/ipv4";
-import { PairNodeProps, pairNodes } from "../pair/pair-node";
+import { PairNode, PairNodeProps, pairNodes } from "../pair/pair-node";
 import { HighAvailabilityProps, PairSettings } from "../pair/pair-settings";
 import { VipPlacement } from "../pair/vip-placement";
 import { checkId, requireConcrete } from "./checks";
@@ -110,4 +110,22 @@ function checkPlacement(
     const allocation = requireConcrete(scope, "allocationId", placement.allocationId ?? "");
     checkId(scope, "allocationId", allocation, "eipalloc-");
   }
+}
+
+/** The node of `pair` at `address`, or a refusal naming the nodes there are. */
+export function pairNodeAt(
+  scope: Construct,
+  pair: PairSettings | undefined,
+  address: string,
+): PairNode {
+  const node = pair?.nodes.find((n) => n.address === address);
+  if (!node) {
+    const nodes = pair?.nodes.map((n) => n.address).join(", ");
+    fail(
+      scope,
+      `${address} is not a node of this pair`,
+      `give one of ${nodes || "no nodes: this load balancer is one instance"}`,
+    );
+  }
+  return node;
 }

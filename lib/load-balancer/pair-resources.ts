@@ -39,19 +39,26 @@ export class PairResources {
     if (placement.kind === "route-table") this.routes = new Construct(owner, "VipRoutes");
   }
 
-  /** Routes a VIP address to the preferred master in each table, once per address. */
-  public routeVip(address: string): void {
-    if (!this.routes) return;
-    for (const table of this.props.pair.placement.routeTableIds) {
+  /**
+   * Routes a VIP address to the preferred master in each table, once per
+   * address; returns the routes' fqns, which a rollout claiming the VIP waits for.
+   */
+  public routeVip(address: string): string[] {
+    if (!this.routes) return [];
+    return this.props.pair.placement.routeTableIds.map((table) => {
       const id = `${table}-${idPart(address)}_32`;
-      if (this.routes.node.tryFindChild(id)) continue;
-      new Route(this.routes, id, {
-        routeTableId: table,
-        destinationCidrBlock: `${address}/32`,
-        networkInterfaceId: this.props.instances[0].primaryNetworkInterfaceId,
-        // The failover program repoints the route at the master; Terraform only creates it.
-        lifecycle: { ignoreChanges: ["network_interface_id"] },
-      });
-    }
+      const existing = this.routes?.node.tryFindChild(id) as Route | undefined;
+      return (existing ?? this.route(id, table, address)).fqn;
+    });
+  }
+
+  private route(id: string, table: string, address: string): Route {
+    return new Route(this.routes as Construct, id, {
+      routeTableId: table,
+      destinationCidrBlock: `${address}/32`,
+      networkInterfaceId: this.props.instances[0].primaryNetworkInterfaceId,
+      // The failover program repoints the route at the master; Terraform only creates it.
+      lifecycle: { ignoreChanges: ["network_interface_id"] },
+    });
   }
 }

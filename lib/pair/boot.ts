@@ -12,6 +12,15 @@ import { PairSettings } from "./pair-settings";
 /** Seconds keepalived's start waits for the unicast source address. */
 export const PRESTART_WAIT_SECONDS = 120;
 
+/**
+ * A failed claim is tried again while the node is master: after 2 s, doubling up to 60 s,
+ * 30 attempts (about 26 minutes), enough for a new role policy to propagate (IAM is
+ * eventually consistent: "Changes that I make are not always immediately visible", IAM
+ * troubleshooting guide) and for EC2's request throttling to pass (EC2 API reference,
+ * "Request throttling": retry with exponential backoff).
+ */
+export const CLAIM_RETRY = { firstSeconds: 2, maxSeconds: 60, attempts: 30 } as const;
+
 export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
   const { placement } = pair;
   return {
@@ -48,6 +57,9 @@ export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
         ROUTE_TABLES: placement.routeTableIds.join(" "),
         ALLOCATION_ID: placement.allocationId ?? "",
         PRESTART_WAIT: String(PRESTART_WAIT_SECONDS),
+        CLAIM_RETRY_FIRST: String(CLAIM_RETRY.firstSeconds),
+        CLAIM_RETRY_MAX: String(CLAIM_RETRY.maxSeconds),
+        CLAIM_ATTEMPTS: String(CLAIM_RETRY.attempts),
       },
     },
   };

@@ -179,6 +179,22 @@ test("one instance: a VIP that cannot be added does not stop the others, and fai
   ]);
 });
 
+test("one instance: the VIPs' interface gets a networkd drop-in that keeps them when networkd restarts", async () => {
+  expect((await root.run(PATHS.VIP_ADDRESSES_PROGRAM)).code).toBe(0);
+  expect(
+    root.read(`${PATHS.NETWORKD_DIR}/10-netplan-eth0.network.d/networkd-keep-vips.conf`),
+  ).toMatch(/^\[Network\]\nKeepConfiguration=static\n/m);
+});
+
+test("one instance: a VIP that cannot be added fails the rollout, after the config is applied and reloaded", async () => {
+  root.fakeProgram(PATHS.VIP_ADDRESSES_PROGRAM, "exit 1\n");
+  stage(CHANGED, "192.168.30.11\n");
+  const result = await apply();
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/applied \w{12} but adding the new VIP list failed/);
+  expect(await reloads()).toBe(1);
+});
+
 test("one instance: a new VIP joins the interface and a removed one leaves it", async () => {
   stage(CHANGED, "192.168.30.11\n");
   expect((await apply()).code).toBe(0);
@@ -214,6 +230,26 @@ describe("a pair node", () => {
       "exchange-lb-failover reclaim",
     ]);
     expect(await reloads()).toBe(2);
+  });
+
+  test("a claim of the new VIP list that fails fails the rollout, after the config is applied and reloaded", async () => {
+    root.fakeProgram(PATHS.FAILOVER_PROGRAM, "exit 1\n");
+    stage(PAIR_GOOD.config.replace("weight 100", "weight 50"), "192.168.30.10\n192.168.30.11\n");
+    const result = await apply();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /applied \w{12} but claiming the new VIP list failed \(exchange-lb-failover retries it while this node is master\)/,
+    );
+    expect(root.read(PATHS.HAPROXY_CONFIG)).toContain("weight 50");
+    expect(await reloads()).toBe(1);
+  });
+
+  test("checks the config with the source address HAProxy's unit reads", async () => {
+    root.write(PATHS.HAPROXY_ENVIRONMENT, "EXCHANGE_LB_SOURCE=192.168.30.5\n");
+    root.fake("haproxy", `echo "source=$EXCHANGE_LB_SOURCE" >> "${root.dir}/calls.log"\n`);
+    stage(PAIR_GOOD.config.replace("weight 100", "weight 50"), "192.168.30.10\n");
+    expect((await apply()).code).toBe(0);
+    expect(root.calls()).toContain("source=192.168.30.5");
   });
 
   test("checks the peers section under the node's own peer name (-L), from its settings", async () => {

@@ -156,6 +156,17 @@ describe("renderHaproxyConfig", () => {
     );
   });
 
+  test("a source address in the defaults section: where connections to the servers leave from", () => {
+    const withSource = renderHaproxyConfig({
+      ...base,
+      defaults: { ...base.defaults, source: '"${EXCHANGE_LB_SOURCE-0.0.0.0}"' },
+    });
+    expect(sectionOf(withSource, "defaults")).toContain(
+      '\n    retries 3\n    source "${EXCHANGE_LB_SOURCE-0.0.0.0}"\n',
+    );
+    expectValidHaproxy(withSource);
+  });
+
   test("an HTTPS GET check: httpchk lines, check-ssl and check-sni on the check port", () => {
     expect(sectionOf(text, "backend Web")).toBe(
       [

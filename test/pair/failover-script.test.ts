@@ -22,7 +22,10 @@ const METADATA = NODE_METADATA;
 
 let root: InstanceRoot;
 
-afterEach(() => root?.remove());
+afterEach(() => {
+  if (root) killRetryLoop();
+  root?.remove();
+});
 
 interface Node {
   readonly placement: VipPlacement;
@@ -59,9 +62,11 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
     },
   ]);
   root.write("aws-failures", String(options.awsFailures ?? 0));
+  // As EC2 answers while the role's policy is not visible yet, through the CLI (254: an error from the service).
   root.fake(
     "aws",
-    `left=$(cat "${root.dir}/aws-failures"); if [ "$left" -gt 0 ]; then echo $((left - 1)) > "${root.dir}/aws-failures"; exit 255; fi\n`,
+    `left=$(cat "${root.dir}/aws-failures"); if [ "$left" -gt 0 ]; then echo $((left - 1)) > "${root.dir}/aws-failures"; ` +
+      `echo 'An error occurred (UnauthorizedOperation) when calling the ${"$"}{2} operation: You are not authorized to perform this operation.' >&2; exit 254; fi\n`,
   );
   // `ip -4 -o address show to A/32` answers with the interface holding the node address.
   root.fake(
@@ -292,4 +297,227 @@ test("prestart: gives up with an error when the address never comes", async () =
   const result = await script("prestart");
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`no interface holds ${node} after 2 s`);
+});
+
+/**
+ * A stand-in for EC2's route tables, holding `<table> <cidr>` a line: `replace-route`
+ * refuses a route that does not exist and `create-route` one that does, with the AWS
+ * CLI's words and exit status (254: the service answered with an error).
+ */
+function fakeRouteTables(routes: readonly string[]): void {
+  root.write("routes", routes.map((route) => `${route}\n`).join(""));
+  const error = (code: string, operation: string, message: string) =>
+    `printf '\\nAn error occurred (${code}) when calling the ${operation} operation: ${message}\\n' "$dest" >&2; exit 254`;
+  root.fake(
+    "aws",
+    [
+      "op=$2",
+      'while [ $# -gt 0 ]; do case "$1" in --route-table-id) table=$2;; --destination-cidr-block) dest=$2;; esac; shift; done',
+      `if grep -qx "$table $dest" "${root.dir}/routes"; then exists=1; else exists=0; fi`,
+      'case "$op" in',
+      `  replace-route) [ $exists = 1 ] || { ${error("InvalidRoute.NotFound", "ReplaceRoute", "There is no route defined for '%s' in the route table. Use CreateRoute instead.")}; };;`,
+      `  create-route) [ $exists = 0 ] || { ${error("RouteAlreadyExists", "CreateRoute", "The route identified by %s already exists.")}; }; echo "$table $dest" >> "${root.dir}/routes"; echo '{ "Return": true }';;`,
+      "esac",
+      "",
+    ].join("\n"),
+  );
+}
+
+test("route table: a VIP route that does not exist is created, the others replaced", async () => {
+  setUp({
+    placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a", "rtb-0b"] }),
+    vips: ["100.64.10.10"],
+  });
+  fakeRouteTables(["rtb-0a 100.64.10.10/32"]);
+  const result = await script("event", "MASTER");
+  expect(result.code).toBe(0);
+  expect(calls("aws")).toEqual([
+    "aws ec2 replace-route --region eu-west-2 --route-table-id rtb-0a --destination-cidr-block 100.64.10.10/32 --network-interface-id eni-0aaa",
+    "aws ec2 replace-route --region eu-west-2 --route-table-id rtb-0b --destination-cidr-block 100.64.10.10/32 --network-interface-id eni-0aaa",
+    "aws ec2 create-route --region eu-west-2 --route-table-id rtb-0b --destination-cidr-block 100.64.10.10/32 --network-interface-id eni-0aaa",
+  ]);
+  expect(result.stderr).toContain("no route to 100.64.10.10/32 in rtb-0b: creating it");
+  expect(root.read("routes")).toBe("rtb-0a 100.64.10.10/32\nrtb-0b 100.64.10.10/32\n");
+  expect(events()).toEqual(["MASTER claimed"]);
+});
+
+test("route table: a refusal other than a missing route creates nothing and fails the claim", async () => {
+  setUp({
+    placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
+    vips: ["100.64.10.10"],
+    edited: { CLAIM_RETRY_FIRST: "30" },
+  });
+  root.fake(
+    "aws",
+    "echo 'An error occurred (UnauthorizedOperation) when calling the ReplaceRoute operation: You are not authorized to perform this operation.' >&2; exit 254\n",
+  );
+  const result = await script("event", "MASTER");
+  expect(result.code).toBe(1);
+  expect(calls("aws").filter((c) => c.includes("create-route"))).toEqual([]);
+  expect(result.stderr).toContain("UnauthorizedOperation");
+  expect(events()).toEqual(["MASTER claim-failed"]);
+});
+
+/** Ends a claim retry loop a test left running. */
+function killRetryLoop(): void {
+  if (!root.exists(PATHS.FAILOVER_RETRY_PID)) return;
+  const pid = Number(root.read(PATHS.FAILOVER_RETRY_PID));
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** keepalived's FIFO with the failover program reading it; `send` writes event lines. */
+async function fifoHandler() {
+  const fifo = root.path(PATHS.VRRP_FIFO);
+  mkdirSync(dirname(fifo), { recursive: true });
+  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+  const running = script("fifo", fifo);
+  const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
+  return {
+    send: (...states: string[]) =>
+      writer.stdin.write(states.map((s) => `INSTANCE "exchange" ${s} 150\n`).join("")),
+    close: async () => {
+      writer.stdin.end();
+      return running;
+    },
+  };
+}
+
+const RETRY_SOON = { CLAIM_RETRY_FIRST: "1", CLAIM_RETRY_MAX: "1" };
+
+test("a failed claim (the role's policy not visible yet) is tried again in the background until it succeeds, each attempt logged", async () => {
+  // Three quick tries of the MASTER event and two of the first retry fail: then the role works.
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "5" } },
+    { awsFailures: 5 },
+  );
+  const handler = await fifoHandler();
+  handler.send("MASTER");
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 2);
+  expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 claimed"]);
+  expect(calls("aws")).toHaveLength(6);
+  expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([
+    "ip address replace 10.0.1.10/32 dev eth9",
+    "ip address replace 10.0.1.10/32 dev eth9",
+  ]);
+  expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
+  expect((await handler.close()).code).toBe(0);
+});
+
+test("a claim that keeps failing is tried a bounded number of times, then given up", async () => {
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "2" } },
+    { awsFailures: 99 },
+  );
+  const handler = await fifoHandler();
+  handler.send("MASTER");
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 3);
+  expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 claim-failed", "RETRY-2 gave-up"]);
+  expect(calls("aws")).toHaveLength(9);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(calls("aws")).toHaveLength(9);
+  expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
+  expect((await handler.close()).code).toBe(0);
+});
+
+test("retrying stops when the node stops being master, and one loop serves repeated failures", async () => {
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { CLAIM_RETRY_FIRST: "3" } },
+    { awsFailures: 99 },
+  );
+  const handler = await fifoHandler();
+  handler.send("MASTER", "MASTER_RX_LOWER_PRI", "BACKUP");
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 4);
+  expect(events()).toEqual([
+    "MASTER claim-failed",
+    "MASTER_RX_LOWER_PRI claim-failed",
+    "BACKUP released",
+    "RETRY-1 not-master",
+  ]);
+  expect(calls("aws")).toHaveLength(6);
+  expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
+  expect((await handler.close()).code).toBe(0);
+});
+
+test("reclaim: a failed claim fails the reclaim (and so the rollout) and is retried in the background", async () => {
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { CLAIM_RETRY_FIRST: "30" } },
+    { awsFailures: 99 },
+  );
+  root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+  expect((await script("reclaim")).code).toBe(1);
+  expect(events()).toEqual(["RECLAIM claim-failed"]);
+  const pid = Number(root.read(PATHS.FAILOVER_RETRY_PID));
+  expect(() => process.kill(pid, 0)).not.toThrow();
+});
+
+describe("check on the master: a VIP the interface lost (systemd-networkd restarted) is put back", () => {
+  /** `ip address show dev` lists the node address and the VIPs in `held`. */
+  function holding(vips: readonly string[]): void {
+    root.write("held", vips.join("\n") + "\n");
+    root.fake(
+      "ip",
+      [
+        'case "$*" in',
+        `  *"show to"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";;`,
+        `  *"show dev eth9"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9"; while read -r v; do [ -z "$v" ] || echo "2: eth9    inet $v/32 scope global eth9"; done < "${root.dir}/held";;`,
+        "esac",
+        "",
+      ].join("\n"),
+    );
+    root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+  }
+
+  test("master: the missing VIP is added back, the present one left alone", async () => {
+    setUp({ placement: secondaryIp, vips: ["10.0.1.10", "10.0.1.11"] });
+    holding(["10.0.1.10"]);
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    const result = await script("check");
+    expect(result.code).toBe(0);
+    expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([
+      "ip address replace 10.0.1.11/32 dev eth9",
+    ]);
+    expect(result.stderr).toContain("10.0.1.11 was missing from eth9: put back");
+    expect(events()).toEqual(["CHECK restored-10.0.1.11"]);
+  });
+
+  test("backup, or a claim under way (the lock held): nothing is added; the check still answers for HAProxy", async () => {
+    setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+    holding([]);
+    root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
+    expect((await script("check")).code).toBe(0);
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await script("check")).code).toBe(0);
+    holder.kill();
+    expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
+  });
+});
+
+test("prestart: a drop-in for netplan's .network file of the interface keeps the VIPs when networkd restarts", async () => {
+  setUp({ placement: secondaryIp, vips: [] });
+  root.fake("ip", `echo "2: ens5    inet ${node}/24 scope global ens5"\n`);
+  expect((await script("prestart")).code).toBe(0);
+  expect(
+    root.read("/etc/systemd/network/10-netplan-ens5.network.d/networkd-keep-vips.conf"),
+  ).toContain("[Network]\nKeepConfiguration=static\n");
+});
+
+test("prestart: a restarting keepalived starts from no state, so the check puts back nothing before keepalived elects this node", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  // Left by the keepalived that ran before (a restart keeps /run; the lab's node reboot too).
+  root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+  root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+  root.fake(
+    "ip",
+    `case "$*" in *"show to"*|*"show dev"*) echo "2: eth9    inet ${node}/24 scope global eth9";; esac\n`,
+  );
+  expect((await script("prestart")).code).toBe(0);
+  expect((await script("check")).code).toBe(0);
+  expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
+  expect(root.exists(PATHS.FAILOVER_STATE)).toBe(false);
 });

@@ -161,14 +161,23 @@ describe("two instances", () => {
     );
   });
 
-  test("the role may replace routes in the pair's route tables and nothing else", () => {
+  test("the rollout waits for every VIP route, so a new VIP's routes exist before the master claims them", () => {
+    const [association] = resourcesOf(json, "aws_ssm_association");
+    const routeIds = Object.keys(json.resource.aws_route);
+    expect(routeIds).toHaveLength(2);
+    for (const id of routeIds) {
+      expect(association.depends_on).toContainEqual(`${"${"}aws_route.${id}}`);
+    }
+  });
+
+  test("the role may replace routes in the pair's route tables, or create one that is missing, and nothing else", () => {
     expect(policyOf(json)).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
           Effect: "Allow",
           Sid: "PointVipRoutesAtThePair",
-          Action: ["ec2:ReplaceRoute"],
+          Action: ["ec2:ReplaceRoute", "ec2:CreateRoute"],
           Resource: [ARN("route-table", "rtb-0a"), ARN("route-table", "rtb-0b")],
         },
       ],

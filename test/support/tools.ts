@@ -17,13 +17,13 @@ export interface RunResult {
 export function run(
   command: string,
   args: string[],
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; env?: Readonly<Record<string, string>> } = {},
 ): RunResult {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     input: options.input,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", ...options.env },
   });
   if (result.error) throw new Error(`${command} could not run: ${result.error.message}`);
   return {
@@ -46,12 +46,17 @@ export function withTempDir<T>(use: (dir: string) => T): T {
 /**
  * `haproxy -c` on the text; the result holds HAProxy's own words.
  * @param localPeer a pair node's peer name, as `haproxy -L` gives it at start
+ * @param env variables HAProxy expands, as its unit's environment file gives them
  */
-export function haproxyCheck(config: string, localPeer?: string): RunResult {
+export function haproxyCheck(
+  config: string,
+  localPeer?: string,
+  env?: Readonly<Record<string, string>>,
+): RunResult {
   return withTempDir((dir) => {
     const file = join(dir, "haproxy.cfg");
     writeFileSync(file, config);
-    return run("haproxy", ["-c", ...(localPeer ? ["-L", localPeer] : []), "-f", file]);
+    return run("haproxy", ["-c", ...(localPeer ? ["-L", localPeer] : []), "-f", file], { env });
   });
 }
 

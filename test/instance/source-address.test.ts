@@ -1,0 +1,89 @@
+/**
+ * Traffic to the real servers leaves from the node's own primary address,
+ * never a VIP (issue 11, item 17): haproxy.cfg's `source` reads the address
+ * from the environment HAProxy's unit gets from a file the source-address
+ * program writes from IMDSv2 before each start; `haproxy -c` on the node reads
+ * the same file; and cloud-init no longer writes the VIPs into netplan.
+ */
+import { parse } from "yaml";
+import { CasHttpsVip, SmtpVip } from "../../lib";
+import { baseInstancePart } from "../../lib/instance/base";
+import { PATHS } from "../../lib/instance/paths";
+import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
+import { PAIR_PROPS, fixture, sectionOf } from "../support/synth";
+import { expectValidCloudConfig, haproxyCheck } from "../support/tools";
+
+function loadBalancer(pair: boolean) {
+  const { lb } = fixture(pair ? PAIR_PROPS : {});
+  new CasHttpsVip(lb, "CasWeb");
+  new SmtpVip(lb, "Smtp", { allowedSources: ["192.168.30.50"] });
+  return lb;
+}
+
+function files(userData: string): Record<string, string> {
+  const written: { path: string; content: string }[] = parse(userData).write_files;
+  return Object.fromEntries(written.map((f) => [f.path, f.content]));
+}
+
+describe.each([false, true])("pair %s", (pair) => {
+  const lb = loadBalancer(pair);
+  const config = lb.renderHaproxyConfig();
+
+  test("haproxy.cfg's defaults take the source address from the unit's environment", () => {
+    expect(sectionOf(config, "defaults")).toContain(
+      '\n    source "${EXCHANGE_LB_SOURCE-0.0.0.0}"\n',
+    );
+    const peer = pair ? "lb-192-168-30-5" : undefined;
+    const accepted = haproxyCheck(config, peer, { EXCHANGE_LB_SOURCE: "192.168.30.5" });
+    expect(accepted.output).toContain("Configuration file is valid");
+    expect(accepted.output).not.toMatch(/\[(WARNING|ALERT)\]/);
+    // HAProxy reads the variable: a value that is not an address is refused.
+    const refused = haproxyCheck(config, peer, { EXCHANGE_LB_SOURCE: "not-an-address" });
+    expect(refused.status).not.toBe(0);
+    expect(refused.output).toContain("'source not-an-address' : invalid address");
+  });
+
+  test("HAProxy's unit writes the address before each start and reads it; cloud-init keeps the VIPs out of netplan", () => {
+    const userData = lb.renderUserData(pair ? "192.168.30.5" : undefined);
+    expectValidCloudConfig(userData);
+    const written = files(userData);
+    expect(written[PATHS.HAPROXY_SOURCE_DROP_IN]).toBe(
+      [
+        "[Service]",
+        "ExecStartPre=-/usr/local/sbin/exchange-lb-source-address",
+        "EnvironmentFile=-/etc/exchange-lb/haproxy.env",
+        "",
+      ].join("\n"),
+    );
+    expect(written[PATHS.SOURCE_ADDRESS_PROGRAM]).toMatch(/^#!\/bin\/sh/);
+    expect(parse(written[PATHS.CLOUD_INIT_NETWORK])).toEqual({
+      datasource: { Ec2: { apply_full_imds_network_config: false } },
+    });
+  });
+});
+
+describe("the source-address program", () => {
+  let root: InstanceRoot;
+  beforeEach(() => {
+    root = new InstanceRoot();
+    root.install([baseInstancePart({ maxconn: 100 })]);
+  });
+  afterEach(() => root.remove());
+
+  test("writes the primary address from IMDSv2 where HAProxy's unit and haproxy -c read it", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata: NODE_METADATA });
+    expect(result.code).toBe(0);
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
+  });
+
+  test("without IMDS, fails and keeps the last address", async () => {
+    root.write(PATHS.HAPROXY_ENVIRONMENT, "EXCHANGE_LB_SOURCE=10.0.1.9\n");
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: "none",
+      timeout: 30_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no primary address from IMDS");
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.9\n");
+  }, 40_000);
+});
