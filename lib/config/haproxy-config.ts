@@ -64,15 +64,17 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       rise: p.checkRise.value,
       fall: p.checkFall.value,
     },
+    serverKeepalive: p.serverKeepalive.value,
     source: SOURCE_ADDRESS_WORD,
     comments: [
       `timeout client [${p.clientTimeout.source}]`,
       `timeout server [${p.serverTimeout.source}]`,
       `timeout connect [${p.connectTimeout.source}]`,
-      `timeout http-request, HTTP redirect only [${p.httpRequestTimeout.source}]`,
+      `timeout http-request: the time to send a request's headers (redirects, bridge, offload) [${p.httpRequestTimeout.source}]`,
       `redispatch [${p.redispatch.source}]; retries [${p.retries.source}]`,
       `health checks every ${p.checkInterval.value.toHuman()}, rise ${p.checkRise.value}, fall ${p.checkFall.value} [${sectionOf(p.checkInterval.source)}]`,
       `fastinter, after a failed check [${sectionOf(p.checkFastInterval.source)}]; timeout check [${sectionOf(p.checkTimeout.source)}]`,
+      `TCP keepalive to the servers [${sectionOf(p.serverKeepalive.source)}]`,
       SOURCE_ADDRESS_COMMENT,
     ],
   };

@@ -20,19 +20,35 @@ const CHECK_TIMEOUT_SOURCE =
 const FAST_INTERVAL_SOURCE =
   "HAProxy 2.6 configuration §5.2 fastinter: interval while a server is going down";
 /**
- * HTTPS and SMTP sessions end by themselves (a request, a message), and a server
- * taken out for maintenance answers healthcheck.htm with 503 (004 §12): cutting
- * its sessions then would disconnect every Outlook, phone and browser on it.
+ * HTTPS and SMTP sessions end by themselves (a request, a message). One
+ * directory's check stands for the whole HTTPS VIP in pass-through (004 §7,
+ * §11: owa/healthcheck.htm), and 004 §12 shows one component set inactive
+ * (OwaProxy) marking the server down: cutting sessions then would disconnect
+ * every MAPI, EWS and ActiveSync user of services that still work. A server that
+ * really died loses its idle sessions to TCP keepalive instead (SERVER_KEEPALIVE).
  */
 const KEEP_SESSIONS_SOURCE =
-  "003 §3.1: shutdown-sessions on the RPC, IMAP and POP backends only; 004 §12: maintenance drains through healthcheck.htm";
+  "003 §3.1: shutdown-sessions on the RPC, IMAP and POP backends only; 004 §7, §12: one directory's check (owa, OwaProxy) stands for every HTTPS service";
 /**
- * Exchange holds an ActiveSync Direct Push request for up to 3,540 s (its default
- * maximum heartbeat); a load balancer that closes it earlier makes devices shorten
- * their heartbeat (battery, traffic, Event 1040). An hour is 001's value and above it.
+ * TCP keepalive to the servers: an idle session (an ActiveSync Ping, a MAPI
+ * notification wait) on a server that died without a reset is ended after
+ * 60 s + 3 x 10 s, and its client reconnects to a healthy server, instead of
+ * waiting for the hour-long idle timeout.
+ */
+const SERVER_KEEPALIVE_SOURCE =
+  "HAProxy 2.6 configuration §4 option srvtcpka, srvtcpka-idle/-intvl/-cnt: a dead server's idle sessions end within 90 s";
+/**
+ * Exchange holds an ActiveSync Direct Push request for up to 3,540 s (the
+ * MaxHeartbeatInterval default of the ActiveSync virtual directory's web.config,
+ * Exchange 2007 to SE); a load balancer that closes it earlier makes devices
+ * shorten their heartbeat (battery, traffic, Event 1040 on Exchange, which asks
+ * for firewall timeouts above it). An hour is 001's value and above it.
  */
 export const HTTPS_IDLE_SOURCE =
-  "Microsoft KB 905013 and Event 1040: idle timeouts above ActiveSync's heartbeat (MaxHeartbeatInterval 3540 s); 001 §11 step 1: 1 h";
+  "Microsoft Exchange ActiveSync: MaxHeartbeatInterval default 3540 s, Event 1040 (timeouts below the heartbeat); 001 §11 step 1: 1 h";
+
+/** ActiveSync's longest heartbeat: an HTTPS idle timeout at or below it makes phones shorten theirs. */
+export const ACTIVESYNC_MAX_HEARTBEAT = Duration.seconds(3540);
 
 /**
  * A reload (every config rollout) leaves the old process serving its sessions;
@@ -45,10 +61,18 @@ const RELOAD_GRACE_SOURCE =
 /**
  * NTLM and Kerberos authenticate a connection: closing an idle one after the
  * 15 s request timeout makes the next request authenticate again. IIS keeps an
- * idle connection 120 s.
+ * idle connection 120 s; the load balancer lets go 10 s earlier, so a request
+ * never meets a server connection IIS is closing.
  */
 export const KEEP_ALIVE_SOURCE =
-  "IIS connectionTimeout default 120 s (Microsoft: system.applicationHost/sites/siteDefaults/limits)";
+  "IIS connectionTimeout default 120 s (Microsoft: system.applicationHost/sites/siteDefaults/limits), less 10 s";
+
+/** TCP keepalive to the servers: idle time, then `count` probes `interval` apart. */
+export interface ServerKeepaliveTiming {
+  readonly idle: Duration;
+  readonly interval: Duration;
+  readonly count: number;
+}
 
 /** Settings both guide families agree on. */
 export const COMMON_DEFAULTS = {
@@ -62,6 +86,10 @@ export const COMMON_DEFAULTS = {
   checkFastInterval: cite(Duration.millis(250), FAST_INTERVAL_SOURCE),
   checkTimeout: cite(Duration.seconds(4), CHECK_TIMEOUT_SOURCE),
   reloadGrace: cite(Duration.hours(1), RELOAD_GRACE_SOURCE),
+  serverKeepalive: cite(
+    { idle: Duration.seconds(60), interval: Duration.seconds(10), count: 3 },
+    SERVER_KEEPALIVE_SOURCE,
+  ),
   checkRise: cite(2, "003 §3.1 IMAP/POP backends: rise 2"),
   checkFall: cite(3, "003 §3.1 IMAP/POP backends: fall 3"),
   shutdownSessionsOnDown: {

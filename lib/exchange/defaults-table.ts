@@ -82,6 +82,13 @@ function generalRows(p: ExchangeProfile): Row[] {
       text(p.shutdownSessionsOnDown.requests, (b) => (b ? "cut" : "kept until they end")),
     ],
     ["Old process after a reload", text(p.reloadGrace, (d) => `cut after ${d.toHuman()}`)],
+    [
+      "TCP keepalive to the servers",
+      text(
+        p.serverKeepalive,
+        (k) => `after ${k.idle.toHuman()} idle, ${k.count} probes ${k.interval.toHuman()} apart`,
+      ),
+    ],
   ];
 }
 

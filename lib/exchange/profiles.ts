@@ -8,8 +8,14 @@
 import { Duration } from "../core/duration";
 import { BalanceMode } from "./balance-mode";
 import { Cited, cite } from "./citation";
-import { COMMON_DEFAULTS, HTTPS_IDLE_SOURCE, KEEP_ALIVE_SOURCE } from "./common-defaults";
+import {
+  COMMON_DEFAULTS,
+  HTTPS_IDLE_SOURCE,
+  KEEP_ALIVE_SOURCE,
+  ServerKeepaliveTiming,
+} from "./common-defaults";
 import { Persistence } from "./persistence";
+import { ExchangeManagement } from "./management";
 import { ExchangeVersion } from "./version";
 import { ALL_WEB_SERVICES, ExchangeWebService } from "./web-services";
 
@@ -26,25 +32,6 @@ export interface DirectoryCheck {
   readonly suffix: string;
   /** A status code, or a pattern of accepted codes. */
   readonly expect: { readonly status: number } | { readonly statusPattern: string };
-}
-
-/** What the Exchange-side scripts differ in between versions. */
-export interface ExchangeManagement {
-  /** The Exchange Management Shell snap-in a plain PowerShell session loads. */
-  readonly snapIn: string;
-  /** Noun of the cmdlets that hold the Autodiscover SCP (2016 renamed Server to Service). */
-  readonly clientAccessNoun: "ClientAccessServer" | "ClientAccessService";
-  /** Outlook Anywhere's host names are set on the namespace (2013+) [004 §8 step 3]. */
-  readonly outlookAnywhere: boolean;
-  /** The namespace step: the 2010 CAS array, or maintenance on/off of 2013+ [004 §12]. */
-  readonly namespaceStep: "cas-array" | "maintenance";
-  /** Guide steps of the URLs script and of its Autodiscover SCP part. */
-  readonly urlsSource: string;
-  readonly scpSource: string;
-  /** The receive connector's transport role, when not the default (2013+: front end). */
-  readonly receiveConnectorRole?: "FrontendTransport";
-  /** The servers that run the receive connector script. */
-  readonly smtpServers: string;
 }
 
 export interface ExchangeProfile {
@@ -67,6 +54,8 @@ export interface ExchangeProfile {
   readonly checkRise: Cited<number>;
   readonly checkFall: Cited<number>;
   /** Which VIPs cut their sessions to a server marked down (`on-marked-down shutdown-sessions`). */
+  /** TCP keepalive to the servers: idle time, probe interval and count before a dead server's session ends. */
+  readonly serverKeepalive: Cited<ServerKeepaliveTiming>;
   /** How long the old process of a reload keeps its sessions (`hard-stop-after`). */
   readonly reloadGrace: Cited<Duration>;
   readonly shutdownSessionsOnDown: {
@@ -135,7 +124,7 @@ const EXCHANGE_2010: ExchangeProfile = {
     httpsPort: cite(443, "001 §11 VIP1: CAS-WEB 80,443"),
     httpPort: cite(80, "001 §11 VIP1: CAS-WEB 80,443"),
     idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
-    keepAliveTimeout: cite(Duration.minutes(2), KEEP_ALIVE_SOURCE),
+    keepAliveTimeout: cite(Duration.seconds(110), KEEP_ALIVE_SOURCE),
     http: cite("forward", "001 §11 VIP1: port 80 load balanced like 443"),
     persistence: cite(ONE_HOUR_SOURCE_IP, "001 §7 persistence table, §11 VIP1: source IP 60 min"),
     healthCheck: cite({ kind: "tcp-connect" }, "001 §11 VIP1, 003 §3.1 bk_web_ssl: TCP connect"),
@@ -187,7 +176,7 @@ function modernProfile(
       httpPort: cite(80, "004 appendix 4: HTTP-redirect VIP on port 80"),
       // 004 §11's 30 min is shorter than the heartbeat: see HTTPS_IDLE_SOURCE.
       idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
-      keepAliveTimeout: cite(Duration.minutes(2), KEEP_ALIVE_SOURCE),
+      keepAliveTimeout: cite(Duration.seconds(110), KEEP_ALIVE_SOURCE),
       http: cite("redirect-to-https", "004 appendix 4: Force to HTTPS"),
       persistence: cite(Persistence.none(), "004 §7: persistence no longer required"),
       healthCheck: cite(

@@ -43,6 +43,13 @@ export interface ServerDefaults {
   readonly shutdownSessionsOnDown?: boolean;
 }
 
+/** TCP keepalive on the connections to the servers (`option srvtcpka`). */
+export interface ServerKeepalive {
+  readonly idle: Duration;
+  readonly interval: Duration;
+  readonly count: number;
+}
+
 export interface DefaultsSection {
   readonly mode: "tcp" | "http";
   readonly timeouts: Required<Pick<Timeouts, "connect" | "client" | "server">> & Timeouts;
@@ -54,6 +61,7 @@ export interface DefaultsSection {
    * from; a quoted word may read an environment variable (`"${NAME-default}"`).
    */
   readonly source?: string;
+  readonly serverKeepalive?: ServerKeepalive;
   readonly comments?: Comments;
 }
 

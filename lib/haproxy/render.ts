@@ -7,6 +7,7 @@ import {
   GlobalSection,
   HaproxyConfig,
   PeersSection,
+  ServerKeepalive,
   ProxyGroup,
   TlsDefaults,
 } from "./model";
@@ -76,10 +77,21 @@ function renderDefaults(defaults: DefaultsSection): string {
       `retries ${defaults.retries}`,
       defaults.source ? `source ${defaults.source}` : undefined,
       ...timeoutLines(defaults.timeouts),
+      ...serverKeepaliveLines(defaults.serverKeepalive),
       serverDefaultsLine(defaults.serverDefaults),
     ],
     defaults.comments,
   );
+}
+
+function serverKeepaliveLines(keepalive: ServerKeepalive | undefined): string[] {
+  if (!keepalive) return [];
+  return [
+    "option srvtcpka",
+    `srvtcpka-idle ${keepalive.idle.toHaproxy()}`,
+    `srvtcpka-intvl ${keepalive.interval.toHaproxy()}`,
+    `srvtcpka-cnt ${keepalive.count}`,
+  ];
 }
 
 function renderPeers(peers: PeersSection): string {

@@ -2,7 +2,7 @@
  * Exchange 2010's CAS array on the load balancer's namespace, and every
  * mailbox database of its AD site pointed at it [001 §10 step 1]. Pure.
  */
-import { ExchangeManagement } from "../exchange/profiles";
+import { ExchangeManagement } from "../exchange/management";
 import { loadExchangeShell } from "./exchange-shell";
 import { psString, scriptHeader } from "./powershell";
 

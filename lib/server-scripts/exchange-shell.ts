@@ -2,7 +2,7 @@
  * The Exchange Management Shell inside a plain PowerShell session (how Systems
  * Manager runs a script): the version's snap-in, loaded once. Pure.
  */
-import { ExchangeManagement } from "../exchange/profiles";
+import { ExchangeManagement } from "../exchange/management";
 
 export function loadExchangeShell(management: ExchangeManagement): string[] {
   const { snapIn } = management;

@@ -4,7 +4,8 @@
  * the VIP, on the server the script runs on [001 §10 step 1; 004 §8 steps 1-4].
  * Pure.
  */
-import { ExchangeManagement, ExchangeProfile } from "../exchange/profiles";
+import { ExchangeManagement } from "../exchange/management";
+import { ExchangeProfile } from "../exchange/profiles";
 import { URL_ORDER, WEB_SERVICES } from "../exchange/web-services";
 import { loadExchangeShell } from "./exchange-shell";
 import { psString, scriptHeader } from "./powershell";

@@ -3,14 +3,13 @@
  * of pass-through, or the published services, per-directory checks and options
  * of a terminating mode, each refused at synth when the props contradict.
  */
-import { Duration } from "../core/duration";
 import { fail } from "../core/errors";
-import { sectionOf } from "../exchange/citation";
 import { isIpv4 } from "../net/ipv4";
 import { HttpHandling } from "../exchange/profiles";
 import { WEB_SERVICES } from "../exchange/web-services";
 import { HealthCheck } from "../haproxy/model";
 import { TlsCertificate } from "../tls/tls-certificate";
+import { idleNote, longerThanProfile } from "./https-timeouts";
 import { persistenceNote } from "./notes";
 import { publishedServices } from "./published-services";
 import { PublishedService, TerminatedTls } from "./description";
@@ -84,7 +83,7 @@ export function casHttpsKind(
       check
         ? check.note
         : `health checks: one per virtual directory [${web.directoryCheck.source}]`,
-      `idle timeouts ${idle.toHuman()}, above ActiveSync's heartbeat [${sectionOf(web.idleTimeout.source)}]`,
+      idleNote(defaults, props),
     ],
   };
 }
@@ -147,13 +146,6 @@ function directoryCheck(
     sni: tls ? serverName(defaults.namespace) : undefined,
     expect: check.expect,
   };
-}
-
-function longerThanProfile(defaults: VipDefaults, idle: Duration): boolean {
-  const { clientTimeout, serverTimeout } = defaults.profile;
-  return [clientTimeout, serverTimeout].some(
-    (timeout) => timeout.value.toMilliseconds() < idle.toMilliseconds(),
-  );
 }
 
 /** SNI carries a host name, never an address (RFC 6066 §3). */

@@ -2,6 +2,7 @@ import { ExchangeWebService } from "../exchange/web-services";
 import { Annotations } from "../framework";
 import { TlsCertificate } from "../tls/tls-certificate";
 import { casHttpsKind } from "./cas-https-kind";
+import { httpsIdleTimeouts } from "./https-timeouts";
 import { CasHttpsVipProps, CasTlsMode } from "./cas-https-props";
 import { ExchangeVip, vipPath } from "./vip";
 import { VipHost } from "./vip-host";
@@ -24,6 +25,12 @@ export class CasHttpsVip extends ExchangeVip {
     this.tls = props.tls ?? "passthrough";
     this.certificate = props.certificate;
     this.services = this.description.terminatedTls?.services.map((s) => s.service) ?? [];
+    if (httpsIdleTimeouts(lb.vipDefaults, props).belowHeartbeat) {
+      Annotations.of(this).addWarning(
+        "timeouts.client or timeouts.server is at or below ActiveSync's longest heartbeat (3540 s): phones " +
+          "shorten their heartbeat (battery, traffic, Event 1040 on Exchange); leave them unset (1 h) or set more than 59 min",
+      );
+    }
     if (this.tls === "offload") {
       Annotations.of(this).addWarning(
         "TLS offload breaks Extended Protection, which current Exchange enables by default, and needs Exchange's " +

@@ -27,6 +27,7 @@ const base: HaproxyConfig = {
       rise: 2,
       fall: 3,
     },
+    serverKeepalive: { idle: Duration.seconds(60), interval: Duration.seconds(10), count: 3 },
   },
   groups: [],
 };
@@ -151,6 +152,10 @@ describe("renderHaproxyConfig", () => {
         "    timeout client 1h",
         "    timeout server 1h",
         "    timeout check 4s",
+        "    option srvtcpka",
+        "    srvtcpka-idle 1m",
+        "    srvtcpka-intvl 10s",
+        "    srvtcpka-cnt 3",
         "    default-server inter 1s fastinter 250ms rise 2 fall 3",
       ].join("\n"),
     );

@@ -62,7 +62,7 @@ describe("bridge (2016)", () => {
         "    option httplog",
         "    bind 192.168.30.10:443 ssl crt /etc/haproxy/certs/CasHttps.pem alpn http/1.1",
         "    timeout client 1h",
-        "    timeout http-keep-alive 2m",
+        "    timeout http-keep-alive 110s",
         "    http-request redirect location /owa/ code 302 if { path / }",
         "    http-request deny deny_status 404 unless { path -i /Microsoft-Server-ActiveSync /Autodiscover /ecp /EWS /mapi /OAB /owa /rpc } || { path_beg -i /Microsoft-Server-ActiveSync/ /Autodiscover/ /ecp/ /EWS/ /mapi/ /OAB/ /owa/ /rpc/ }",
         ...[

@@ -206,3 +206,31 @@ describe("ActiveSync's heartbeat (Microsoft: MaxHeartbeatInterval 3540 s)", () =
     },
   );
 });
+
+describe("HTTPS idle timeouts a user sets", () => {
+  function warnings(vip: CasHttpsVip): string[] {
+    return vip.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  }
+
+  test("below ActiveSync's heartbeat: a warning, and the note says what the VIP really has", () => {
+    const { lb } = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_2019 });
+    const vip = new CasHttpsVip(lb, "Web", {
+      timeouts: { client: Duration.minutes(20), server: Duration.minutes(25) },
+    });
+    expect(warnings(vip)).toEqual([
+      expect.stringContaining("at or below ActiveSync's longest heartbeat (3540 s)"),
+    ]);
+    expect(lb.renderHaproxyConfig()).toContain(
+      "# idle timeouts client 20 min, server 25 min: at or below ActiveSync's 3540 s heartbeat, so phones shorten theirs",
+    );
+  });
+
+  test("the defaults: no warning, and the note says 1 h", () => {
+    const { lb } = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_2019 });
+    const vip = new CasHttpsVip(lb, "Web");
+    expect(warnings(vip)).toEqual([]);
+    expect(lb.renderHaproxyConfig()).toContain(
+      "# idle timeouts 1 h, above ActiveSync's 3540 s heartbeat",
+    );
+  });
+});
