@@ -64,25 +64,30 @@ const SLOW_MS = 2500;
 const SLOW_FOR_MS = 30_000;
 const SLOW_RESPONDER = join(__dirname, "..", "tools", "slow-http.js");
 const GET_OWA = "GET /owa/ HTTP/1.1\r\nHost: mail.lab.test\r\n\r\n";
-const DROP_443 = ["INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"];
+/** A silent server: nothing in or out on 443 (not even nginx closing an idle connection). */
+const SILENT_443 = [
+  ["INPUT", "-p", "tcp", "--dport", "443", "-j", "DROP"],
+  ["OUTPUT", "-p", "tcp", "--sport", "443", "-j", "DROP"],
+];
 
-/** A keep-alive HTTPS session through the VIP that landed on CAS1: asks at once, then again after the slow spell. */
-async function sessionOnCas1(): Promise<{ events: HeldEvent[]; done: Promise<HeldEvent[]> }> {
+/** A keep-alive HTTPS session through the VIP that landed on CAS1, asking at each of `probeAfterMs`. */
+async function sessionOnCas1(
+  probeAfterMs: readonly number[],
+  maxMs: number,
+): Promise<{ events: HeldEvent[]; done: Promise<HeldEvent[]>; opened: HeldEvent }> {
   for (let attempt = 0; attempt < 4; attempt++) {
-    const session = hold("client", 443, {
-      tls: true,
-      probe: GET_OWA,
-      probeAfterMs: [50, SLOW_FOR_MS + 3000],
-      maxMs: SLOW_FOR_MS + 8000,
-    });
+    const session = hold("client", 443, { tls: true, probe: GET_OWA, probeAfterMs, maxMs });
     const opened = await session.opened;
     // Round robin: a session on CAS2 ends by itself (maxMs); the next lands on CAS1.
-    if (opened.first?.includes("X-Exchange-Server: CAS1")) return session;
+    if (opened.first?.includes("X-Exchange-Server: CAS1")) return { ...session, opened };
   }
   throw new Error("no session reached CAS1 in 4 tries");
 }
 
-test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its session survives; then CAS1 stops answering and is out within 5 s", async () => {
+/** TCP keepalive to the servers: a dead server's idle session ends after 1 min + 3 x 10 s. */
+const KEEPALIVE_MS = 90_000;
+
+test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its session survives; then CAS1 goes silent: out within 5 s, its idle sessions ended by TCP keepalive in about 90 s", async () => {
   await runStack(lab2013());
   const log = join(cas1.dir, "slow-http.log");
   writeFileSync(log, "");
@@ -94,7 +99,7 @@ test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its
   const slow = slowFlag(cas1, "owa");
   try {
     await sleep(300);
-    const session = await sessionOnCas1();
+    const session = await sessionOnCas1([50, SLOW_FOR_MS + 3000], SLOW_FOR_MS + 8000);
     writeFileSync(slow, "");
     const seen = new Set<string>();
     const until = Date.now() + SLOW_FOR_MS;
@@ -123,8 +128,10 @@ test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its
     expect(second.event).toBe("data");
     expect(second.text).toMatch(/^HTTP\/1\.1 200[\s\S]*X-Exchange-Server: CAS1/);
 
-    // CAS1 stops answering: its packets are dropped, as a server powered off in a VPC.
-    inNs(cas1.ns, ["iptables", "-I", ...DROP_443]);
+    // An idle session on CAS1 (an ActiveSync Ping waiting), then CAS1 stops answering: its
+    // packets are dropped, as a server powered off in a VPC.
+    const idle = await sessionOnCas1([50], KEEPALIVE_MS + 30_000);
+    for (const rule of SILENT_443) inNs(cas1.ns, ["iptables", "-I", ...rule]);
     const outMs = await waitFor(
       "CAS1 DOWN",
       async () => (await cas1Status()).startsWith("DOWN"),
@@ -132,10 +139,21 @@ test("a healthcheck.htm answering in 2.5 s for 30 s never takes CAS1 out and its
     );
     report("a silent CAS1 is out after (ms)", { outMs, boundMs: 5000 });
     expect(outMs).toBeLessThanOrEqual(5000);
+    // HTTPS keeps its sessions when a server is marked down; TCP keepalive ends a dead one's.
+    const closed = (await idle.done).find((e) => e.event === "closed");
+    const idleMs = closed ? closed.t - idle.opened.t : null;
+    report("an idle session on the silent CAS1 ended after (ms of idleness)", {
+      idleMs,
+      expectedMs: KEEPALIVE_MS,
+    });
+    expect(idleMs).toBeGreaterThan(KEEPALIVE_MS - 5000);
+    expect(idleMs).toBeLessThan(KEEPALIVE_MS + 15_000);
   } finally {
-    inNs(cas1.ns, ["iptables", "-D", ...DROP_443], { allowFailure: true });
+    for (const rule of SILENT_443) {
+      inNs(cas1.ns, ["iptables", "-D", ...rule], { allowFailure: true });
+    }
     rmSync(slow, { force: true });
     inNs(cas1.ns, ["kill", String(pid)], { allowFailure: true });
   }
   await waitFor("CAS1 UP", async () => (await cas1Status()) === "UP", 20_000);
-}, 120_000);
+}, 240_000);
