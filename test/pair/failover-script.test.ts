@@ -22,7 +22,11 @@ const METADATA = NODE_METADATA;
 
 let root: InstanceRoot;
 
-afterEach(() => {
+/** What a test started that must end even when an assertion throws: jest waits for it otherwise. */
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   if (root) killRetryLoop();
   root?.remove();
 });
@@ -183,21 +187,9 @@ test("no IMDSv2 token, no identity: the claim fails without an AWS call", async 
 
 test("fifo: keepalived's events are handled in the order written", async () => {
   setUp({ placement: secondaryIp, vips: ["192.168.30.10"] });
-  const fifo = root.path(PATHS.VRRP_FIFO);
-  mkdirSync(dirname(fifo), { recursive: true });
-  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
-  root.write(
-    PATHS.VRRP_FIFO,
-    [
-      'INSTANCE "exchange" BACKUP 150',
-      'INSTANCE "exchange" MASTER 150',
-      'INSTANCE "exchange" MASTER_RX_LOWER_PRI 150',
-      'INSTANCE "exchange" FAULT 150',
-      "",
-    ].join("\n"),
-  );
-  expect((await running).code).toBe(0);
+  const handler = await fifoHandler();
+  handler.send("BACKUP", "MASTER", "MASTER_RX_LOWER_PRI", "FAULT");
+  expect((await handler.close()).code).toBe(0);
   expect(events()).toEqual([
     "BACKUP released",
     "MASTER claimed",
@@ -208,18 +200,13 @@ test("fifo: keepalived's events are handled in the order written", async () => {
 
 test("fifo: an event after a rollout delivered a new VIP list claims the new list", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
-  const fifo = root.path(PATHS.VRRP_FIFO);
-  mkdirSync(dirname(fifo), { recursive: true });
-  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
   // keepalived keeps the FIFO open for its whole life: the handler outlives rollouts.
-  const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
-  writer.stdin.write('INSTANCE "exchange" MASTER 150\n');
+  const handler = await fifoHandler();
+  handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 1);
   root.write(PATHS.VIPS_FILE, "10.0.1.10\n10.0.1.11\n");
-  writer.stdin.write('INSTANCE "exchange" BACKUP 150\nINSTANCE "exchange" MASTER 150\n');
-  writer.stdin.end();
-  expect((await running).code).toBe(0);
+  handler.send("BACKUP", "MASTER");
+  expect((await handler.close()).code).toBe(0);
   expect(events()).toEqual(["MASTER claimed", "BACKUP released", "MASTER claimed"]);
   expect(calls("aws").at(-1)).toContain("--private-ip-addresses 10.0.1.10 10.0.1.11");
   expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
@@ -369,21 +356,45 @@ function killRetryLoop(): void {
   }
 }
 
-/** keepalived's FIFO with the failover program reading it; `send` writes event lines. */
+/**
+ * keepalived's FIFO with the failover program reading it; `send` writes event lines.
+ * The writer and the handler end after the test whatever happened: the writer is
+ * killed (the handler then reads the end of the FIFO and exits), and the handler is
+ * awaited, or killed by the run's timeout.
+ */
 async function fifoHandler() {
   const fifo = root.path(PATHS.VRRP_FIFO);
   mkdirSync(dirname(fifo), { recursive: true });
   expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
+  const running = root.run(PATHS.FAILOVER_PROGRAM, ["fifo", fifo], {
+    metadata: METADATA,
+    timeout: 30_000,
+  });
   const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
+  const close = async () => {
+    writer.stdin.end();
+    return running;
+  };
+  cleanups.push(async () => {
+    writer.stdin.destroy();
+    writer.kill("SIGKILL");
+    // A handler still waiting to open the FIFO (the writer died first) gets a writer and its end.
+    spawnSync("sh", ["-c", `exec 3<>"${fifo}"`], { timeout: 1000 });
+    await running;
+  });
   return {
     send: (...states: string[]) =>
       writer.stdin.write(states.map((s) => `INSTANCE "exchange" ${s} 150\n`).join("")),
-    close: async () => {
-      writer.stdin.end();
-      return running;
-    },
+    close,
   };
+}
+
+/**
+ * A syslog that takes a second over an attempt's outcome: the loop's pid file must be gone
+ * by the time its last event is written, not only after the log line that follows it.
+ */
+function slowLogAfterAttempt(): void {
+  root.fake("logger", 'case "$*" in *"claim attempt"*) sleep 1;; esac\n');
 }
 
 const RETRY_SOON = { CLAIM_RETRY_FIRST: "1", CLAIM_RETRY_MAX: "1" };
@@ -394,6 +405,7 @@ test("a failed claim (the role's policy not visible yet) is tried again in the b
     { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "5" } },
     { awsFailures: 5 },
   );
+  slowLogAfterAttempt();
   const handler = await fifoHandler();
   handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 2);
@@ -412,9 +424,11 @@ test("a claim that keeps failing is tried a bounded number of times, then given 
     { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "2" } },
     { awsFailures: 99 },
   );
+  slowLogAfterAttempt();
   const handler = await fifoHandler();
   handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 3);
+  expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
   expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 claim-failed", "RETRY-2 gave-up"]);
   expect(calls("aws")).toHaveLength(9);
   await new Promise((r) => setTimeout(r, 1500));
@@ -491,9 +505,9 @@ describe("check on the master: a VIP the interface lost (systemd-networkd restar
     expect((await script("check")).code).toBe(0);
     root.write(PATHS.FAILOVER_STATE, "MASTER\n");
     const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"]);
+    cleanups.push(() => void holder.kill("SIGKILL"));
     await new Promise((r) => setTimeout(r, 300));
     expect((await script("check")).code).toBe(0);
-    holder.kill();
     expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
   });
 });
