@@ -289,7 +289,9 @@ test("prestart: gives up with an error when the address never comes", async () =
 /**
  * A stand-in for EC2's route tables, holding `<table> <cidr>` a line: `replace-route`
  * refuses a route that does not exist and `create-route` one that does, with the AWS
- * CLI's words and exit status (254: the service answered with an error).
+ * CLI's words and exit status (254: the service answered with an error). EC2 answers a
+ * missing route with InvalidParameterValue, not the InvalidRoute.NotFound of DeleteRoute
+ * (checked against AWS in getmoto/moto#6425; the same words in hashicorp/terraform's issues).
  */
 function fakeRouteTables(routes: readonly string[]): void {
   root.write("routes", routes.map((route) => `${route}\n`).join(""));
@@ -302,7 +304,7 @@ function fakeRouteTables(routes: readonly string[]): void {
       'while [ $# -gt 0 ]; do case "$1" in --route-table-id) table=$2;; --destination-cidr-block) dest=$2;; esac; shift; done',
       `if grep -qx "$table $dest" "${root.dir}/routes"; then exists=1; else exists=0; fi`,
       'case "$op" in',
-      `  replace-route) [ $exists = 1 ] || { ${error("InvalidRoute.NotFound", "ReplaceRoute", "There is no route defined for '%s' in the route table. Use CreateRoute instead.")}; };;`,
+      `  replace-route) [ $exists = 1 ] || { ${error("InvalidParameterValue", "ReplaceRoute", "There is no route defined for '%s' in the route table. Use CreateRoute instead.")}; };;`,
       `  create-route) [ $exists = 0 ] || { ${error("RouteAlreadyExists", "CreateRoute", "The route identified by %s already exists.")}; }; echo "$table $dest" >> "${root.dir}/routes"; echo '{ "Return": true }';;`,
       "esac",
       "",
@@ -328,22 +330,25 @@ test("route table: a VIP route that does not exist is created, the others replac
   expect(events()).toEqual(["MASTER claimed"]);
 });
 
-test("route table: a refusal other than a missing route creates nothing and fails the claim", async () => {
-  setUp({
-    placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
-    vips: ["100.64.10.10"],
-    edited: { CLAIM_RETRY_FIRST: "30" },
-  });
-  root.fake(
-    "aws",
-    "echo 'An error occurred (UnauthorizedOperation) when calling the ReplaceRoute operation: You are not authorized to perform this operation.' >&2; exit 254\n",
-  );
-  const result = await script("event", "MASTER");
-  expect(result.code).toBe(1);
-  expect(calls("aws").filter((c) => c.includes("create-route"))).toEqual([]);
-  expect(result.stderr).toContain("UnauthorizedOperation");
-  expect(events()).toEqual(["MASTER claim-failed"]);
-});
+test.each([
+  "An error occurred (UnauthorizedOperation) when calling the ReplaceRoute operation: You are not authorized to perform this operation.",
+  "An error occurred (InvalidParameterValue) when calling the ReplaceRoute operation: Route target is not supported.",
+])(
+  "route table: a refusal other than a missing route creates nothing and fails the claim: %s",
+  async (refusal) => {
+    setUp({
+      placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
+      vips: ["100.64.10.10"],
+      edited: { CLAIM_RETRY_FIRST: "30" },
+    });
+    root.fake("aws", `echo '${refusal}' >&2; exit 254\n`);
+    const result = await script("event", "MASTER");
+    expect(result.code).toBe(1);
+    expect(calls("aws").filter((c) => c.includes("create-route"))).toEqual([]);
+    expect(result.stderr).toContain(refusal);
+    expect(events()).toEqual(["MASTER claim-failed"]);
+  },
+);
 
 /** Ends a claim retry loop a test left running. */
 function killRetryLoop(): void {
