@@ -461,6 +461,42 @@ test("retrying stops when the node stops being master, and one loop serves repea
   expect((await handler.close()).code).toBe(0);
 });
 
+test("a claim given up leaves a marker that fails the check (keepalived goes FAULT, the peer claims); BACKUP and FAULT keep it, a successful claim clears it", async () => {
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "1" } },
+    { awsFailures: 99 },
+  );
+  root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+  const handler = await fifoHandler();
+  handler.send("MASTER");
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 2);
+  expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 gave-up"]);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(true);
+  const check = await script("check");
+  expect(check.code).toBe(1);
+  expect(check.stderr).toContain("a claim was given up");
+
+  // keepalived's FAULT (and a BACKUP after it) release the VIPs but keep the node out.
+  handler.send("FAULT", "BACKUP");
+  expect((await handler.close()).code).toBe(0);
+  expect(events().slice(2)).toEqual(["FAULT released", "BACKUP released"]);
+  expect((await script("check")).code).toBe(1);
+
+  // Elected again with a working role: the claim succeeds and the check passes.
+  root.write("aws-failures", "0");
+  expect((await script("event", "MASTER")).code).toBe(0);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(false);
+  expect((await script("check")).code).toBe(0);
+});
+
+test("prestart: a restarted keepalived (the operator fixed the role) starts without the given-up marker", async () => {
+  setUp({ placement: secondaryIp, vips: [] });
+  root.write(PATHS.FAILOVER_CLAIM_FAILED, "1\n");
+  root.fake("ip", `echo "2: ens5    inet ${node}/24 scope global ens5"\n`);
+  expect((await script("prestart")).code).toBe(0);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(false);
+});
+
 test("reclaim: a failed claim fails the reclaim (and so the rollout) and is retried in the background", async () => {
   setUp(
     { placement: secondaryIp, vips: ["10.0.1.10"], edited: { CLAIM_RETRY_FIRST: "30" } },
@@ -509,7 +545,9 @@ describe("check on the master: a VIP the interface lost (systemd-networkd restar
     root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
     expect((await script("check")).code).toBe(0);
     root.write(PATHS.FAILOVER_STATE, "MASTER\n");
-    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"]);
+    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"], {
+      stdio: "ignore",
+    });
     cleanups.push(() => void holder.kill("SIGKILL"));
     await new Promise((r) => setTimeout(r, 300));
     expect((await script("check")).code).toBe(0);
