@@ -72,10 +72,12 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
     `left=$(cat "${root.dir}/aws-failures"); if [ "$left" -gt 0 ]; then echo $((left - 1)) > "${root.dir}/aws-failures"; ` +
       `echo 'An error occurred (UnauthorizedOperation) when calling the ${"$"}{2} operation: You are not authorized to perform this operation.' >&2; exit 254; fi\n`,
   );
-  // `ip -4 -o address show to A/32` answers with the interface holding the node address.
+  // `ip -4 -o address show to A/32` answers with the interface holding the node address,
+  // and each VIP as held on eth9 as /32.
   root.fake(
     "ip",
-    `case "$*" in *"show to"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";; esac\n`,
+    `case "$*" in *"show to ${node}/32"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";;\n` +
+      `*"show to "*) echo "2: eth9    inet $6 scope global eth9";; esac\n`,
   );
   root.fake("arping");
 }
@@ -163,6 +165,20 @@ test.each(["BACKUP", "FAULT", "STOP"])(
     expect(events()).toEqual([`${state} released`]);
   },
 );
+
+test("BACKUP removes a VIP with every prefix it is held with, the /24 cloud-init put in at first boot too", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  root.fake(
+    "ip",
+    `case "$*" in *"show to ${node}/32"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";;\n` +
+      `*"show to 10.0.1.10/32"*) echo "2: eth9    inet 10.0.1.10/32 scope global eth9"; echo "2: eth9    inet 10.0.1.10/24 brd 10.0.1.255 scope global secondary eth9";; esac\n`,
+  );
+  expect((await script("event", "BACKUP")).code).toBe(0);
+  expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
+    "ip address del 10.0.1.10/32 dev eth9",
+    "ip address del 10.0.1.10/24 dev eth9",
+  ]);
+});
 
 test("a throttled AWS call is retried; three failures report claim-failed and exit non-zero", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10"] }, { awsFailures: 2 });
