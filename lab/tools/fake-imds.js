@@ -12,6 +12,8 @@ const metadata = {
   [`network/interfaces/macs/${args.mac}/interface-id`]: args.eni,
   "placement/region": args.region,
   "local-ipv4": args.localIpv4,
+  // The partition's DNS suffix (amazonaws.com.cn in China).
+  "services/domain": args.domain || "amazonaws.com",
 };
 
 const server = http.createServer((req, res) => {

@@ -82,13 +82,15 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
 function sourceAddressFiles(): CloudConfigFile[] {
   return [
     {
-      // The primary address from IMDS before each start ("-": a failure keeps the last one);
-      // systemd reads the file for ExecStart after ExecStartPre wrote it (systemd.exec(5)).
+      // The primary address from IMDS before each start. No "-": without an address (IMDS
+      // down and none learnt before) HAProxy does not start rather than check from a VIP, and
+      // the boot's start fails visibly. systemd reads the file for ExecStart after ExecStartPre
+      // wrote it (systemd.exec(5); systemd.service(5): a failing ExecStartPre fails the unit).
       path: PATHS.HAPROXY_SOURCE_DROP_IN,
       permissions: "0644",
       content: [
         "[Service]",
-        `ExecStartPre=-${PATHS.SOURCE_ADDRESS_PROGRAM}`,
+        `ExecStartPre=${PATHS.SOURCE_ADDRESS_PROGRAM}`,
         `EnvironmentFile=-${PATHS.HAPROXY_ENVIRONMENT}`,
         "",
       ].join("\n"),

@@ -66,6 +66,11 @@ export const PATHS = {
   FAILOVER_LOCK: "/run/exchange-lb/event.lock",
   /** The pid of the loop that claims again after a failed claim, while it runs. */
   FAILOVER_RETRY_PID: "/run/exchange-lb/claim-retry.pid",
+  /**
+   * Written when the retry loop gives up a claim, removed by a successful claim or a
+   * restart of keepalived: while it exists the check fails, so keepalived enters FAULT.
+   */
+  FAILOVER_CLAIM_FAILED: "/run/exchange-lb/claim-failed",
   /** keepalived's state changes, in order. */
   VRRP_FIFO: "/run/exchange-lb/vrrp.fifo",
   /** `$INTERFACE=<dev>`, written before keepalived starts. */

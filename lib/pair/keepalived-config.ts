@@ -22,6 +22,22 @@ export interface KeepalivedNode {
 export const VRRP_INSTANCE = "exchange";
 /** Seconds a starting keepalived waits before its VRRP instance runs. */
 export const STARTUP_DELAY_SECONDS = 5;
+/** keepalived's check of this node (its own block: the render stays under 50 lines). */
+const TRACK_SCRIPT: readonly string[] = [
+  "# HAProxy tracked: a node whose HAProxy is gone, or that gave up claiming the VIPs, enters",
+  "# FAULT and the peer takes over (weight 0: a failing script means FAULT, keepalived.conf(5)).",
+  "vrrp_script haproxy_alive {",
+  `    script "${PATHS.FAILOVER_PROGRAM} check"`,
+  "    interval 1",
+  "    timeout 1",
+  "    weight 0",
+  "    fall 2",
+  "    rise 2",
+  "}",
+  "",
+];
+
+/** keepalived.conf of one node, from its addresses and priority. */
 export function renderKeepalivedConfig(node: KeepalivedNode): string {
   return [
     "# Exchange load balancer pair: VRRP elects the master; the failover script moves the VIPs.",
@@ -37,15 +53,7 @@ export function renderKeepalivedConfig(node: KeepalivedNode): string {
     `    vrrp_startup_delay ${STARTUP_DELAY_SECONDS}`,
     "}",
     "",
-    "# HAProxy tracked: a node whose HAProxy is gone enters FAULT and the peer takes over.",
-    "vrrp_script haproxy_alive {",
-    `    script "${PATHS.FAILOVER_PROGRAM} check"`,
-    "    interval 1",
-    "    timeout 1",
-    "    fall 2",
-    "    rise 2",
-    "}",
-    "",
+    ...TRACK_SCRIPT,
     "# The interface holding the unicast source, found at start-up (ens5 on Nitro, eth0 on Xen).",
     `include ${PATHS.KEEPALIVED_INTERFACE}`,
     "",

@@ -53,14 +53,15 @@ function startMaster(): void {
 function boot(userData: string): void {
   root = new InstanceRoot();
   root.installUserData(userData);
-  // The default route's interface; a VIP is held where the test's `held` file says ("VIP DEV").
+  // The default route's interface; a VIP is held where the test's `held` file says
+  // ("VIP DEV [PREFIX]", /32 unless given), one line a copy, as `ip -o` lists them.
   root.write("held", "192.168.30.10 eth0\n");
   root.fake(
     "ip",
     [
       'case "$*" in',
       '  *"route show default"*) echo "default via 192.168.30.1 dev eth0";;',
-      `  *"show to "*) awk -v vip="\${6%/32}" '$1 == vip { print "2: " $2 "    inet " vip "/32" }' "${root.dir}/held";;`,
+      `  *"show to "*) awk -v vip="\${6%/32}" '$1 == vip { print "2: " $2 "    inet " vip "/" ($3 == "" ? 32 : $3) " scope global " $2 }' "${root.dir}/held";;`,
       "esac",
       "",
     ].join("\n"),
@@ -156,6 +157,17 @@ test("one instance: a removed VIP leaves the interface holding it; a new one joi
   expect((await apply()).code).toBe(0);
   expect(addressChanges()).toEqual([
     "ip address del 192.168.30.10/32 dev ens6",
+    "ip address replace 192.168.30.11/32 dev eth0",
+  ]);
+});
+
+test("a removed VIP leaves with every prefix it is held with: ours as /32 and the /24 cloud-init put in at first boot", async () => {
+  root.write("held", "192.168.30.10 eth0\n192.168.30.10 eth0 24\n");
+  stage(CHANGED, "192.168.30.11\n");
+  expect((await apply()).code).toBe(0);
+  expect(addressChanges()).toEqual([
+    "ip address del 192.168.30.10/32 dev eth0",
+    "ip address del 192.168.30.10/24 dev eth0",
     "ip address replace 192.168.30.11/32 dev eth0",
   ]);
 });

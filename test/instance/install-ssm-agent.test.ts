@@ -23,7 +23,7 @@ function setUp(proxy: string | undefined, agentInstalled: boolean): void {
 }
 afterEach(() => root.remove());
 
-const install = () => root.run(PATHS.SSM_AGENT_INSTALLER, [], { metadata: NODE_METADATA });
+const install = (metadata = NODE_METADATA) => root.run(PATHS.SSM_AGENT_INSTALLER, [], { metadata });
 const downloads = () => root.calls("curl").filter((call) => call.includes("amazonaws.com"));
 
 test("downloads the region's package through the proxy when one is set", async () => {
@@ -42,6 +42,15 @@ test("downloads straight from S3 without a proxy", async () => {
   setUp(undefined, false);
   expect((await install()).code).toBe(0);
   expect(downloads()).toEqual([`curl -sSf -o /var/tmp/amazon-ssm-agent.deb ${DEB}`]);
+});
+
+test("in China (aws-cn) the package comes from S3 under the partition's domain IMDS gives", async () => {
+  setUp(undefined, false);
+  const china = { ...NODE_METADATA, region: "cn-north-1", domain: "amazonaws.com.cn" };
+  expect((await install(china)).code).toBe(0);
+  expect(downloads()).toEqual([
+    "curl -sSf -o /var/tmp/amazon-ssm-agent.deb https://s3.cn-north-1.amazonaws.com.cn/amazon-ssm-cn-north-1/latest/debian_amd64/amazon-ssm-agent.deb",
+  ]);
 });
 
 test("an agent baked into the AMI is started, nothing is downloaded", async () => {

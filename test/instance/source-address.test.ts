@@ -50,7 +50,8 @@ describe.each([false, true])("pair %s", (pair) => {
     expect(written[PATHS.HAPROXY_SOURCE_DROP_IN]).toBe(
       [
         "[Service]",
-        "ExecStartPre=-/usr/local/sbin/exchange-lb-source-address",
+        // No "-": HAProxy does not start from a unit that could not learn its address.
+        "ExecStartPre=/usr/local/sbin/exchange-lb-source-address",
         "EnvironmentFile=-/etc/exchange-lb/haproxy.env",
         "",
       ].join("\n"),
@@ -76,14 +77,23 @@ describe("the source-address program", () => {
     expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
   });
 
-  test("without IMDS, fails and keeps the last address", async () => {
+  const withoutImds = () =>
+    root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata: "none", timeout: 30_000 });
+
+  test("without IMDS, keeps the address learnt before (an instance's primary address never changes) and lets HAProxy start", async () => {
     root.write(PATHS.HAPROXY_ENVIRONMENT, "EXCHANGE_LB_SOURCE=10.0.1.9\n");
-    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
-      metadata: "none",
-      timeout: 30_000,
-    });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("no primary address from IMDS");
+    const result = await withoutImds();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("no primary address from IMDS after 5 tries: keeping 10.0.1.9");
     expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.9\n");
+  }, 40_000);
+
+  test("without IMDS and no address learnt before, fails loudly: HAProxy must not start and check from a VIP", async () => {
+    const result = await withoutImds();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "no primary address from IMDS after 5 tries and none learnt before: HAProxy does not start",
+    );
+    expect(root.exists(PATHS.HAPROXY_ENVIRONMENT)).toBe(false);
   }, 40_000);
 });

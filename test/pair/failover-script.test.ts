@@ -22,7 +22,11 @@ const METADATA = NODE_METADATA;
 
 let root: InstanceRoot;
 
-afterEach(() => {
+/** What a test started that must end even when an assertion throws: jest waits for it otherwise. */
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   if (root) killRetryLoop();
   root?.remove();
 });
@@ -68,10 +72,12 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
     `left=$(cat "${root.dir}/aws-failures"); if [ "$left" -gt 0 ]; then echo $((left - 1)) > "${root.dir}/aws-failures"; ` +
       `echo 'An error occurred (UnauthorizedOperation) when calling the ${"$"}{2} operation: You are not authorized to perform this operation.' >&2; exit 254; fi\n`,
   );
-  // `ip -4 -o address show to A/32` answers with the interface holding the node address.
+  // `ip -4 -o address show to A/32` answers with the interface holding the node address,
+  // and each VIP as held on eth9 as /32.
   root.fake(
     "ip",
-    `case "$*" in *"show to"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";; esac\n`,
+    `case "$*" in *"show to ${node}/32"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";;\n` +
+      `*"show to "*) echo "2: eth9    inet $6 scope global eth9";; esac\n`,
   );
   root.fake("arping");
 }
@@ -160,6 +166,20 @@ test.each(["BACKUP", "FAULT", "STOP"])(
   },
 );
 
+test("BACKUP removes a VIP with every prefix it is held with, the /24 cloud-init put in at first boot too", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  root.fake(
+    "ip",
+    `case "$*" in *"show to ${node}/32"*) echo "2: eth9    inet ${node}/24 brd x scope global eth9";;\n` +
+      `*"show to 10.0.1.10/32"*) echo "2: eth9    inet 10.0.1.10/32 scope global eth9"; echo "2: eth9    inet 10.0.1.10/24 brd 10.0.1.255 scope global secondary eth9";; esac\n`,
+  );
+  expect((await script("event", "BACKUP")).code).toBe(0);
+  expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
+    "ip address del 10.0.1.10/32 dev eth9",
+    "ip address del 10.0.1.10/24 dev eth9",
+  ]);
+});
+
 test("a throttled AWS call is retried; three failures report claim-failed and exit non-zero", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10"] }, { awsFailures: 2 });
   expect((await script("event", "MASTER")).code).toBe(0);
@@ -183,21 +203,9 @@ test("no IMDSv2 token, no identity: the claim fails without an AWS call", async 
 
 test("fifo: keepalived's events are handled in the order written", async () => {
   setUp({ placement: secondaryIp, vips: ["192.168.30.10"] });
-  const fifo = root.path(PATHS.VRRP_FIFO);
-  mkdirSync(dirname(fifo), { recursive: true });
-  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
-  root.write(
-    PATHS.VRRP_FIFO,
-    [
-      'INSTANCE "exchange" BACKUP 150',
-      'INSTANCE "exchange" MASTER 150',
-      'INSTANCE "exchange" MASTER_RX_LOWER_PRI 150',
-      'INSTANCE "exchange" FAULT 150',
-      "",
-    ].join("\n"),
-  );
-  expect((await running).code).toBe(0);
+  const handler = await fifoHandler();
+  handler.send("BACKUP", "MASTER", "MASTER_RX_LOWER_PRI", "FAULT");
+  expect((await handler.close()).code).toBe(0);
   expect(events()).toEqual([
     "BACKUP released",
     "MASTER claimed",
@@ -208,18 +216,13 @@ test("fifo: keepalived's events are handled in the order written", async () => {
 
 test("fifo: an event after a rollout delivered a new VIP list claims the new list", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
-  const fifo = root.path(PATHS.VRRP_FIFO);
-  mkdirSync(dirname(fifo), { recursive: true });
-  expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
   // keepalived keeps the FIFO open for its whole life: the handler outlives rollouts.
-  const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
-  writer.stdin.write('INSTANCE "exchange" MASTER 150\n');
+  const handler = await fifoHandler();
+  handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 1);
   root.write(PATHS.VIPS_FILE, "10.0.1.10\n10.0.1.11\n");
-  writer.stdin.write('INSTANCE "exchange" BACKUP 150\nINSTANCE "exchange" MASTER 150\n');
-  writer.stdin.end();
-  expect((await running).code).toBe(0);
+  handler.send("BACKUP", "MASTER");
+  expect((await handler.close()).code).toBe(0);
   expect(events()).toEqual(["MASTER claimed", "BACKUP released", "MASTER claimed"]);
   expect(calls("aws").at(-1)).toContain("--private-ip-addresses 10.0.1.10 10.0.1.11");
   expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
@@ -302,7 +305,9 @@ test("prestart: gives up with an error when the address never comes", async () =
 /**
  * A stand-in for EC2's route tables, holding `<table> <cidr>` a line: `replace-route`
  * refuses a route that does not exist and `create-route` one that does, with the AWS
- * CLI's words and exit status (254: the service answered with an error).
+ * CLI's words and exit status (254: the service answered with an error). EC2 answers a
+ * missing route with InvalidParameterValue, not the InvalidRoute.NotFound of DeleteRoute
+ * (checked against AWS in getmoto/moto#6425; the same words in hashicorp/terraform's issues).
  */
 function fakeRouteTables(routes: readonly string[]): void {
   root.write("routes", routes.map((route) => `${route}\n`).join(""));
@@ -315,7 +320,7 @@ function fakeRouteTables(routes: readonly string[]): void {
       'while [ $# -gt 0 ]; do case "$1" in --route-table-id) table=$2;; --destination-cidr-block) dest=$2;; esac; shift; done',
       `if grep -qx "$table $dest" "${root.dir}/routes"; then exists=1; else exists=0; fi`,
       'case "$op" in',
-      `  replace-route) [ $exists = 1 ] || { ${error("InvalidRoute.NotFound", "ReplaceRoute", "There is no route defined for '%s' in the route table. Use CreateRoute instead.")}; };;`,
+      `  replace-route) [ $exists = 1 ] || { ${error("InvalidParameterValue", "ReplaceRoute", "There is no route defined for '%s' in the route table. Use CreateRoute instead.")}; };;`,
       `  create-route) [ $exists = 0 ] || { ${error("RouteAlreadyExists", "CreateRoute", "The route identified by %s already exists.")}; }; echo "$table $dest" >> "${root.dir}/routes"; echo '{ "Return": true }';;`,
       "esac",
       "",
@@ -341,22 +346,25 @@ test("route table: a VIP route that does not exist is created, the others replac
   expect(events()).toEqual(["MASTER claimed"]);
 });
 
-test("route table: a refusal other than a missing route creates nothing and fails the claim", async () => {
-  setUp({
-    placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
-    vips: ["100.64.10.10"],
-    edited: { CLAIM_RETRY_FIRST: "30" },
-  });
-  root.fake(
-    "aws",
-    "echo 'An error occurred (UnauthorizedOperation) when calling the ReplaceRoute operation: You are not authorized to perform this operation.' >&2; exit 254\n",
-  );
-  const result = await script("event", "MASTER");
-  expect(result.code).toBe(1);
-  expect(calls("aws").filter((c) => c.includes("create-route"))).toEqual([]);
-  expect(result.stderr).toContain("UnauthorizedOperation");
-  expect(events()).toEqual(["MASTER claim-failed"]);
-});
+test.each([
+  "An error occurred (UnauthorizedOperation) when calling the ReplaceRoute operation: You are not authorized to perform this operation.",
+  "An error occurred (InvalidParameterValue) when calling the ReplaceRoute operation: Route target is not supported.",
+])(
+  "route table: a refusal other than a missing route creates nothing and fails the claim: %s",
+  async (refusal) => {
+    setUp({
+      placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
+      vips: ["100.64.10.10"],
+      edited: { CLAIM_RETRY_FIRST: "30" },
+    });
+    root.fake("aws", `echo '${refusal}' >&2; exit 254\n`);
+    const result = await script("event", "MASTER");
+    expect(result.code).toBe(1);
+    expect(calls("aws").filter((c) => c.includes("create-route"))).toEqual([]);
+    expect(result.stderr).toContain(refusal);
+    expect(events()).toEqual(["MASTER claim-failed"]);
+  },
+);
 
 /** Ends a claim retry loop a test left running. */
 function killRetryLoop(): void {
@@ -369,21 +377,45 @@ function killRetryLoop(): void {
   }
 }
 
-/** keepalived's FIFO with the failover program reading it; `send` writes event lines. */
+/**
+ * keepalived's FIFO with the failover program reading it; `send` writes event lines.
+ * The writer and the handler end after the test whatever happened: the writer is
+ * killed (the handler then reads the end of the FIFO and exits), and the handler is
+ * awaited, or killed by the run's timeout.
+ */
 async function fifoHandler() {
   const fifo = root.path(PATHS.VRRP_FIFO);
   mkdirSync(dirname(fifo), { recursive: true });
   expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-  const running = script("fifo", fifo);
+  const running = root.run(PATHS.FAILOVER_PROGRAM, ["fifo", fifo], {
+    metadata: METADATA,
+    timeout: 30_000,
+  });
   const writer = spawn("sh", ["-c", `exec 3>"${fifo}"; cat >&3`]);
+  const close = async () => {
+    writer.stdin.end();
+    return running;
+  };
+  cleanups.push(async () => {
+    writer.stdin.destroy();
+    writer.kill("SIGKILL");
+    // A handler still waiting to open the FIFO (the writer died first) gets a writer and its end.
+    spawnSync("sh", ["-c", `exec 3<>"${fifo}"`], { timeout: 1000 });
+    await running;
+  });
   return {
     send: (...states: string[]) =>
       writer.stdin.write(states.map((s) => `INSTANCE "exchange" ${s} 150\n`).join("")),
-    close: async () => {
-      writer.stdin.end();
-      return running;
-    },
+    close,
   };
+}
+
+/**
+ * A syslog that takes a second over an attempt's outcome: the loop's pid file must be gone
+ * by the time its last event is written, not only after the log line that follows it.
+ */
+function slowLogAfterAttempt(): void {
+  root.fake("logger", 'case "$*" in *"claim attempt"*) sleep 1;; esac\n');
 }
 
 const RETRY_SOON = { CLAIM_RETRY_FIRST: "1", CLAIM_RETRY_MAX: "1" };
@@ -394,6 +426,7 @@ test("a failed claim (the role's policy not visible yet) is tried again in the b
     { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "5" } },
     { awsFailures: 5 },
   );
+  slowLogAfterAttempt();
   const handler = await fifoHandler();
   handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 2);
@@ -412,9 +445,11 @@ test("a claim that keeps failing is tried a bounded number of times, then given 
     { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "2" } },
     { awsFailures: 99 },
   );
+  slowLogAfterAttempt();
   const handler = await fifoHandler();
   handler.send("MASTER");
   await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 3);
+  expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
   expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 claim-failed", "RETRY-2 gave-up"]);
   expect(calls("aws")).toHaveLength(9);
   await new Promise((r) => setTimeout(r, 1500));
@@ -440,6 +475,42 @@ test("retrying stops when the node stops being master, and one loop serves repea
   expect(calls("aws")).toHaveLength(6);
   expect(root.exists(PATHS.FAILOVER_RETRY_PID)).toBe(false);
   expect((await handler.close()).code).toBe(0);
+});
+
+test("a claim given up leaves a marker that fails the check (keepalived goes FAULT, the peer claims); BACKUP and FAULT keep it, a successful claim clears it", async () => {
+  setUp(
+    { placement: secondaryIp, vips: ["10.0.1.10"], edited: { ...RETRY_SOON, CLAIM_ATTEMPTS: "1" } },
+    { awsFailures: 99 },
+  );
+  root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+  const handler = await fifoHandler();
+  handler.send("MASTER");
+  await waitFor(() => root.exists(PATHS.FAILOVER_EVENTS) && events().length === 2);
+  expect(events()).toEqual(["MASTER claim-failed", "RETRY-1 gave-up"]);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(true);
+  const check = await script("check");
+  expect(check.code).toBe(1);
+  expect(check.stderr).toContain("a claim was given up");
+
+  // keepalived's FAULT (and a BACKUP after it) release the VIPs but keep the node out.
+  handler.send("FAULT", "BACKUP");
+  expect((await handler.close()).code).toBe(0);
+  expect(events().slice(2)).toEqual(["FAULT released", "BACKUP released"]);
+  expect((await script("check")).code).toBe(1);
+
+  // Elected again with a working role: the claim succeeds and the check passes.
+  root.write("aws-failures", "0");
+  expect((await script("event", "MASTER")).code).toBe(0);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(false);
+  expect((await script("check")).code).toBe(0);
+});
+
+test("prestart: a restarted keepalived (the operator fixed the role) starts without the given-up marker", async () => {
+  setUp({ placement: secondaryIp, vips: [] });
+  root.write(PATHS.FAILOVER_CLAIM_FAILED, "1\n");
+  root.fake("ip", `echo "2: ens5    inet ${node}/24 scope global ens5"\n`);
+  expect((await script("prestart")).code).toBe(0);
+  expect(root.exists(PATHS.FAILOVER_CLAIM_FAILED)).toBe(false);
 });
 
 test("reclaim: a failed claim fails the reclaim (and so the rollout) and is retried in the background", async () => {
@@ -490,10 +561,12 @@ describe("check on the master: a VIP the interface lost (systemd-networkd restar
     root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
     expect((await script("check")).code).toBe(0);
     root.write(PATHS.FAILOVER_STATE, "MASTER\n");
-    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"]);
+    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"], {
+      stdio: "ignore",
+    });
+    cleanups.push(() => void holder.kill("SIGKILL"));
     await new Promise((r) => setTimeout(r, 300));
     expect((await script("check")).code).toBe(0);
-    holder.kill();
     expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
   });
 });

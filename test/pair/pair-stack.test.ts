@@ -202,6 +202,10 @@ describe("two instances", () => {
       expect(keepalived).toContain(`priority ${index === 0 ? 150 : 100}`);
       expect(keepalived).toContain(`${NODES[1 - index].address}\n    }`);
       expectValidKeepalived(keepalived, KEEPALIVED_PATHS);
+      // A failing check (HAProxy gone, or a claim given up) puts the instance in FAULT: weight 0,
+      // and the track_script entry does not override it (keepalived.conf(5), vrrp_script weight).
+      expect(keepalived).toMatch(/vrrp_script haproxy_alive \{[^}]*\n {4}weight 0\n/);
+      expect(keepalived).toContain("track_script {\n        haproxy_alive\n    }");
       // How this node claims the VIPs, and the peer name its boot checks haproxy.cfg as (-L).
       expect(settingsLines(userData)).toEqual(
         expect.arrayContaining([

@@ -26,6 +26,8 @@ export interface InstanceMetadata {
   readonly mac: string;
   readonly region: string;
   readonly localIpv4: string;
+  /** services/domain, the partition's DNS suffix: amazonaws.com unless given. */
+  readonly domain?: string;
 }
 
 /** A node at 10.0.1.5 in eu-west-2, as the stand-in describes it. */
