@@ -5,23 +5,32 @@
  * (kms:ViaService), nothing else. Rendered at synth, so VIPs
  * added later are included.
  */
-import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
+import { Construct, IamRole, IamRolePolicy, Instance, Lazy } from "../framework";
 import type { Arns } from "./arns";
+import { bootAfter } from "./instances";
 import { NAME_PREFIX } from "./names";
 import type { TlsCertificate } from "../tls/tls-certificate";
 
+export interface CertificatePolicySetup {
+  readonly role: IamRole;
+  readonly arns: Arns;
+  /** They fetch the certificates at boot: created after this policy. */
+  readonly instances: readonly Instance[];
+  readonly certificates: () => TlsCertificate[];
+}
+
 export class CertificatePolicy extends Construct {
+  public readonly policy: IamRolePolicy;
+
   constructor(
     scope: Construct,
     id: string,
-    role: IamRole,
-    arns: Arns,
-    certificates: () => TlsCertificate[],
+    { role, arns, instances, certificates }: CertificatePolicySetup,
   ) {
     super(scope, id);
     const parameterArn = (name: string) =>
       arns.of("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
-    new IamRolePolicy(this, "Policy", {
+    this.policy = new IamRolePolicy(this, "Policy", {
       namePrefix: `${NAME_PREFIX}certificates-`,
       role: role.id,
       policy: Lazy.stringValue({
@@ -61,5 +70,6 @@ export class CertificatePolicy extends Construct {
         },
       }),
     });
+    bootAfter(instances, [this.policy]);
   }
 }

@@ -73,6 +73,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       settings,
       securityGroupId: this.securityGroup.id,
       instanceProfileName: this.role.instanceProfile.name,
+      rolePolicies: [this.role.agentPolicy],
       userData: {
         render: (node) => userDataOf(this.model(), this.bundle(), node),
         version: () => this.vipList.length,
@@ -239,8 +240,11 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   private createCertificatePolicy(): CertificatePolicy {
-    return new CertificatePolicy(this, "CertificatePolicy", this.role.role, this.arns, () =>
-      this.vipList.flatMap((vip) => vip.terminatedTls?.certificate ?? []),
-    );
+    return new CertificatePolicy(this, "CertificatePolicy", {
+      role: this.role.role,
+      arns: this.arns,
+      instances: this.instances,
+      certificates: () => this.vipList.flatMap((vip) => vip.terminatedTls?.certificate ?? []),
+    });
   }
 }

@@ -18,6 +18,8 @@ import { NAME_PREFIX } from "./names";
 export class InstanceRole extends Construct {
   public readonly role: IamRole;
   public readonly instanceProfile: IamInstanceProfile;
+  /** The SSM agent's policy, which the boot's agent needs before it registers. */
+  public readonly agentPolicy: IamRolePolicy;
   /** The AWS partition (`aws`, `aws-cn`, ...), read once for every ARN of the load balancer. */
   public readonly partition: string;
   /** The partition's DNS suffix (`amazonaws.com`, ...), for service names such as kms:ViaService's. */
@@ -43,7 +45,7 @@ export class InstanceRole extends Construct {
         ],
       }),
     });
-    new IamRolePolicy(this, "AgentPolicy", {
+    this.agentPolicy = new IamRolePolicy(this, "AgentPolicy", {
       namePrefix: `${NAME_PREFIX}ssm-agent-`,
       role: this.role.id,
       policy: Lazy.stringValue({

@@ -142,3 +142,52 @@ test("an Elastic IP pair may associate the address with its own interfaces and i
   expect(associate(arn("ec2", "instance/i-0someoneelse"))).toBe(false);
   expect(associate(arn("ec2", "elastic-ip/eipalloc-0other"))).toBe(false);
 });
+
+describe("the instances boot after the role policies they use at boot", () => {
+  /** Each policy's address by its name prefix. */
+  const policyAddress = (json: Json, what: string) => {
+    const [name] = Object.entries(json.resource.aws_iam_role_policy).find(([, p]) =>
+      String((p as Json).name_prefix).startsWith(`exchange-lb-${what}-`),
+    ) as [string, Json];
+    return `aws_iam_role_policy.${name}`;
+  };
+  const dependsOn = (instance: Json): string[] =>
+    (instance.depends_on ?? []).map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"));
+
+  test("one instance waits for the SSM agent's and the certificates' policies", () => {
+    const json = withCertificate(TlsCertificate.fromSsmParameter("/exchange/tls/mail"));
+    const [instance] = resourcesOf(json, "aws_instance");
+    expect(dependsOn(instance)).toEqual(
+      expect.arrayContaining([
+        policyAddress(json, "ssm-agent"),
+        policyAddress(json, "certificates"),
+      ]),
+    );
+  });
+
+  test("both nodes of a pair wait for them; the failover policy, which names the instances, cannot be waited for", () => {
+    const f = fixture({
+      subnetId: undefined,
+      highAvailability: {
+        nodes: [
+          { subnetId: "subnet-0aaa", address: "10.0.1.5" },
+          { subnetId: "subnet-0aaa", address: "10.0.1.6" },
+        ],
+      },
+    });
+    new CasHttpsVip(f.lb, "CasHttps", {
+      tls: "bridge",
+      certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail"),
+    });
+    const json = synthJson(f.stack);
+    for (const instance of resourcesOf(json, "aws_instance")) {
+      expect(dependsOn(instance)).toEqual(
+        expect.arrayContaining([
+          policyAddress(json, "ssm-agent"),
+          policyAddress(json, "certificates"),
+        ]),
+      );
+      expect(dependsOn(instance)).not.toContain(policyAddress(json, "failover"));
+    }
+  });
+});
