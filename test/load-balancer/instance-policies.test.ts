@@ -101,6 +101,30 @@ describe("Secrets Manager", () => {
     expect(allowed("kms:Decrypt", KEY, VIA_SSM)).toBe(false);
   });
 
+  test("kms:ViaService per store: the parameter's key through SSM only, the secret's key through Secrets Manager only", () => {
+    const otherKey = arn("kms", "key/9999abcd-12ab-34cd-56ef-1234567890ab");
+    const f = fixture({
+      exchangeVersion: ExchangeVersion.EXCHANGE_2016,
+      namespace: "mail.example.com",
+    });
+    new CasHttpsVip(f.lb, "CasHttps", {
+      tls: "offload",
+      certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail", { kmsKeyArn: KEY }),
+    });
+    new CasHttpsVip(f.lb, "Autodiscover", {
+      address: "192.168.30.11",
+      tls: "offload",
+      certificate: TlsCertificate.fromSecretsManager(SECRET, { kmsKeyArn: otherKey }),
+    });
+    const statements = roleStatements(synthJson(f.stack));
+    const decrypt = (key: string, context: Record<string, string>) =>
+      isAllowed(statements, { action: "kms:Decrypt", resource: key, context });
+    expect(decrypt(KEY, VIA_SSM)).toBe(true);
+    expect(decrypt(otherKey, VIA_SECRETS)).toBe(true);
+    expect(decrypt(KEY, VIA_SECRETS)).toBe(false);
+    expect(decrypt(otherKey, VIA_SSM)).toBe(false);
+  });
+
   test("a partial ARN (no 6-character suffix) is refused at synth with the fix", () => {
     expect(() =>
       withCertificate(
