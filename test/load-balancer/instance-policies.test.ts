@@ -131,8 +131,21 @@ describe("Secrets Manager", () => {
         TlsCertificate.fromSecretsManager(arn("secretsmanager", "secret:exchange/tls")),
       ),
     ).toThrow(
-      `test/Lb/CasHttps: certificate: "${arn("secretsmanager", "secret:exchange/tls")}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN`,
+      `test/Lb/CasHttps: certificate: "${arn("secretsmanager", "secret:exchange/tls")}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN (a secret whose name itself ends in "-" and 6 letters or digits must be given the same way, with its real suffix: its partial ARN cannot be told from a full one and would be denied at boot)`,
     );
+  });
+
+  test("a name ending in -XXXXXX cannot be told from a full ARN: accepted as given, and the role may read that exact ARN only", () => {
+    // "exchange/tls-2024ab" is the secret's name; its real ARN ends in "-2024ab-<suffix>".
+    const looksFull = arn("secretsmanager", "secret:exchange/tls-2024ab");
+    const statements = roleStatements(
+      withCertificate(TlsCertificate.fromSecretsManager(looksFull)),
+    );
+    const read = (resource: string) =>
+      isAllowed(statements, { action: "secretsmanager:GetSecretValue", resource });
+    expect(read(looksFull)).toBe(true);
+    // No wildcard for a suffix: "<arn>-??????" would also grant a secret named like the ARN's last part.
+    expect(read(`${looksFull}-XyZ789`)).toBe(false);
   });
 });
 

@@ -146,3 +146,15 @@ test("the default backoff is bounded: 2 s doubling to 32 s, 6 attempts, 62 s of 
   for (let i = 1, d = 2; i < 6; i++, d = Math.min(d * 2, 32)) wait += d;
   expect(wait).toBe(62);
 });
+
+test("a secret that cannot be read says which ARN the role may read, and that a partial one is denied", async () => {
+  root.install([baseInstancePart({ maxconn: 100 }), quickRetries(1)]);
+  fakeAwsFailingFirst(99);
+  const secret = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:tls-2024ab";
+  list([`${web} secretsmanager ${secret}`]);
+  const result = await fetch();
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(
+    `exchange-lb-certificates: could not read secret ${secret}: gave up after 1 attempts (the role may read exactly this ARN: if the secret's name ends in "-" and 6 characters, give its full ARN with the suffix Secrets Manager added)`,
+  );
+});
