@@ -65,7 +65,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     super(scope, id);
     const settings = resolveProps(this, props);
     this.settings = settings;
-    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId, settings);
+    this.rules = new SecurityRules(this, props, settings);
     this.securityGroup = this.rules.group;
     this.role = new InstanceRole(this, "InstanceRole");
     this.instances = createInstances(this, {
@@ -73,7 +73,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       settings,
       securityGroupId: this.securityGroup.id,
       instanceProfileName: this.role.instanceProfile.name,
-      rolePolicies: [this.role.agentPolicy],
+      bootNeeds: [this.role.agentPolicy, ...this.rules.serviceEgress],
       userData: {
         render: (node) => userDataOf(this.model(), this.bundle(), node),
         version: () => this.vipList.length,

@@ -20,11 +20,11 @@ export interface InstancesProps {
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
   /**
-   * The role's policies the boot uses at once (the SSM agent's): created
-   * first. The failover policy names the instances, so it cannot be; its
-   * claims retry instead.
+   * What the boot uses at once, created first: the SSM agent's policy, the
+   * egress to the mirrors, S3 and AWS APIs. (The failover policy names the
+   * instances, so it cannot be; its claims retry instead.)
    */
-  readonly rolePolicies: readonly { readonly fqn: string }[];
+  readonly bootNeeds: readonly { readonly fqn: string }[];
   /** The node's user-data text; `version` changes whenever it may have changed. */
   readonly userData: {
     readonly render: (node?: PairNode) => string;
@@ -62,7 +62,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
       subnetId: props.subnetId,
       secondaryPrivateIps: Lazy.listValue({ produce: () => p.vipAddresses() }),
     });
-    bootAfter([instance], p.rolePolicies);
+    bootAfter([instance], p.bootNeeds);
     return [instance];
   }
   const [first, second] = pair.nodes.map(
@@ -78,7 +78,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   );
   // Belt and braces: Terraform changes the second node only after the first.
   second.dependsOn = [first.fqn];
-  bootAfter([first, second], p.rolePolicies);
+  bootAfter([first, second], p.bootNeeds);
   return [first, second];
 }
 

@@ -17,7 +17,15 @@ import { VipDescription } from "../vips/description";
 import { checkRuleQuota, ruleQuotaProblems, rulesOnGroup } from "./aws-limits";
 import { NAME_PREFIX } from "./names";
 import { LoadBalancerSettings } from "./resolve-props";
-import { PlannedRule, planEgress, planIngress, planServerIngress } from "./rule-plan";
+import { bootReachOf } from "./private-subnet-props";
+import { ExchangeLoadBalancerProps } from "./props";
+import {
+  PlannedRule,
+  planEgress,
+  planIngress,
+  planServerIngress,
+  planServiceEgress,
+} from "./rule-plan";
 
 export class SecurityRules {
   public readonly group: SecurityGroup;
@@ -31,12 +39,18 @@ export class SecurityRules {
   /** Rules per direction the group may hold. */
   private readonly quota: number;
 
+  /** Egress to anywhere that the boot uses (mirrors, S3, AWS APIs), which it needs first. */
+  public readonly serviceEgress: VpcSecurityGroupEgressRule[];
+
   constructor(
     owner: Construct,
-    vpcId: string,
-    serverGroupId: string | undefined,
-    settings: Pick<LoadBalancerSettings, "securityGroupRuleQuota">,
+    props: ExchangeLoadBalancerProps,
+    settings: Pick<
+      LoadBalancerSettings,
+      "securityGroupRuleQuota" | "packageSource" | "installSsmAgent" | "pair"
+    >,
   ) {
+    const { vpcId, serverSecurityGroupId: serverGroupId } = props;
     this.owner = owner;
     this.quota = settings.securityGroupRuleQuota;
     this.group = new SecurityGroup(owner, "SecurityGroup", {
@@ -51,6 +65,10 @@ export class SecurityRules {
     this.servers = serverGroupId
       ? { scope: new Construct(owner, "ServerIngress"), groupId: serverGroupId }
       : undefined;
+    this.serviceEgress = planServiceEgress(bootReachOf(props, settings)).map(
+      (rule) =>
+        new VpcSecurityGroupEgressRule(this.egress, rule.id, ruleConfig(this.groupId, rule)),
+    );
     // Rules anyone adds to the group later in the stack count too.
     owner.node.addValidation({
       validate: () =>
