@@ -4,9 +4,16 @@
  * parameters and secrets, their keys through SSM or Secrets Manager only, and
  * the pair's one EC2 call; never another parameter of the account.
  */
-import { CasHttpsVip, ExchangeVersion, TlsCertificate, VipPlacement } from "../../lib";
+import { CasHttpsVip, ExchangeVersion, TlsCertificate } from "../../lib";
 import { ACCOUNT, isAllowed, roleStatements } from "../support/iam";
-import { Json, fixture, resourcesOf, rolePolicy, synthJson } from "../support/synth";
+import {
+  ELASTIC_IP_PAIR_PROPS,
+  Json,
+  fixture,
+  resourcesOf,
+  rolePolicy,
+  synthJson,
+} from "../support/synth";
 
 const { partition, region, account } = ACCOUNT;
 const arn = (service: string, resource: string) =>
@@ -150,17 +157,7 @@ describe("Secrets Manager", () => {
 });
 
 test("an Elastic IP pair may associate the address with its own interfaces and instances only", () => {
-  const f = fixture({
-    subnetId: undefined,
-    vipAddress: "203.0.113.10",
-    highAvailability: {
-      nodes: [
-        { subnetId: "subnet-0aaa", address: "10.0.1.5" },
-        { subnetId: "subnet-0bbb", address: "10.0.2.5" },
-      ],
-      vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
-    },
-  });
+  const f = fixture(ELASTIC_IP_PAIR_PROPS);
   new CasHttpsVip(f.lb, "CasHttps");
   const json = synthJson(f.stack);
   const [node1, node2] = Object.keys(json.resource.aws_instance);

@@ -6,7 +6,14 @@
  */
 import { parse } from "yaml";
 import { CasHttpsVip, ExchangeLoadBalancerProps, TlsCertificate, VipPlacement } from "../../lib";
-import { Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
+import {
+  ELASTIC_IP_PAIR_PROPS,
+  Json,
+  PAIR_PROPS,
+  fixture,
+  resourcesOf,
+  synthJson,
+} from "../support/synth";
 import { expectValidCloudConfig } from "../support/tools";
 
 const ENDPOINTS = { subnetIds: ["subnet-0e1", "subnet-0e2"] };
@@ -375,15 +382,7 @@ describe("egress to anywhere only where the boot uses it", () => {
     const { json } = build({
       ...S3,
       ...PROXY,
-      subnetId: undefined,
-      vipAddress: "203.0.113.10",
-      highAvailability: {
-        nodes: [
-          { subnetId: "subnet-0aaa", address: "10.0.1.5" },
-          { subnetId: "subnet-0bbb", address: "10.0.2.5" },
-        ],
-        vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
-      },
+      ...ELASTIC_IP_PAIR_PROPS,
     });
     expect(anywhere(json)).toEqual([]);
     expect(services(json)).toContain("Interface ec2");
