@@ -97,7 +97,8 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
           this.bundle(),
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
-      instanceIds: this.instances.map((i) => i.id),
+      instances: this.instances,
+      arns: this.arns,
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
@@ -142,10 +143,9 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   /**
-   * Takes a VIP (each VIP calls this once, at the end of its constructor):
-   * refuses one that is not this load balancer's child or that conflicts,
-   * then adds its security rules, routes and certificate access, and tells
-   * whoever follows the VIPs.
+   * Takes a VIP (each VIP calls this once, at the end of its constructor): refuses one
+   * not this load balancer's child or that conflicts, then adds its security rules,
+   * routes and certificate access, and tells whoever follows the VIPs.
    */
   public addVip(added: DescribedVip): void {
     const vip = added.description;
