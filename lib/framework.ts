@@ -13,6 +13,9 @@ export {
   TerraformStack,
   App,
   Token,
+  Tokenization,
+  DefaultTokenResolver,
+  StringConcat,
 } from "cdktf";
 export { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";

@@ -3,8 +3,17 @@
  * network interface holds (the VIPs are its secondary addresses) and the
  * rules of one security group per direction.
  */
+export type RuleDirection = "inbound" | "outbound";
 import { fail } from "../core/errors";
-import { Token } from "../framework";
+import {
+  DefaultTokenResolver,
+  IConstruct,
+  StringConcat,
+  Token,
+  Tokenization,
+  VpcSecurityGroupEgressRule,
+  VpcSecurityGroupIngressRule,
+} from "../framework";
 import { VipDescription } from "../vips/description";
 
 export const DEFAULT_INSTANCE_TYPE = "t3.small";
@@ -60,10 +69,32 @@ export function checkVipAddressesFit(
  */
 export const SECURITY_GROUP_RULE_QUOTA = 60;
 
-/** Refuses rules beyond the quota of one direction of the load balancer's group. */
+/**
+ * The rules on security group `groupId` under `scope`, per direction, whoever
+ * added them (VIPs, the pair, VPC endpoints, the apt proxy, the user): AWS
+ * counts them all against the one quota.
+ */
+export function rulesOnGroup(scope: IConstruct, groupId: string): Record<RuleDirection, number> {
+  // Each read of a resource's id is a new token: compare the references they resolve to.
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolved = (value: unknown) => Tokenization.resolve(value, { scope, resolver });
+  const group = resolved(groupId);
+  const on = (rule: { securityGroupIdInput?: string }) =>
+    resolved(rule.securityGroupIdInput) === group;
+  const all = scope.node.findAll();
+  return {
+    inbound: all.filter((c) => c instanceof VpcSecurityGroupIngressRule && on(c)).length,
+    outbound: all.filter((c) => c instanceof VpcSecurityGroupEgressRule && on(c)).length,
+  };
+}
+
+const QUOTA_FIX =
+  "fewer client CIDRs, allowed sources or ports (each port and CIDR is one rule), or raise the quota 'Inbound or outbound rules per security group' and set securityGroupRuleQuota";
+
+/** Refuses a VIP whose rules would take one direction of the load balancer's group beyond the quota. */
 export function checkRuleQuota(
   vip: VipDescription,
-  direction: "inbound" | "outbound",
+  direction: RuleDirection,
   count: number,
   quota: number,
 ): void {
@@ -71,6 +102,20 @@ export function checkRuleQuota(
   fail(
     vip.path,
     `the load balancer's security group would have ${count} ${direction} rules, over the quota of ${quota} per direction`,
-    "fewer client CIDRs, allowed sources or ports (each port and CIDR is one rule), or raise the quota 'Inbound or outbound rules per security group' and set securityGroupRuleQuota",
+    QUOTA_FIX,
   );
+}
+
+/** At synth, every rule on the group in the stack, including those added after the VIPs. */
+export function ruleQuotaProblems(
+  path: string,
+  counts: Record<RuleDirection, number>,
+  quota: number,
+): string[] {
+  return (["inbound", "outbound"] as const)
+    .filter((direction) => counts[direction] > quota)
+    .map(
+      (direction) =>
+        `${path}: the load balancer's security group has ${counts[direction]} ${direction} rules, over the quota of ${quota} per direction. Fix: ${QUOTA_FIX}`,
+    );
 }

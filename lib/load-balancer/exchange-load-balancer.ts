@@ -65,7 +65,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     super(scope, id);
     const settings = resolveProps(this, props);
     this.settings = settings;
-    this.rules = new SecurityRules(this, props.vpcId, props.serverSecurityGroupId, settings);
+    this.rules = new SecurityRules(this, props, settings);
     this.securityGroup = this.rules.group;
     this.role = new InstanceRole(this, "InstanceRole");
     this.instances = createInstances(this, {
@@ -73,6 +73,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       settings,
       securityGroupId: this.securityGroup.id,
       instanceProfileName: this.role.instanceProfile.name,
+      bootNeeds: [this.role.agentPolicy, ...this.rules.serviceEgress],
       userData: {
         render: (node) => userDataOf(this.model(), this.bundle(), node),
         version: () => this.vipList.length,
@@ -96,7 +97,8 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
           this.bundle(),
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
-      instanceIds: this.instances.map((i) => i.id),
+      instances: this.instances,
+      arns: this.arns,
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
@@ -141,10 +143,9 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   /**
-   * Takes a VIP (each VIP calls this once, at the end of its constructor):
-   * refuses one that is not this load balancer's child or that conflicts,
-   * then adds its security rules, routes and certificate access, and tells
-   * whoever follows the VIPs.
+   * Takes a VIP (each VIP calls this once, at the end of its constructor): refuses one
+   * not this load balancer's child or that conflicts, then adds its security rules,
+   * routes and certificate access, and tells whoever follows the VIPs.
    */
   public addVip(added: DescribedVip): void {
     const vip = added.description;
@@ -239,8 +240,11 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   private createCertificatePolicy(): CertificatePolicy {
-    return new CertificatePolicy(this, "CertificatePolicy", this.role.role, this.arns, () =>
-      this.vipList.flatMap((vip) => vip.terminatedTls?.certificate ?? []),
-    );
+    return new CertificatePolicy(this, "CertificatePolicy", {
+      role: this.role.role,
+      arns: this.arns,
+      instances: this.instances,
+      certificates: () => this.vipList.flatMap((vip) => vip.terminatedTls?.certificate ?? []),
+    });
   }
 }

@@ -4,9 +4,11 @@ import {
   IamInstanceProfile,
   IamRole,
   IamRolePolicy,
+  Instance,
   Lazy,
 } from "../framework";
-import { AGENT_STATEMENTS, readDocumentsStatement } from "./agent-policy";
+import { AGENT_STATEMENTS, ownInstanceStatement, readDocumentsStatement } from "./agent-policy";
+import type { Arns } from "./arns";
 import { NAME_PREFIX } from "./names";
 
 /**
@@ -18,6 +20,8 @@ import { NAME_PREFIX } from "./names";
 export class InstanceRole extends Construct {
   public readonly role: IamRole;
   public readonly instanceProfile: IamInstanceProfile;
+  /** The SSM agent's policy, which the boot's agent needs before it registers. */
+  public readonly agentPolicy: IamRolePolicy;
   /** The AWS partition (`aws`, `aws-cn`, ...), read once for every ARN of the load balancer. */
   public readonly partition: string;
   /** The partition's DNS suffix (`amazonaws.com`, ...), for service names such as kms:ViaService's. */
@@ -43,7 +47,7 @@ export class InstanceRole extends Construct {
         ],
       }),
     });
-    new IamRolePolicy(this, "AgentPolicy", {
+    this.agentPolicy = new IamRolePolicy(this, "AgentPolicy", {
       namePrefix: `${NAME_PREFIX}ssm-agent-`,
       role: this.role.id,
       policy: Lazy.stringValue({
@@ -57,6 +61,28 @@ export class InstanceRole extends Construct {
     this.instanceProfile = new IamInstanceProfile(this, "Profile", {
       namePrefix: NAME_PREFIX,
       role: this.role.name,
+    });
+  }
+
+  /**
+   * The agent's calls that name the instance, allowed on these instances
+   * alone. It names them, so they cannot wait for it: the agent registers
+   * again at its next health ping (5 minutes) if it starts first; config
+   * rollouts wait for it.
+   */
+  public agentActsAs(instances: readonly Instance[], arns: Arns): IamRolePolicy {
+    return new IamRolePolicy(this, "OwnInstancePolicy", {
+      namePrefix: `${NAME_PREFIX}own-instance-`,
+      role: this.role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          ownInstanceStatement(
+            instances.map((i) => arns.of("ec2", `instance/${i.id}`)),
+            arns.of("ssm", "association/*"),
+          ),
+        ],
+      }),
     });
   }
 

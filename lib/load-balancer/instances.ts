@@ -19,6 +19,12 @@ export interface InstancesProps {
   readonly settings: LoadBalancerSettings;
   readonly securityGroupId: string;
   readonly instanceProfileName: string;
+  /**
+   * What the boot uses at once, created first: the SSM agent's policy, the
+   * egress to the mirrors, S3 and AWS APIs. (The failover policy names the
+   * instances, so it cannot be; its claims retry instead.)
+   */
+  readonly bootNeeds: readonly { readonly fqn: string }[];
   /** The node's user-data text; `version` changes whenever it may have changed. */
   readonly userData: {
     readonly render: (node?: PairNode) => string;
@@ -51,13 +57,13 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   });
   const pair = settings.pair;
   if (!pair) {
-    return [
-      new Instance(owner, "Instance", {
-        ...common(undefined),
-        subnetId: props.subnetId,
-        secondaryPrivateIps: Lazy.listValue({ produce: () => p.vipAddresses() }),
-      }),
-    ];
+    const instance = new Instance(owner, "Instance", {
+      ...common(undefined),
+      subnetId: props.subnetId,
+      secondaryPrivateIps: Lazy.listValue({ produce: () => p.vipAddresses() }),
+    });
+    bootAfter([instance], p.bootNeeds);
+    return [instance];
   }
   const [first, second] = pair.nodes.map(
     (pairNode) =>
@@ -72,6 +78,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   );
   // Belt and braces: Terraform changes the second node only after the first.
   second.dependsOn = [first.fqn];
+  bootAfter([first, second], p.bootNeeds);
   return [first, second];
 }
 
@@ -120,4 +127,14 @@ function ignoredChanges(
   if (pairNode ? !pairNode.amiId : !props.amiId) ignored.push("ami");
   if (pairNode && !pairNode.instanceType) ignored.push("instance_type");
   return ignored;
+}
+
+/** Instances created only after `resources`, which their boot needs. */
+export function bootAfter(
+  instances: readonly Instance[],
+  resources: readonly { readonly fqn: string }[],
+): void {
+  for (const instance of instances) {
+    instance.dependsOn = [...(instance.dependsOn ?? []), ...resources.map((r) => r.fqn)];
+  }
 }

@@ -6,9 +6,6 @@
 import { Construct, VpcSecurityGroupEgressRule, VpcSecurityGroupIngressRule } from "../framework";
 import { PEER_PORT, VRRP_PROTOCOL } from "../pair/pair-node";
 
-/** Rules the pair adds to its group in each direction. */
-export const PAIR_RULES_PER_DIRECTION = 2;
-
 export class PairRules extends Construct {
   constructor(scope: Construct, id: string, group: string) {
     super(scope, id);

@@ -8,6 +8,7 @@ import { Construct, Token } from "../framework";
 import { isIpv4 } from "../net/ipv4";
 import { checkId } from "./checks";
 import { ExchangeLoadBalancerProps } from "./props";
+import { BootReach } from "./rule-plan";
 import { VpcEndpointsProps } from "./vpc-endpoints-props";
 
 /** An apt proxy as the security rules need it. */
@@ -46,6 +47,24 @@ export function packageSourceOf(scope: Construct, props: ExchangeLoadBalancerPro
   // An S3 gateway endpoint reaches the agent's bucket directly; a proxy need not allow S3.
   const agentDirect = props.vpcEndpoints?.s3RouteTableIds !== undefined;
   return { aptProxy: proxy?.url, inAmi, agentProxy: agentDirect ? undefined : proxy?.url };
+}
+
+/** Where the boot reaches its packages, the SSM agent's package and the AWS APIs. */
+export function bootReachOf(
+  props: Pick<ExchangeLoadBalancerProps, "vpcEndpoints">,
+  settings: { packageSource: PackageSource; installSsmAgent: boolean; pair?: unknown },
+): BootReach {
+  const { aptProxy, inAmi, agentProxy } = settings.packageSource;
+  return {
+    mirrorsDirect: !inAmi && aptProxy === undefined,
+    agentFromS3Direct:
+      settings.installSsmAgent &&
+      !inAmi &&
+      agentProxy === undefined &&
+      props.vpcEndpoints?.s3RouteTableIds === undefined,
+    awsApisDirect: props.vpcEndpoints === undefined,
+    pair: settings.pair !== undefined,
+  };
 }
 
 /** The VPC endpoints' props, checked. */

@@ -14,7 +14,8 @@ import { idPart } from "../core/id";
 import { VipDescription } from "../vips/description";
 import { aptProxyOf, proxyCidr } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
-import { VpcEndpoints, bootAfter } from "./vpc-endpoints";
+import { bootAfter } from "./instances";
+import { VpcEndpoints } from "./vpc-endpoints";
 
 /** What this needs of the load balancer, once its instances exist. */
 export interface PrivateSubnetsOwner extends Construct {

@@ -18,8 +18,41 @@ export interface PlannedRule {
 
 const ANYWHERE = "0.0.0.0/0";
 
-/** Ports the instance itself needs outbound: Debian packages and the SSM endpoints. */
-export const OUTBOUND_SERVICE_PORTS = [80, 443] as const;
+/** Where the boot's downloads and AWS calls go, which decides its egress beyond the servers. */
+export interface BootReach {
+  /** apt talks to Debian's mirrors itself: no proxy, packages not in the AMI. */
+  readonly mirrorsDirect: boolean;
+  /** install-ssm-agent downloads from S3 itself: no S3 gateway, no proxy, not in the AMI. */
+  readonly agentFromS3Direct: boolean;
+  /** Systems Manager, the certificate stores (and EC2 for a pair) at their public endpoints: no vpcEndpoints. */
+  readonly awsApisDirect: boolean;
+  readonly pair: boolean;
+}
+
+/**
+ * Egress to anywhere the boot uses, and only that: port 80 for Debian's
+ * mirrors (a `http://` URI is Debian's usual form, apt checks signatures),
+ * port 443 for https mirrors, the SSM agent's package in S3 and the AWS
+ * APIs. Through an apt proxy, the AMI, an S3 gateway endpoint or the VPC
+ * endpoints, a path needs no rule to anywhere (their own rules cover it).
+ */
+export function planServiceEgress(reach: BootReach): PlannedRule[] {
+  const https = [
+    reach.mirrorsDirect && "Debian's https mirrors",
+    reach.agentFromS3Direct && "the SSM agent's package (S3)",
+    reach.awsApisDirect && `AWS APIs (Systems Manager, certificates${reach.pair ? ", EC2" : ""})`,
+  ].filter((use): use is string => typeof use === "string");
+  const rule = (port: number, description: string) => ({
+    id: `Egress-${port}-${idPart(ANYWHERE)}`,
+    port,
+    cidr: ANYWHERE,
+    description,
+  });
+  return ordered([
+    ...(reach.mirrorsDirect ? [rule(80, "Debian packages from Debian's mirrors")] : []),
+    ...(https.length > 0 ? [rule(443, https.join(", "))] : []),
+  ]);
+}
 
 /** Rules in a stable order: by port, then by id. */
 function ordered(rules: PlannedRule[]): PlannedRule[] {
@@ -43,7 +76,7 @@ export function planIngress(vip: VipDescription): PlannedRule[] {
   );
 }
 
-/** Egress to each real server of one VIP on the ports it forwards and checks, plus package and SSM access. */
+/** Egress to each real server of one VIP on the ports it forwards and checks. */
 export function planEgress(vip: VipDescription): PlannedRule[] {
   const toServers = vip.servers.flatMap((server) =>
     vip.serverPorts.map((port) => ({
@@ -53,13 +86,7 @@ export function planEgress(vip: VipDescription): PlannedRule[] {
       description: server.name,
     })),
   );
-  const services = OUTBOUND_SERVICE_PORTS.map((port) => ({
-    id: `Egress-${port}-${idPart(ANYWHERE)}`,
-    port,
-    cidr: ANYWHERE,
-    description: "Debian packages and AWS Systems Manager",
-  }));
-  return ordered([...toServers, ...services]);
+  return ordered(toServers);
 }
 
 /** Ingress on the Exchange servers' group, from the load balancer's group, on exactly one VIP's server ports. */

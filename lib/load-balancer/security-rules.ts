@@ -9,37 +9,50 @@
 import {
   Construct,
   SecurityGroup,
+  TerraformStack,
   VpcSecurityGroupEgressRule,
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
-import { checkRuleQuota } from "./aws-limits";
+import { checkRuleQuota, ruleQuotaProblems, rulesOnGroup } from "./aws-limits";
 import { NAME_PREFIX } from "./names";
-import { PAIR_RULES_PER_DIRECTION } from "./pair-rules";
 import { LoadBalancerSettings } from "./resolve-props";
-import { PlannedRule, planEgress, planIngress, planServerIngress } from "./rule-plan";
+import { bootReachOf } from "./private-subnet-props";
+import { ExchangeLoadBalancerProps } from "./props";
+import {
+  PlannedRule,
+  planEgress,
+  planIngress,
+  planServerIngress,
+  planServiceEgress,
+} from "./rule-plan";
 
 export class SecurityRules {
   public readonly group: SecurityGroup;
   private readonly groupId: string;
+  private readonly owner: Construct;
   private readonly ingress: Construct;
   private readonly egress: Construct;
   /** Rules on the Exchange servers' group, when it is given. */
   private readonly servers?: { readonly scope: Construct; readonly groupId: string };
 
-  /** Rules per direction the group may hold, and those a pair's VRRP and peers take. */
-  private readonly quota: { readonly rules: number; readonly reserved: number };
+  /** Rules per direction the group may hold. */
+  private readonly quota: number;
+
+  /** Egress to anywhere that the boot uses (mirrors, S3, AWS APIs), which it needs first. */
+  public readonly serviceEgress: VpcSecurityGroupEgressRule[];
 
   constructor(
     owner: Construct,
-    vpcId: string,
-    serverGroupId: string | undefined,
-    settings: Pick<LoadBalancerSettings, "securityGroupRuleQuota" | "pair">,
+    props: ExchangeLoadBalancerProps,
+    settings: Pick<
+      LoadBalancerSettings,
+      "securityGroupRuleQuota" | "packageSource" | "installSsmAgent" | "pair"
+    >,
   ) {
-    this.quota = {
-      rules: settings.securityGroupRuleQuota,
-      reserved: settings.pair ? PAIR_RULES_PER_DIRECTION : 0,
-    };
+    const { vpcId, serverSecurityGroupId: serverGroupId } = props;
+    this.owner = owner;
+    this.quota = settings.securityGroupRuleQuota;
     this.group = new SecurityGroup(owner, "SecurityGroup", {
       namePrefix: NAME_PREFIX,
       description: `Exchange load balancer ${owner.node.path}: client VIPs in, real servers out`,
@@ -52,6 +65,19 @@ export class SecurityRules {
     this.servers = serverGroupId
       ? { scope: new Construct(owner, "ServerIngress"), groupId: serverGroupId }
       : undefined;
+    this.serviceEgress = planServiceEgress(bootReachOf(props, settings)).map(
+      (rule) =>
+        new VpcSecurityGroupEgressRule(this.egress, rule.id, ruleConfig(this.groupId, rule)),
+    );
+    // Rules anyone adds to the group later in the stack count too.
+    owner.node.addValidation({
+      validate: () =>
+        ruleQuotaProblems(
+          owner.node.path,
+          rulesOnGroup(TerraformStack.of(owner), this.groupId),
+          this.quota,
+        ),
+    });
   }
 
   /**
@@ -61,11 +87,10 @@ export class SecurityRules {
   public allow(vip: VipDescription): string[] {
     const ingress = newRules(this.ingress, planIngress(vip));
     const egress = newRules(this.egress, planEgress(vip));
-    const { rules, reserved } = this.quota;
-    const count = (scope: Construct, added: PlannedRule[]) =>
-      scope.node.children.length + added.length + reserved;
-    checkRuleQuota(vip, "inbound", count(this.ingress, ingress), rules);
-    checkRuleQuota(vip, "outbound", count(this.egress, egress), rules);
+    // Every rule on the group so far (the pair's, the VPC endpoints', the apt proxy's), and these.
+    const existing = rulesOnGroup(this.owner, this.groupId);
+    checkRuleQuota(vip, "inbound", existing.inbound + ingress.length, this.quota);
+    checkRuleQuota(vip, "outbound", existing.outbound + egress.length, this.quota);
     for (const rule of ingress) {
       new VpcSecurityGroupIngressRule(this.ingress, rule.id, ruleConfig(this.groupId, rule));
     }

@@ -19,6 +19,7 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
+import { bootAfter } from "./instances";
 import { NAME_PREFIX } from "./names";
 import { VpcEndpointsProps } from "./vpc-endpoints-props";
 
@@ -153,15 +154,5 @@ export class VpcEndpoints extends Construct {
   /** The instances boot only once these exist: the boot calls through them. */
   private waitFor(...resources: { readonly fqn: string }[]): void {
     bootAfter(this.setup.instances, resources);
-  }
-}
-
-/** Instances created only after `resources`, which their boot needs. */
-export function bootAfter(
-  instances: readonly Instance[],
-  resources: readonly { readonly fqn: string }[],
-): void {
-  for (const instance of instances) {
-    instance.dependsOn = [...(instance.dependsOn ?? []), ...resources.map((r) => r.fqn)];
   }
 }

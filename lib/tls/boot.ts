@@ -17,6 +17,16 @@ import { PATHS, unitName } from "../instance/paths";
  */
 export const SAME_CERTIFICATE_TIMEOUT_SECONDS = 5;
 
+/**
+ * Retries of one fetch: at first boot the role's policies may not be visible
+ * yet (IAM is eventually consistent: AWS IAM User Guide, "Troubleshoot IAM",
+ * changes "may take time to become visible"), and the API throttles. 2 s
+ * doubling to 32 s, 6 attempts: 62 s of waiting at most, so a config
+ * rollout that fetches (its step times out at 120 s) still ends in a clear
+ * failure, not a timeout.
+ */
+export const CERTIFICATE_RETRY = { firstSeconds: 2, maxSeconds: 32, attempts: 6 } as const;
+
 export function certificatesPart(): BootPart {
   return {
     // The AWS CLI reads the bundles with the instance role.
@@ -31,8 +41,14 @@ export function certificatesPart(): BootPart {
       },
     ],
     settings: {
-      comment: "Bridge mode: how long to wait for a server's certificate, in seconds.",
-      values: { SAME_CERTIFICATE_TIMEOUT: String(SAME_CERTIFICATE_TIMEOUT_SECONDS) },
+      comment:
+        "Certificate fetches: first retry delay and its cap in seconds, attempts. Bridge mode: how long to wait for a server's certificate, in seconds.",
+      values: {
+        CERTIFICATE_RETRY_FIRST: String(CERTIFICATE_RETRY.firstSeconds),
+        CERTIFICATE_RETRY_MAX: String(CERTIFICATE_RETRY.maxSeconds),
+        CERTIFICATE_ATTEMPTS: String(CERTIFICATE_RETRY.attempts),
+        SAME_CERTIFICATE_TIMEOUT: String(SAME_CERTIFICATE_TIMEOUT_SECONDS),
+      },
     },
   };
 }

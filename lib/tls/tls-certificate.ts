@@ -8,6 +8,14 @@
 
 export type CertificateStore = "ssm" | "secretsmanager";
 
+/**
+ * Why a name that looks suffixed is not safe either: Secrets Manager API
+ * Reference, CreateSecret `Name` ("Do not end your secret name with a hyphen
+ * followed by six characters").
+ */
+const NAME_LIKE_SUFFIX =
+  '(a secret whose name itself ends in "-" and 6 letters or digits must be given the same way, with its real suffix: its partial ARN cannot be told from a full one and would be denied at boot)';
+
 export class TlsCertificate {
   /**
    * A SecureString parameter holding the PEM bundle, e.g. `/exchange/tls/mail`.
@@ -22,7 +30,12 @@ export class TlsCertificate {
 
   /**
    * A secret whose string value is the PEM bundle, by its full ARN (with the
-   * 6-character suffix Secrets Manager adds); a partial ARN is refused.
+   * 6-character suffix Secrets Manager adds); a partial ARN is refused. A
+   * secret whose name itself ends in `-` and 6 letters or digits must be given
+   * with its real suffix too (`...:secret:tls-2024ab-XyZ789`): its partial ARN
+   * looks like a full one, is accepted, and the role may read only that exact
+   * ARN, so the fetch is denied at boot. No `<arn>-??????` wildcard: it would
+   * also grant a secret whose name is the given ARN's last part.
    */
   public static fromSecretsManager(
     secretArn: string,
@@ -50,9 +63,10 @@ export class TlsCertificate {
     ) {
       return `"${this.id}" is not a Secrets Manager secret ARN`;
     }
-    // A secret's ARN ends in "-" and 6 random characters; IAM matches the full ARN only.
+    // A secret's ARN ends in "-" and 6 random characters; IAM matches the full ARN only. A name
+    // that itself ends so passes this check: the full ARN is the only form that cannot mislead.
     if (this.store === "secretsmanager" && !/-[A-Za-z0-9]{6}$/.test(this.id)) {
-      return `"${this.id}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN`;
+      return `"${this.id}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN ${NAME_LIKE_SUFFIX}`;
     }
     if (
       this.kmsKeyArn !== undefined &&

@@ -3,6 +3,8 @@
  * with the construct path and the fix.
  */
 import { CasHttpsVip, ExchangeLoadBalancerProps, ImapVip, VipPlacement } from "../../lib";
+import { Testing } from "cdktf";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
 
 /** One IMAP VIP per address, on .10, .11, ... */
@@ -90,6 +92,42 @@ describe("security-group rules per direction (default quota 60)", () => {
     const f = fixture({ servers });
     // 30 servers x 443 and 80, plus 80 and 443 to anywhere: 62.
     expect(() => new CasHttpsVip(f.lb, "CasWeb")).toThrow("would have 62 outbound rules");
+  });
+});
+
+describe("every rule on the load balancer's group counts, whoever adds it", () => {
+  const servers = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ name: `CAS${i}`, address: `192.168.31.${i + 1}` }));
+  const privateSubnets = {
+    vpcEndpoints: { subnetIds: ["subnet-0e1"], s3RouteTableIds: ["rtb-0a"] },
+    aptProxy: "http://10.0.0.5:3128",
+  };
+
+  test("29 servers fit alone; with vpcEndpoints and aptProxy their egress rules tip it over 60", () => {
+    // 29 servers x 443 and 80 = 58 rules to the servers.
+    const alone = fixture({ servers: servers(29) });
+    expect(() => new CasHttpsVip(alone.lb, "CasWeb")).not.toThrow();
+    const f = fixture({ servers: servers(29), ...privateSubnets });
+    expect(() => new CasHttpsVip(f.lb, "CasWeb")).toThrow(
+      /^test\/Lb\/CasWeb: the load balancer's security group would have 6\d outbound rules, over the quota of 60/,
+    );
+  });
+
+  test("a rule added to the group outside the library is counted at synth", () => {
+    const f = fixture({ servers: servers(29) });
+    new CasHttpsVip(f.lb, "CasWeb");
+    for (const port of [8080, 8443, 9443]) {
+      new VpcSecurityGroupEgressRule(f.stack, `Extra-${port}`, {
+        securityGroupId: f.lb.securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "10.9.9.9/32",
+      });
+    }
+    expect(() => Testing.synth(f.stack, true)).toThrow(
+      /test\/Lb: the load balancer's security group has 6\d outbound rules, over the quota of 60 per direction/,
+    );
   });
 });
 

@@ -4,9 +4,16 @@
  * parameters and secrets, their keys through SSM or Secrets Manager only, and
  * the pair's one EC2 call; never another parameter of the account.
  */
-import { CasHttpsVip, ExchangeVersion, TlsCertificate, VipPlacement } from "../../lib";
+import { CasHttpsVip, ExchangeVersion, TlsCertificate } from "../../lib";
 import { ACCOUNT, isAllowed, roleStatements } from "../support/iam";
-import { Json, fixture, resourcesOf, rolePolicy, synthJson } from "../support/synth";
+import {
+  ELASTIC_IP_PAIR_PROPS,
+  Json,
+  fixture,
+  resourcesOf,
+  rolePolicy,
+  synthJson,
+} from "../support/synth";
 
 const { partition, region, account } = ACCOUNT;
 const arn = (service: string, resource: string) =>
@@ -49,16 +56,38 @@ describe("the SSM agent", () => {
   });
 
   test.each([
-    "ssm:UpdateInstanceInformation",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:OpenDataChannel",
     "ec2messages:GetMessages",
     "ec2messages:SendReply",
     "ssm:ListInstanceAssociations",
     "ssm:DescribeAssociation",
-    "ssm:UpdateInstanceAssociationStatus",
   ])("may %s (Session Manager, Run Command, State Manager)", (action) => {
     expect(allowed(action, arn("ec2", "instance/i-0abc"))).toBe(true);
+  });
+
+  test("heartbeat and association status only as the load balancer's own instance (resource-level permissions on instance ARNs)", () => {
+    const [instance] = Object.keys(json.resource.aws_instance);
+    const own = arn("ec2", `instance/\${aws_instance.${instance}.id}`);
+    const other = arn("ec2", "instance/i-0abc");
+    for (const action of ["ssm:UpdateInstanceInformation", "ssm:UpdateInstanceAssociationStatus"]) {
+      expect(allowed(action, own)).toBe(true);
+      expect(allowed(action, other)).toBe(false);
+      expect(allowed(action, "*")).toBe(false);
+    }
+    // UpdateInstanceAssociationStatus also names the association: this account's and region's.
+    expect(allowed("ssm:UpdateInstanceAssociationStatus", arn("ssm", "association/0abc"))).toBe(
+      true,
+    );
+  });
+
+  test("the config rollout waits for that policy (the agent reports its status with it)", () => {
+    const [policy] = Object.entries(json.resource.aws_iam_role_policy).find(([, p]) =>
+      String((p as Json).name_prefix).startsWith("exchange-lb-own-instance-"),
+    ) as [string, Json];
+    const [association] = resourcesOf(json, "aws_ssm_association");
+    const waits = association.depends_on.map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"));
+    expect(waits).toContain(`aws_iam_role_policy.${policy}`);
   });
 
   test("may read the config document, no other", () => {
@@ -101,29 +130,56 @@ describe("Secrets Manager", () => {
     expect(allowed("kms:Decrypt", KEY, VIA_SSM)).toBe(false);
   });
 
+  test("kms:ViaService per store: the parameter's key through SSM only, the secret's key through Secrets Manager only", () => {
+    const otherKey = arn("kms", "key/9999abcd-12ab-34cd-56ef-1234567890ab");
+    const f = fixture({
+      exchangeVersion: ExchangeVersion.EXCHANGE_2016,
+      namespace: "mail.example.com",
+    });
+    new CasHttpsVip(f.lb, "CasHttps", {
+      tls: "offload",
+      certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail", { kmsKeyArn: KEY }),
+    });
+    new CasHttpsVip(f.lb, "Autodiscover", {
+      address: "192.168.30.11",
+      tls: "offload",
+      certificate: TlsCertificate.fromSecretsManager(SECRET, { kmsKeyArn: otherKey }),
+    });
+    const statements = roleStatements(synthJson(f.stack));
+    const decrypt = (key: string, context: Record<string, string>) =>
+      isAllowed(statements, { action: "kms:Decrypt", resource: key, context });
+    expect(decrypt(KEY, VIA_SSM)).toBe(true);
+    expect(decrypt(otherKey, VIA_SECRETS)).toBe(true);
+    expect(decrypt(KEY, VIA_SECRETS)).toBe(false);
+    expect(decrypt(otherKey, VIA_SSM)).toBe(false);
+  });
+
   test("a partial ARN (no 6-character suffix) is refused at synth with the fix", () => {
     expect(() =>
       withCertificate(
         TlsCertificate.fromSecretsManager(arn("secretsmanager", "secret:exchange/tls")),
       ),
     ).toThrow(
-      `test/Lb/CasHttps: certificate: "${arn("secretsmanager", "secret:exchange/tls")}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN`,
+      `test/Lb/CasHttps: certificate: "${arn("secretsmanager", "secret:exchange/tls")}" is a partial secret ARN (without the 6-character suffix Secrets Manager adds), which the role's policy would not match; give the full ARN: aws secretsmanager describe-secret --secret-id <name> --query ARN (a secret whose name itself ends in "-" and 6 letters or digits must be given the same way, with its real suffix: its partial ARN cannot be told from a full one and would be denied at boot)`,
     );
+  });
+
+  test("a name ending in -XXXXXX cannot be told from a full ARN: accepted as given, and the role may read that exact ARN only", () => {
+    // "exchange/tls-2024ab" is the secret's name; its real ARN ends in "-2024ab-<suffix>".
+    const looksFull = arn("secretsmanager", "secret:exchange/tls-2024ab");
+    const statements = roleStatements(
+      withCertificate(TlsCertificate.fromSecretsManager(looksFull)),
+    );
+    const read = (resource: string) =>
+      isAllowed(statements, { action: "secretsmanager:GetSecretValue", resource });
+    expect(read(looksFull)).toBe(true);
+    // No wildcard for a suffix: "<arn>-??????" would also grant a secret named like the ARN's last part.
+    expect(read(`${looksFull}-XyZ789`)).toBe(false);
   });
 });
 
 test("an Elastic IP pair may associate the address with its own interfaces and instances only", () => {
-  const f = fixture({
-    subnetId: undefined,
-    vipAddress: "203.0.113.10",
-    highAvailability: {
-      nodes: [
-        { subnetId: "subnet-0aaa", address: "10.0.1.5" },
-        { subnetId: "subnet-0bbb", address: "10.0.2.5" },
-      ],
-      vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
-    },
-  });
+  const f = fixture(ELASTIC_IP_PAIR_PROPS);
   new CasHttpsVip(f.lb, "CasHttps");
   const json = synthJson(f.stack);
   const [node1, node2] = Object.keys(json.resource.aws_instance);
@@ -141,4 +197,53 @@ test("an Elastic IP pair may associate the address with its own interfaces and i
   }
   expect(associate(arn("ec2", "instance/i-0someoneelse"))).toBe(false);
   expect(associate(arn("ec2", "elastic-ip/eipalloc-0other"))).toBe(false);
+});
+
+describe("the instances boot after the role policies they use at boot", () => {
+  /** Each policy's address by its name prefix. */
+  const policyAddress = (json: Json, what: string) => {
+    const [name] = Object.entries(json.resource.aws_iam_role_policy).find(([, p]) =>
+      String((p as Json).name_prefix).startsWith(`exchange-lb-${what}-`),
+    ) as [string, Json];
+    return `aws_iam_role_policy.${name}`;
+  };
+  const dependsOn = (instance: Json): string[] =>
+    (instance.depends_on ?? []).map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"));
+
+  test("one instance waits for the SSM agent's and the certificates' policies", () => {
+    const json = withCertificate(TlsCertificate.fromSsmParameter("/exchange/tls/mail"));
+    const [instance] = resourcesOf(json, "aws_instance");
+    expect(dependsOn(instance)).toEqual(
+      expect.arrayContaining([
+        policyAddress(json, "ssm-agent"),
+        policyAddress(json, "certificates"),
+      ]),
+    );
+  });
+
+  test("both nodes of a pair wait for them; the failover policy, which names the instances, cannot be waited for", () => {
+    const f = fixture({
+      subnetId: undefined,
+      highAvailability: {
+        nodes: [
+          { subnetId: "subnet-0aaa", address: "10.0.1.5" },
+          { subnetId: "subnet-0aaa", address: "10.0.1.6" },
+        ],
+      },
+    });
+    new CasHttpsVip(f.lb, "CasHttps", {
+      tls: "bridge",
+      certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail"),
+    });
+    const json = synthJson(f.stack);
+    for (const instance of resourcesOf(json, "aws_instance")) {
+      expect(dependsOn(instance)).toEqual(
+        expect.arrayContaining([
+          policyAddress(json, "ssm-agent"),
+          policyAddress(json, "certificates"),
+        ]),
+      );
+      expect(dependsOn(instance)).not.toContain(policyAddress(json, "failover"));
+    }
+  });
 });

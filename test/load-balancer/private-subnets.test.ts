@@ -6,7 +6,14 @@
  */
 import { parse } from "yaml";
 import { CasHttpsVip, ExchangeLoadBalancerProps, TlsCertificate, VipPlacement } from "../../lib";
-import { Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
+import {
+  ELASTIC_IP_PAIR_PROPS,
+  Json,
+  PAIR_PROPS,
+  fixture,
+  resourcesOf,
+  synthJson,
+} from "../support/synth";
 import { expectValidCloudConfig } from "../support/tools";
 
 const ENDPOINTS = { subnetIds: ["subnet-0e1", "subnet-0e2"] };
@@ -25,9 +32,13 @@ function services(json: Json): string[] {
     .sort();
 }
 
-/** An instance's `depends_on`, as resource addresses. */
-function dependsOn(instance: Json): string[] {
-  return (instance.depends_on ?? []).map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"));
+/** An instance's `depends_on`, as resource addresses, but the role's policies and the egress to anywhere (tested with them). */
+function dependsOn(instance: Json, all = false): string[] {
+  return (instance.depends_on ?? [])
+    .map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"))
+    .filter(
+      (d: string) => all || !(d.startsWith("aws_iam_role_policy.") || /_Egress_Egress-/.test(d)),
+    );
 }
 
 function byDescription(json: Json, type: string, text: string): Json {
@@ -139,7 +150,7 @@ describe("vpcEndpoints per case", () => {
     const { json } = build({});
     expect(resourcesOf(json, "aws_vpc_endpoint")).toEqual([]);
     expect(resourcesOf(json, "aws_security_group")).toHaveLength(1);
-    expect(resourcesOf(json, "aws_instance")[0].depends_on).toBeUndefined();
+    expect(dependsOn(resourcesOf(json, "aws_instance")[0])).toEqual([]);
   });
 
   test("without route tables: no S3 gateway (one a route table already has is kept)", () => {
@@ -299,5 +310,96 @@ describe("refusals", () => {
     [{ subnetIds: ["subnet-1"], s3RouteTableIds: [] }, "vpcEndpoints.s3RouteTableIds is empty"],
   ])("vpcEndpoints %j", (vpcEndpoints, problem) => {
     expect(refused({ vpcEndpoints })).toThrow(`test/Lb: ${problem}. Fix: `);
+  });
+});
+
+describe("egress to anywhere only where the boot uses it", () => {
+  const AMI = { packagesInAmi: true, amiId: "ami-0123456789abcdef0" };
+  const PROXY = { aptProxy: "http://10.0.0.5:3128" };
+  const S3 = { vpcEndpoints: { ...ENDPOINTS, s3RouteTableIds: ["rtb-0a"] } };
+  /** Ports with a rule to 0.0.0.0/0, and what each rule says it serves. */
+  const anywhere = (json: Json) =>
+    resourcesOf(json, "aws_vpc_security_group_egress_rule")
+      .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
+      .map((r) => `${r.from_port}: ${r.description}`)
+      .sort();
+  const MIRROR_80 = "80: Debian packages from Debian's mirrors";
+
+  test.each<[string, Partial<ExchangeLoadBalancerProps>, string[]]>([
+    [
+      "the internet (default): mirrors on 80 and 443, agent from S3, AWS APIs",
+      {},
+      [
+        "443: Debian's https mirrors, the SSM agent's package (S3), AWS APIs (Systems Manager, certificates)",
+        MIRROR_80,
+      ],
+    ],
+    [
+      "apt proxy: no 80; AWS APIs and S3 still direct",
+      PROXY,
+      ["443: AWS APIs (Systems Manager, certificates)"],
+    ],
+    ["packages in the AMI: no 80", AMI, ["443: AWS APIs (Systems Manager, certificates)"]],
+    ["endpoints, S3 gateway and apt proxy: nothing", { ...S3, ...PROXY }, []],
+    [
+      "endpoints and apt proxy (the agent through it): nothing",
+      { vpcEndpoints: ENDPOINTS, ...PROXY },
+      [],
+    ],
+    [
+      "endpoints and packages in the AMI (the agent too): nothing",
+      { vpcEndpoints: ENDPOINTS, ...AMI },
+      [],
+    ],
+    [
+      "endpoints, no S3 gateway, installSsmAgent false, AMI: nothing",
+      { vpcEndpoints: ENDPOINTS, ...AMI, installSsmAgent: false, waitForConfigRollout: false },
+      [],
+    ],
+    [
+      "endpoints and S3 gateway, packages from the mirrors: 80 and 443 for the mirrors",
+      S3,
+      ["443: Debian's https mirrors", MIRROR_80],
+    ],
+    [
+      "endpoints without S3 gateway, packages from the mirrors: the mirrors and the agent's S3 download",
+      { vpcEndpoints: ENDPOINTS },
+      ["443: Debian's https mirrors, the SSM agent's package (S3)", MIRROR_80],
+    ],
+  ])("%s", (_, props, expected) => {
+    const { json } = build(props);
+    expect(anywhere(json)).toEqual(expected);
+    // The boot uses them at once: the instance is created after them.
+    const toAnywhere = Object.entries(json.resource.aws_vpc_security_group_egress_rule)
+      .filter(([, r]) => (r as Json).cidr_ipv4 === "0.0.0.0/0")
+      .map(([name]) => `aws_vpc_security_group_egress_rule.${name}`);
+    expect(dependsOn(resourcesOf(json, "aws_instance")[0], true)).toEqual(
+      expect.arrayContaining(toAnywhere),
+    );
+  });
+
+  test("an Elastic IP pair behind endpoints keeps 443 to them (EC2's associate-address), and nothing to anywhere", () => {
+    const { json } = build({
+      ...S3,
+      ...PROXY,
+      ...ELASTIC_IP_PAIR_PROPS,
+    });
+    expect(anywhere(json)).toEqual([]);
+    expect(services(json)).toContain("Interface ec2");
+    byDescription(json, "aws_vpc_security_group_egress_rule", "AWS APIs through the VPC endpoints");
+  });
+
+  test("a pair without endpoints calls EC2 over the internet: 443 says so", () => {
+    const { json } = build({
+      ...PROXY,
+      subnetId: undefined,
+      highAvailability: {
+        nodes: [
+          { subnetId: "subnet-0aaa", address: "10.0.1.5" },
+          { subnetId: "subnet-0aaa", address: "10.0.1.6" },
+        ],
+      },
+    });
+    expect(anywhere(json)).toEqual(["443: AWS APIs (Systems Manager, certificates, EC2)"]);
   });
 });

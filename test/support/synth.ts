@@ -1,6 +1,11 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ExchangeLoadBalancer, ExchangeLoadBalancerProps, ExchangeVersion } from "../../lib";
+import {
+  ExchangeLoadBalancer,
+  ExchangeLoadBalancerProps,
+  ExchangeVersion,
+  VipPlacement,
+} from "../../lib";
 
 /** Guide 001's example values: VIP .10, CAS1/CAS2 at .20/.21. */
 export const GUIDE_PROPS: ExchangeLoadBalancerProps = {
@@ -23,6 +28,19 @@ export const PAIR_PROPS: Partial<ExchangeLoadBalancerProps> = {
       { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
       { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
     ],
+  },
+};
+
+/** A pair across two subnets whose VIP is an Elastic IP (eipalloc-0e1 at 203.0.113.10). */
+export const ELASTIC_IP_PAIR_PROPS: Partial<ExchangeLoadBalancerProps> = {
+  subnetId: undefined,
+  vipAddress: "203.0.113.10",
+  highAvailability: {
+    nodes: [
+      { subnetId: "subnet-0aaa", address: "10.0.1.5" },
+      { subnetId: "subnet-0bbb", address: "10.0.2.5" },
+    ],
+    vipPlacement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e1" }),
   },
 };
 

@@ -9,7 +9,7 @@
 import { statSync } from "node:fs";
 import { baseInstancePart } from "../../lib/instance/base";
 import { PATHS, certificatePath } from "../../lib/instance/paths";
-import { certificatesPart } from "../../lib/tls/boot";
+import { CERTIFICATE_RETRY, certificatesPart } from "../../lib/tls/boot";
 import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
 
 const BUNDLE =
@@ -17,9 +17,23 @@ const BUNDLE =
 const METADATA = NODE_METADATA;
 let root: InstanceRoot;
 
+/** The certificates part with its retry delays cut to 1 s, so tests do not wait long. */
+function quickRetries(attempts: number = CERTIFICATE_RETRY.attempts) {
+  const part = certificatesPart();
+  const values = {
+    ...part.settings!.values,
+    CERTIFICATE_RETRY_FIRST: "1",
+    CERTIFICATE_RETRY_MAX: "1",
+  };
+  return {
+    ...part,
+    settings: { ...part.settings!, values: { ...values, CERTIFICATE_ATTEMPTS: String(attempts) } },
+  };
+}
+
 beforeEach(() => {
   root = new InstanceRoot();
-  root.install([baseInstancePart({ maxconn: 100 }), certificatesPart()]);
+  root.install([baseInstancePart({ maxconn: 100 }), quickRetries()]);
   fakeAws(BUNDLE);
 });
 afterEach(() => root.remove());
@@ -86,4 +100,61 @@ test("an empty list does nothing, without asking IMDS or AWS", async () => {
   list([]);
   expect(await fetch()).toEqual({ code: 0, stdout: "", stderr: "" });
   expect(root.calls()).toEqual([]);
+});
+
+/** `aws` answers AccessDenied `failures` times (the role's policy not visible yet), then the bundle. */
+function fakeAwsFailingFirst(failures: number): void {
+  root.write("aws-failures", String(failures));
+  root.fake(
+    "aws",
+    `left=$(cat "${root.path("aws-failures")}"); if [ "$left" -gt 0 ]; then echo $((left - 1)) > "${root.path("aws-failures")}"; ` +
+      `echo 'An error occurred (AccessDeniedException) when calling the GetParameter operation: not authorized' >&2; exit 254; fi\n` +
+      `printf '%s\\n' '${BUNDLE}'\n`,
+  );
+}
+
+test("a fetch refused while the role's policy propagates is tried again with backoff, each attempt logged", async () => {
+  fakeAwsFailingFirst(2);
+  list([`${web} ssm /exchange/tls/mail`]);
+  const result = await fetch();
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe("changed\n");
+  expect(root.calls("aws")).toHaveLength(3);
+  expect(result.stderr).toContain(
+    "exchange-lb-certificates: could not read SSM parameter /exchange/tls/mail (attempt 1 of 6), next in 1 s",
+  );
+  expect(result.stderr).toContain("(attempt 2 of 6), next in 1 s");
+  expect(root.read(web)).toBe(`${BUNDLE}\n`);
+});
+
+test("a fetch that keeps failing is given up after the bounded number of attempts", async () => {
+  root.install([baseInstancePart({ maxconn: 100 }), quickRetries(3)]);
+  fakeAwsFailingFirst(99);
+  list([`${web} ssm /exchange/tls/mail`]);
+  const result = await fetch();
+  expect(result.code).toBe(1);
+  expect(root.calls("aws")).toHaveLength(3);
+  expect(result.stderr).toContain(
+    "exchange-lb-certificates: could not read SSM parameter /exchange/tls/mail: gave up after 3 attempts",
+  );
+  expect(root.exists(web)).toBe(false);
+});
+
+test("the default backoff is bounded: 2 s doubling to 32 s, 6 attempts, 62 s of waiting, under the rollout step's 120 s", () => {
+  expect(CERTIFICATE_RETRY).toEqual({ firstSeconds: 2, maxSeconds: 32, attempts: 6 });
+  let wait = 0;
+  for (let i = 1, d = 2; i < 6; i++, d = Math.min(d * 2, 32)) wait += d;
+  expect(wait).toBe(62);
+});
+
+test("a secret that cannot be read says which ARN the role may read, and that a partial one is denied", async () => {
+  root.install([baseInstancePart({ maxconn: 100 }), quickRetries(1)]);
+  fakeAwsFailingFirst(99);
+  const secret = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:tls-2024ab";
+  list([`${web} secretsmanager ${secret}`]);
+  const result = await fetch();
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(
+    `exchange-lb-certificates: could not read secret ${secret}: gave up after 1 attempts (the role may read exactly this ARN: if the secret's name ends in "-" and 6 characters, give its full ARN with the suffix Secrets Manager added)`,
+  );
 });

@@ -233,18 +233,16 @@ test("Secrets Manager and a customer managed key", () => {
       Resource: [secret],
     },
     {
-      Sid: "DecryptCertificates",
+      Sid: "DecryptCertificateSecrets",
       Effect: "Allow",
       Action: ["kms:Decrypt"],
       Resource: [key],
-      // Through Secrets Manager only, never a direct Decrypt.
+      // Through Secrets Manager only (this store's service), never a direct Decrypt.
       Condition: {
         StringEquals: {
-          "kms:ViaService": [
-            expect.stringMatching(
-              /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/,
-            ),
-          ],
+          "kms:ViaService": expect.stringMatching(
+            /^secretsmanager\.\$\{data\.aws_region\.\w+\.region\}\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/,
+          ),
         },
       },
     },
