@@ -10,11 +10,12 @@
  */
 export const AGENT_STATEMENTS = Object.freeze([
   {
-    // Session Manager's channels, Run Command's messages: no resource-level permissions
-    // (Service Authorization Reference, Amazon Message Gateway Service, Amazon Message Delivery Service).
+    // Registration and heartbeat, Session Manager's channels, Run Command's messages.
+    // These actions have no resource-level permissions (IAM service authorization reference).
     Sid: "SystemsManagerAgent",
     Effect: "Allow",
     Action: [
+      "ssm:UpdateInstanceInformation",
       "ssmmessages:CreateControlChannel",
       "ssmmessages:CreateDataChannel",
       "ssmmessages:OpenControlChannel",
@@ -38,6 +39,7 @@ export const AGENT_STATEMENTS = Object.freeze([
       "ssm:ListInstanceAssociations",
       "ssm:DescribeAssociation",
       "ssm:UpdateAssociationStatus",
+      "ssm:UpdateInstanceAssociationStatus",
       "ssm:PutComplianceItems",
     ],
     Resource: "*",
@@ -51,22 +53,5 @@ export function readDocumentsStatement(documentArns: readonly string[]) {
     Effect: "Allow",
     Action: ["ssm:GetDocument", "ssm:DescribeDocument"],
     Resource: [...documentArns],
-  };
-}
-
-/**
- * The agent's registration and heartbeat (ssm:UpdateInstanceInformation) and
- * its association status (ssm:UpdateInstanceAssociationStatus) as the load
- * balancer's own instances only: both take the instance resource type
- * (Service Authorization Reference, AWS Systems Manager), and the status also
- * the association, any of this account and region (naming ours would wait on
- * the association, which waits on the agent).
- */
-export function ownInstanceStatement(instanceArns: readonly string[], associations: string) {
-  return {
-    Sid: "AsTheLoadBalancersInstances",
-    Effect: "Allow",
-    Action: ["ssm:UpdateInstanceInformation", "ssm:UpdateInstanceAssociationStatus"],
-    Resource: [...instanceArns, associations],
   };
 }

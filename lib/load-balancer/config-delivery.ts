@@ -6,18 +6,15 @@
  * of an instance. One instance at a time, and a refused config stops the
  * rollout and fails `cdktf deploy` while the old config keeps serving.
  */
-import { Construct, Instance, Lazy, SsmAssociation, SsmDocument } from "../framework";
+import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
-import type { Arns } from "./arns";
 import type { InstanceRole } from "./instance-role";
 import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
   /** The document's content, rendered at synth (it holds the config). */
   readonly content: () => string;
-  readonly instances: readonly Instance[];
-  /** ARNs in this account and region, for the agent's own-instance policy. */
-  readonly arns: Arns;
+  readonly instanceIds: readonly string[];
   /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
   readonly waitSeconds: number;
   /** The instances' role: its SSM agent reads the document. */
@@ -43,7 +40,7 @@ export class ConfigDelivery extends Construct {
       associationName: name,
       // A new association runs at once on every target, one at a time.
       documentVersion: this.document.latestVersion,
-      targets: [{ key: "InstanceIds", values: props.instances.map((i) => i.id) }],
+      targets: [{ key: "InstanceIds", values: [...props.instanceIds] }],
       // One node at a time; the first refusal stops the rollout, the other node untouched.
       maxConcurrency: "1",
       maxErrors: "0",
@@ -57,8 +54,6 @@ export class ConfigDelivery extends Construct {
         replaceTriggeredBy: [`${SsmDocument.tfResourceType}.${this.document.friendlyUniqueId}`],
       },
     });
-    // The agent reports the rollout's status with it.
-    this.runAfter([props.role.agentActsAs(props.instances, props.arns).fqn]);
   }
 
   /** Resources (fqns) a config must not be rolled out before, e.g. the paths to new real servers. */

@@ -97,8 +97,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
           this.bundle(),
           `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
         ),
-      instances: this.instances,
-      arns: this.arns,
+      instanceIds: this.instances.map((i) => i.id),
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
@@ -143,9 +142,10 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   }
 
   /**
-   * Takes a VIP (each VIP calls this once, at the end of its constructor): refuses one
-   * not this load balancer's child or that conflicts, then adds its security rules,
-   * routes and certificate access, and tells whoever follows the VIPs.
+   * Takes a VIP (each VIP calls this once, at the end of its constructor):
+   * refuses one that is not this load balancer's child or that conflicts,
+   * then adds its security rules, routes and certificate access, and tells
+   * whoever follows the VIPs.
    */
   public addVip(added: DescribedVip): void {
     const vip = added.description;

@@ -4,11 +4,9 @@ import {
   IamInstanceProfile,
   IamRole,
   IamRolePolicy,
-  Instance,
   Lazy,
 } from "../framework";
-import { AGENT_STATEMENTS, ownInstanceStatement, readDocumentsStatement } from "./agent-policy";
-import type { Arns } from "./arns";
+import { AGENT_STATEMENTS, readDocumentsStatement } from "./agent-policy";
 import { NAME_PREFIX } from "./names";
 
 /**
@@ -61,28 +59,6 @@ export class InstanceRole extends Construct {
     this.instanceProfile = new IamInstanceProfile(this, "Profile", {
       namePrefix: NAME_PREFIX,
       role: this.role.name,
-    });
-  }
-
-  /**
-   * The agent's calls that name the instance, allowed on these instances
-   * alone. It names them, so they cannot wait for it: the agent registers
-   * again at its next health ping (5 minutes) if it starts first; config
-   * rollouts wait for it.
-   */
-  public agentActsAs(instances: readonly Instance[], arns: Arns): IamRolePolicy {
-    return new IamRolePolicy(this, "OwnInstancePolicy", {
-      namePrefix: `${NAME_PREFIX}own-instance-`,
-      role: this.role.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          ownInstanceStatement(
-            instances.map((i) => arns.of("ec2", `instance/${i.id}`)),
-            arns.of("ssm", "association/*"),
-          ),
-        ],
-      }),
     });
   }
 

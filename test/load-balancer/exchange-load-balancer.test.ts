@@ -80,7 +80,6 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual([]);
     expect(resourcesOf(json, "aws_iam_role_policy").map((p) => p.name_prefix)).toEqual([
       "exchange-lb-ssm-agent-",
-      "exchange-lb-own-instance-",
     ]);
     expect(instance.iam_instance_profile).toMatch(/aws_iam_instance_profile/);
     expect(instance.key_name).toBeUndefined();

