@@ -370,6 +370,8 @@ test.each([
 function killRetryLoop(): void {
   if (!root.exists(PATHS.FAILOVER_RETRY_PID)) return;
   const pid = Number(root.read(PATHS.FAILOVER_RETRY_PID));
+  // Its sleep first: killed alone, the loop would leave it running for up to a minute.
+  spawnSync("pkill", ["-KILL", "-P", String(pid)]);
   try {
     process.kill(pid, "SIGKILL");
   } catch {
