@@ -5,6 +5,7 @@
  * synth, after every VIP is added, and read at first boot only.
  */
 import { encodeUserData } from "../cloud-init/user-data";
+import { fail } from "../core/errors";
 import { idPart } from "../core/id";
 import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
 import { PairNode } from "../pair/pair-node";
@@ -38,7 +39,7 @@ export interface InstancesProps {
 export function createInstances(owner: Construct, p: InstancesProps): Instance[] {
   const { props, settings } = p;
   const ami = props.amiId ?? latestDebian(owner);
-  const encoded = encodedUserData(p.userData);
+  const encoded = encodedUserData(owner, p.userData);
   const common = (pairNode: PairNode | undefined) => ({
     ami: pairNode?.amiId ?? ami,
     instanceType: pairNode?.instanceType ?? props.instanceType ?? DEFAULT_INSTANCE_TYPE,
@@ -99,17 +100,33 @@ function latestDebian(owner: Construct): string {
  * Encoded once per node and version: both lazy user-data fields read it, and
  * Terraform resolves them more than once per synth.
  */
-function encodedUserData(userData: InstancesProps["userData"]) {
+function encodedUserData(owner: Construct, userData: InstancesProps["userData"]) {
   const cache = new Map<string, { version: number; value: Record<string, string | undefined> }>();
   return (pairNode: PairNode | undefined, field: "userData" | "userDataBase64") => {
     const key = pairNode?.address ?? "";
     let cached = cache.get(key);
     if (cached?.version !== userData.version()) {
-      cached = { version: userData.version(), value: encodeUserData(userData.render(pairNode)) };
+      cached = {
+        version: userData.version(),
+        value: encodeOrRefuse(owner, userData.render(pairNode)),
+      };
       cache.set(key, cached);
     }
     return cached.value[field];
   };
+}
+
+/** EC2 refuses user-data over 16 KB: said at synth, with the construct and what to do. */
+function encodeOrRefuse(owner: Construct, text: string): Record<string, string | undefined> {
+  try {
+    return encodeUserData(text);
+  } catch (error) {
+    return fail(
+      owner,
+      `the instance's ${(error as Error).message}`,
+      "split the VIPs over two ExchangeLoadBalancers (each instance's user-data holds every VIP's config)",
+    );
+  }
 }
 
 /**
