@@ -6,6 +6,7 @@
 import { Duration } from "../core/duration";
 import { BalanceMode } from "./balance-mode";
 import { cite } from "./citation";
+import { ExchangeWebService } from "./web-services";
 
 /**
  * No guide sets a check timeout: without one HAProxy allows a check only its
@@ -66,6 +67,26 @@ const RELOAD_GRACE_SOURCE =
  */
 export const KEEP_ALIVE_SOURCE =
   "IIS connectionTimeout default 120 s (Microsoft: system.applicationHost/sites/siteDefaults/limits), less 10 s";
+
+/**
+ * A Kerberos ticket may reach Windows' MaxTokenSize, 48,000 bytes: 64,000 bytes
+ * as the base64 of `Authorization: Negotiate`. 004 §11's 51200 refuses it. 72 KiB
+ * holds that header and 8 KiB of the others, less HAProxy's 1 KiB rewrite room.
+ */
+export const REQUEST_BUFFER = cite(
+  73_728,
+  "Microsoft KB 2020943: MaxTokenSize 48,000 bytes, a 64,000-byte Negotiate header; 004 §11's 51200 is too small",
+);
+
+/**
+ * Remote PowerShell from outside is an attack path (ProxyShell, CVE-2021-34473
+ * and CVE-2022-41040/41082 reached Exchange through /PowerShell); administrators
+ * manage Exchange from inside, so it is published only when listed.
+ */
+export const UNPUBLISHED_BY_DEFAULT = cite(
+  ["PowerShell"] as readonly ExchangeWebService[],
+  "ProxyShell CVE-2021-34473, CVE-2022-41040/41082: remote PowerShell from outside is an attack path",
+);
 
 /** TCP keepalive to the servers: idle time, then `count` probes `interval` apart. */
 export interface ServerKeepaliveTiming {

@@ -101,6 +101,14 @@ function webRows(p: ExchangeProfile): Row[] {
     ],
     ["HTTPS idle timeouts (client, server)", text(p.web.idleTimeout, (d) => d.toHuman())],
     ["HTTPS keep-alive (bridge, offload)", text(p.web.keepAliveTimeout, (d) => d.toHuman())],
+    [
+      "HTTPS request buffer (bridge, offload)",
+      text(p.web.requestBuffer, (n) => `${n} bytes (\`largeRequestBuffer: false\`: 16 KiB)`),
+    ],
+    [
+      "HTTPS services not published unless listed (bridge, offload)",
+      text(p.web.unpublishedByDefault, (list) => list.join(", ")),
+    ],
     ["HTTPS persistence", text(p.web.persistence, (x) => x.describe())],
     ["HTTPS health check", text(p.web.healthCheck, webCheck)],
   ];

@@ -12,6 +12,8 @@ import {
   COMMON_DEFAULTS,
   HTTPS_IDLE_SOURCE,
   KEEP_ALIVE_SOURCE,
+  REQUEST_BUFFER,
+  UNPUBLISHED_BY_DEFAULT,
   ServerKeepaliveTiming,
 } from "./common-defaults";
 import { Persistence } from "./persistence";
@@ -77,6 +79,10 @@ export interface ExchangeProfile {
     readonly idleTimeout: Cited<Duration>;
     /** Terminating modes: idle time between two requests on one client connection. */
     readonly keepAliveTimeout: Cited<Duration>;
+    /** Terminating modes: `tune.bufsize`, for Windows' largest Kerberos token. */
+    readonly requestBuffer: Cited<number>;
+    /** Terminating modes: services published only when listed. */
+    readonly unpublishedByDefault: Cited<readonly ExchangeWebService[]>;
     readonly http: Cited<HttpHandling>;
     readonly persistence: Cited<Persistence>;
     readonly healthCheck: Cited<WebHealthCheck>;
@@ -125,6 +131,8 @@ const EXCHANGE_2010: ExchangeProfile = {
     httpPort: cite(80, "001 §11 VIP1: CAS-WEB 80,443"),
     idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
     keepAliveTimeout: cite(Duration.seconds(110), KEEP_ALIVE_SOURCE),
+    requestBuffer: REQUEST_BUFFER,
+    unpublishedByDefault: UNPUBLISHED_BY_DEFAULT,
     http: cite("forward", "001 §11 VIP1: port 80 load balanced like 443"),
     persistence: cite(ONE_HOUR_SOURCE_IP, "001 §7 persistence table, §11 VIP1: source IP 60 min"),
     healthCheck: cite({ kind: "tcp-connect" }, "001 §11 VIP1, 003 §3.1 bk_web_ssl: TCP connect"),
@@ -177,6 +185,8 @@ function modernProfile(
       // 004 §11's 30 min is shorter than the heartbeat: see HTTPS_IDLE_SOURCE.
       idleTimeout: cite(Duration.hours(1), HTTPS_IDLE_SOURCE),
       keepAliveTimeout: cite(Duration.seconds(110), KEEP_ALIVE_SOURCE),
+      requestBuffer: REQUEST_BUFFER,
+      unpublishedByDefault: UNPUBLISHED_BY_DEFAULT,
       http: cite("redirect-to-https", "004 appendix 4: Force to HTTPS"),
       persistence: cite(Persistence.none(), "004 §7: persistence no longer required"),
       healthCheck: cite(

@@ -3,7 +3,6 @@
  * network interface holds (the VIPs are its secondary addresses) and the
  * rules of one security group per direction.
  */
-export type RuleDirection = "inbound" | "outbound";
 import { fail } from "../core/errors";
 import {
   DefaultTokenResolver,
@@ -15,6 +14,8 @@ import {
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
+
+export type RuleDirection = "inbound" | "outbound";
 
 export const DEFAULT_INSTANCE_TYPE = "t3.small";
 

@@ -17,14 +17,6 @@ import { VipKind } from "./describe";
 import { VipDefaults } from "./vip-host";
 import { CasHttpsVipProps, CasTlsMode } from "./cas-https-props";
 
-/**
- * A Kerberos ticket may reach Windows' MaxTokenSize, 48,000 bytes: 64,000 bytes
- * as the base64 of `Authorization: Negotiate` (Microsoft KB 2020943, "HTTP 400
- * Bad Request (Request Header too long)"). 004 §11's 51200 refuses it. 72 KiB
- * holds that header and 8 KiB of the others, less HAProxy's 1 KiB rewrite room.
- */
-export const LARGE_REQUEST_BUFFER = 73_728;
-
 const TERMINATING_ONLY = [
   "services",
   "owaCookiePersistence",
@@ -201,7 +193,8 @@ function terminatedTls(
     owaCookie: props.owaCookiePersistence ?? false,
     activeSyncPersistence: props.activeSyncPersistence ?? false,
     forwardedFor: props.forwardedFor ?? false,
-    requestBuffer: (props.largeRequestBuffer ?? true) ? LARGE_REQUEST_BUFFER : undefined,
+    requestBuffer:
+      (props.largeRequestBuffer ?? true) ? defaults.profile.web.requestBuffer.value : undefined,
     keepAliveTimeout: defaults.profile.web.keepAliveTimeout.value,
   };
 }
