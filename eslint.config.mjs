@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "**/cdktf.out/", "coverage/"] },
+  { ignores: ["node_modules/", "dist/", "build/", "**/cdktf.out/", "coverage/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,6 +14,7 @@ export default tseslint.config(
         {
           paths: [
             { name: "@cdktf/provider-aws", message: "Import @cdktf/provider-aws/lib/<resource>." },
+            { name: "@cdktn/provider-aws", message: "Import @cdktn/provider-aws/lib/<resource>." },
           ],
         },
       ],

@@ -2,6 +2,8 @@
  * The only module that imports the CDK for Terraform framework and the AWS
  * provider, so that a move to another framework fork touches this file alone.
  * Deep imports only: the provider's root module loads ~2,200 modules.
+ * exchange-lb-cdktn (CDK Terrain) is built from this file's compiled output,
+ * its imports pointed at cdktn and @cdktn/provider-aws (scripts/build-cdktn.ts).
  */
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
