@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what the tests need, then runs every check.
 # Real tools, never mocks: HAProxy 2.6 and cloud-init from Debian 12, Terraform.
+# The library is checked on both frameworks: CDK for Terraform and CDK Terrain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
@@ -37,16 +38,22 @@ echo "== eslint"
 npx eslint .
 echo "== tsc"
 npx tsc --noEmit -p tsconfig.json
+echo "== tsc against CDK Terrain (cdktn, @cdktn/provider-aws)"
+npx tsc --noEmit -p tsconfig.cdktn.json
 
 echo "== jest: unit, renderers, constructs, real haproxy -c / cloud-init / terraform"
 status=0
+rm -f .jest-results.json .jest-cdktn-results.json .jest-lab-results.json
 npx jest --ci --json --outputFile=.jest-results.json || status=$?
+
+echo "== jest: the synthesizing tests again on CDK Terrain (cdktn), examples compared with cdktf's"
+npx jest -c jest.cdktn.config.js --ci --json --outputFile=.jest-cdktn-results.json || status=$?
 
 echo "== jest: lab scenarios (real HAProxy, nginx, Postfix, Dovecot in network namespaces)"
 npx jest -c jest.lab.config.js --ci --runInBand --json --outputFile=.jest-lab-results.json || status=$?
 
 node -e '
-  const runs = [".jest-results.json", ".jest-lab-results.json"].map((f) => {
+  const runs = [".jest-results.json", ".jest-cdktn-results.json", ".jest-lab-results.json"].map((f) => {
     try { return require("./" + f); } catch { return { numPassedTests: 0, numFailedTests: 1 }; }
   });
   const passed = runs.reduce((n, r) => n + r.numPassedTests, 0);
