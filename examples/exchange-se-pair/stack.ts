@@ -18,15 +18,15 @@ import {
   VipPlacement,
 } from "../../lib";
 
-export interface Exchange2019Pair {
+export interface ExchangeSePair {
   readonly stack: TerraformStack;
   readonly loadBalancer: ExchangeLoadBalancer;
 }
 
-export function buildExchange2019PairStack(
+export function buildExchangeSePairStack(
   scope: Construct,
-  id = "exchange-2019-pair",
-): Exchange2019Pair {
+  id = "exchange-se-pair",
+): ExchangeSePair {
   const stack = new TerraformStack(scope, id);
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
   const loadBalancer = new ExchangeLoadBalancer(stack, "Lb", {
