@@ -21,7 +21,6 @@ import { dirname, join, relative, resolve } from "node:path";
 
 export interface CdktnTarget {
   readonly name: string;
-  readonly description: string;
   /** cdktf module -> its CDK Terrain counterpart; a deep path keeps its tail. */
   readonly modules: Readonly<Record<string, string>>;
   readonly peerDependencies: Readonly<Record<string, string>>;
@@ -62,13 +61,13 @@ export function retargetFile(text: string, file: string, modules = TARGET.module
 
 type PackageJson = Record<string, unknown>;
 
-/** exchange-lb-cdktn's package.json: the library's own, with the fork's name, description and peers. */
+/** exchange-lb-cdktn's package.json: the library's own, with the fork's name and peers. */
 export function cdktnPackageJson(root: PackageJson, target: CdktnTarget = TARGET): PackageJson {
-  const { version, license, main, types, files, engines } = root;
+  const { version, description, license, main, types, files, engines } = root;
   return {
     name: target.name,
     version,
-    description: target.description,
+    description: String(description).replace("CDK for Terraform", "CDK Terrain (cdktn)"),
     license,
     main,
     types,

@@ -64,10 +64,11 @@ test("refuses a cdktf package it has no CDK Terrain counterpart for, naming the 
 test("exchange-lb-cdktn's package.json: the same version and files, the fork's peers", () => {
   const root = json("package.json");
   const pkg = cdktnPackageJson(root);
+  expect(root.description).toMatch(/^CDK for Terraform constructs/);
   expect(pkg).toEqual({
     name: "exchange-lb-cdktn",
     version: root.version,
-    description: expect.stringContaining("CDK Terrain"),
+    description: root.description.replace("CDK for Terraform", "CDK Terrain (cdktn)"),
     license: root.license,
     main: root.main,
     types: root.types,
