@@ -2,11 +2,22 @@
  * The examples' synthesized output, byte for byte, against the committed
  * golden files: a restructure that changes what a user deploys fails here.
  * A deliberate change rewrites them (UPDATE_GOLDEN=1) in its own commit that
- * says why.
+ * says why. What each golden node boots with passes every Debian release's
+ * cloud-init, HAProxy and keepalived.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { parse } from "yaml";
+import { PATHS } from "../lib/instance/paths";
+import { programText } from "../lib/instance/programs";
 import { GOLDEN_DIR, goldenFiles } from "./support/golden";
+import {
+  certificateBundle,
+  expectValidCloudConfig,
+  expectValidHaproxy,
+  expectValidKeepalived,
+  withTempDir,
+} from "./support/tools";
 
 function committed(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,4 +41,40 @@ test("the golden files are exactly the examples' outputs, no more, no fewer", ()
 
 test.each([...files.keys()].sort())("%s is byte-identical", (path) => {
   expect(files.get(path)).toBe(readFileSync(join(GOLDEN_DIR, path), "utf8"));
+});
+
+const userData = [...files.keys()].filter((path) => /\/user-data[^/]*\.yaml$/.test(path)).sort();
+
+describe.each(userData)("%s", (path) => {
+  const text = readFileSync(join(GOLDEN_DIR, path), "utf8");
+  const written = Object.fromEntries(
+    (parse(text).write_files as { path: string; content: string }[]).map((f) => [
+      f.path,
+      f.content,
+    ]),
+  );
+
+  test("every supported cloud-init accepts it", () => expectValidCloudConfig(text));
+
+  test("every supported HAProxy accepts its haproxy.cfg, with certificates where it names them", () => {
+    const peer = /-L (\S+)"/.exec(written[PATHS.HAPROXY_DEFAULTS] ?? "")?.[1];
+    withTempDir((dir) => {
+      const config = written[PATHS.HAPROXY_CONFIG].replace(
+        /\/etc\/haproxy\/certs\/[\w.-]+\.pem/g,
+        certificateBundle(dir),
+      );
+      expectValidHaproxy(config, peer);
+    });
+  });
+
+  // A pair node's only.
+  const keepalived = written[PATHS.KEEPALIVED_CONFIG];
+  if (keepalived) {
+    test("every supported keepalived accepts its keepalived.conf", () =>
+      expectValidKeepalived(keepalived, {
+        interfaceFile: PATHS.KEEPALIVED_INTERFACE,
+        script: PATHS.FAILOVER_PROGRAM,
+        scriptText: programText("failover"),
+      }));
+  }
 });
