@@ -15,8 +15,8 @@ export interface DebianRelease {
   /** "Debian 13", as messages name it. */
   readonly name: string;
   readonly number: number;
-  /** Where its tools are; undefined: this host's PATH (the host runs this release). */
-  readonly bin?: string;
+  /** scripts/debian-root.sh's tree (root/, bin/); undefined: this host (it runs this release). */
+  readonly tree?: string;
 }
 
 /** scripts/debian-root.sh's cache; EXCHANGE_LB_CACHE overrides it there and here. */
@@ -26,23 +26,33 @@ export const DEBIAN_CACHE = process.env.EXCHANGE_LB_CACHE ?? "/var/cache/exchang
 export function debianReleases(cache: string): readonly DebianRelease[] {
   return [
     { name: "Debian 12", number: 12 },
-    { name: "Debian 13", number: 13, bin: join(cache, "debian-13", "bin") },
+    { name: "Debian 13", number: 13, tree: join(cache, "debian-13") },
   ];
 }
 
 export const DEBIAN_RELEASES = debianReleases(DEBIAN_CACHE);
 
-/** The command that runs the release's tool; a missing one fails, naming how to build it. */
-export function toolCommand(release: DebianRelease, tool: Tool): string {
-  if (!release.bin) return tool;
-  const command = join(release.bin, tool);
-  if (!existsSync(command)) {
+/** The release's tree as scripts/debian-root.sh completed it; missing: fails, naming how to build it. */
+function treeOf(release: DebianRelease & { tree: string }): string {
+  if (!existsSync(join(release.tree, ".complete"))) {
     throw new Error(
-      `${release.name}'s ${tool} is missing at ${command}: build ${release.name}'s tools with ` +
+      `${release.name}'s tools are missing: no complete root at ${release.tree}. Build it with ` +
         `./scripts/test.sh or scripts/debian-root.sh ${release.number}`,
     );
   }
-  return command;
+  return release.tree;
+}
+
+/** The command that runs the release's tool: the host's, or the one in its tree's bin/. */
+export function toolCommand(release: DebianRelease, tool: Tool): string {
+  return release.tree ? join(treeOf({ ...release, tree: release.tree }), "bin", tool) : tool;
+}
+
+/** The root directory of a release built by scripts/debian-root.sh (its apt, for chroot). */
+export function debianRoot(number: number): string {
+  const release = DEBIAN_RELEASES.find((r) => r.number === number && r.tree);
+  if (!release?.tree) throw new Error(`Debian ${number} has no root: it is the host's release`);
+  return join(treeOf({ ...release, tree: release.tree }), "root");
 }
 
 const VERSION: Record<Tool, { args: string[]; label: string; pattern: RegExp }> = {

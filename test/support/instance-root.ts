@@ -102,7 +102,7 @@ export class InstanceRoot {
   /** The release's real `tool` on PATH, ahead of the host's (the host's release: the host's own). */
   public useTool(release: DebianRelease, tool: Tool): void {
     const command = toolCommand(release, tool);
-    if (release.bin) symlinkSync(command, join(this.dir, "bin", tool));
+    if (release.tree) symlinkSync(command, join(this.dir, "bin", tool));
   }
 
   /** Replaces an installed program with a stand-in that records its calls like `fake`. */
