@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what the tests need, then runs every check.
-# Real tools, never mocks: HAProxy 2.6 and cloud-init from Debian 12, Terraform.
+# Real tools, never mocks: HAProxy, keepalived and cloud-init from Debian 12 (this
+# host) and from Debian 13 (scripts/debian-root.sh's cached root), Terraform.
 # The library is checked on both frameworks: CDK for Terraform and CDK Terrain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,15 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v terraform >/dev/null || { echo "terraform is not on PATH; the escaping tests need it" >&2; exit 1; }
-echo "== $(haproxy -v | head -1)"
-echo "== cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
+# Debian 13's HAProxy, keepalived and cloud-init: every check runs with both releases' tools.
+echo "== Debian 13 root (scripts/debian-root.sh 13; built once, then cached)"
+debian13="$(scripts/debian-root.sh 13 | tail -n 1)"
+echo "== Debian 12: $(haproxy -v | head -1)"
+echo "== Debian 12: $(keepalived -v 2>&1 | head -1)"
+echo "== Debian 12: cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
+echo "== Debian 13: $("$debian13/bin/haproxy" -v | head -1)"
+echo "== Debian 13: $("$debian13/bin/keepalived" -v 2>&1 | head -1)"
+echo "== Debian 13: cloud-init $("$debian13/bin/cloud-init" --version 2>&1 | awk '{print $2}')"
 echo "== $(terraform version 2>/dev/null | head -1)"
 
 echo "== npm ci"
@@ -41,7 +49,7 @@ npx tsc --noEmit -p tsconfig.json
 echo "== tsc against CDK Terrain (cdktn, @cdktn/provider-aws)"
 npx tsc --noEmit -p tsconfig.cdktn.json
 
-echo "== jest: unit, renderers, constructs, real haproxy -c / cloud-init / terraform"
+echo "== jest: unit, renderers, constructs, real haproxy -c / cloud-init / keepalived -t of both releases, terraform"
 status=0
 rm -f .jest-results.json .jest-cdktn-results.json .jest-lab-results.json
 npx jest --ci --json --outputFile=.jest-results.json || status=$?

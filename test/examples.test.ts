@@ -30,11 +30,11 @@ describe.each([
     expect(loadBalancer.renderHaproxyConfig()).toMatchSnapshot();
   });
 
-  test("HAProxy 2.6 accepts haproxy.cfg", () => {
+  test("every supported HAProxy accepts haproxy.cfg", () => {
     expectValidHaproxy(loadBalancer.renderHaproxyConfig());
   });
 
-  test("cloud-init accepts the user-data", () => {
+  test("every supported cloud-init accepts the user-data", () => {
     expectValidCloudConfig(loadBalancer.renderUserData());
   });
 

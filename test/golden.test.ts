@@ -4,12 +4,23 @@
  * A deliberate change rewrites them (UPDATE_GOLDEN=1) in its own commit that
  * says why. The files are cdktf's output; under CDK Terrain (jest.cdktn.config.js)
  * every file is the same but cdk.tf.json, which differs in exactly the
- * framework-metadata fields of CDKTN_DIFFERENCES.
+ * framework-metadata fields of CDKTN_DIFFERENCES. What each golden node boots
+ * with passes every Debian release's cloud-init, HAProxy and keepalived.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { parse } from "yaml";
+import { PATHS } from "../lib/instance/paths";
+import { programText } from "../lib/instance/programs";
 import { CDKTN_DIFFERENCES, FRAMEWORK, differingPaths, withFieldsOf } from "./support/framework";
 import { GOLDEN_DIR, goldenFiles } from "./support/golden";
+import {
+  certificateBundle,
+  expectValidCloudConfig,
+  expectValidHaproxy,
+  expectValidKeepalived,
+  withTempDir,
+} from "./support/tools";
 
 function committed(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -42,5 +53,41 @@ test.each([...files.keys()].sort())("%s is byte-identical", (path) => {
     expect(withFieldsOf(synthesized, golden, CDKTN_DIFFERENCES)).toBe(golden);
   } else {
     expect(synthesized).toBe(golden);
+  }
+});
+
+const userData = [...files.keys()].filter((path) => /\/user-data[^/]*\.yaml$/.test(path)).sort();
+
+describe.each(userData)("%s", (path) => {
+  const text = readFileSync(join(GOLDEN_DIR, path), "utf8");
+  const written = Object.fromEntries(
+    (parse(text).write_files as { path: string; content: string }[]).map((f) => [
+      f.path,
+      f.content,
+    ]),
+  );
+
+  test("every supported cloud-init accepts it", () => expectValidCloudConfig(text));
+
+  test("every supported HAProxy accepts its haproxy.cfg, with certificates where it names them", () => {
+    const peer = /-L (\S+)"/.exec(written[PATHS.HAPROXY_DEFAULTS] ?? "")?.[1];
+    withTempDir((dir) => {
+      const config = written[PATHS.HAPROXY_CONFIG].replace(
+        /\/etc\/haproxy\/certs\/[\w.-]+\.pem/g,
+        certificateBundle(dir),
+      );
+      expectValidHaproxy(config, peer);
+    });
+  });
+
+  // A pair node's only.
+  const keepalived = written[PATHS.KEEPALIVED_CONFIG];
+  if (keepalived) {
+    test("every supported keepalived accepts its keepalived.conf", () =>
+      expectValidKeepalived(keepalived, {
+        interfaceFile: PATHS.KEEPALIVED_INTERFACE,
+        script: PATHS.FAILOVER_PROGRAM,
+        scriptText: programText("failover"),
+      }));
   }
 });

@@ -4,6 +4,7 @@
  */
 import { parse } from "yaml";
 import { CloudConfig, renderCloudConfig } from "../../lib/cloud-init/cloud-config";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { cloudInitSchema, expectValidCloudConfig } from "../support/tools";
 
 const config: CloudConfig = {
@@ -29,9 +30,21 @@ describe("renderCloudConfig", () => {
     expectValidCloudConfig(text);
   });
 
-  test("cloud-init's schema check can fail", () => {
-    const result = cloudInitSchema(text.replace("packages:", "packages: 7\nbogus:"));
+  test.each(DEBIAN_RELEASES)("$name's cloud-init schema check can fail", (release) => {
+    const result = cloudInitSchema(release, text.replace("packages:", "packages: 7\nbogus:"));
     expect(result.status).not.toBe(0);
+    expect(result.problems).not.toEqual([]);
+  });
+
+  test.each(DEBIAN_RELEASES)("$name's cloud-init check refuses a deprecated key", (release) => {
+    // apt_update: deprecated since cloud-init 22.2 for package_update; exit 0 nonetheless.
+    const deprecated = text.replace("package_update: true", "apt_update: true");
+    const result = cloudInitSchema(release, deprecated);
+    expect(result.status).toBe(0);
+    expect(result.problems.join("\n")).toMatch(/deprecat.*apt_update|apt_update.*deprecat/i);
+    expect(() => expectValidCloudConfig(deprecated)).toThrow(
+      `${release.name}'s ${result.tool} does not accept it without a warning`,
+    );
   });
 
   test("writes each file byte for byte, with its permissions, in the order given", () => {

@@ -1,5 +1,5 @@
 /**
- * The apply program run for real by /bin/sh with the real `haproxy -c`, on a
+ * The apply program run for real by /bin/sh with each release's real `haproxy -c`, on a
  * node installed under a temporary root from its synthesized user-data: a
  * refused config changes nothing and reports HAProxy's words; an accepted one
  * is installed, the previous kept, HAProxy signalled to reload, and VIP
@@ -14,6 +14,7 @@ import { renderConfigDocument } from "../../lib/delivery/config-document";
 import { renderReservedPorts } from "../../lib/delivery/reserved-ports";
 import { PATHS } from "../../lib/instance/paths";
 import { CasHttpsVip } from "../../lib";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { InstanceRoot } from "../support/instance-root";
 import { PAIR_PROPS, fixture } from "../support/synth";
 
@@ -96,33 +97,41 @@ test("the node starts as its user-data leaves it: the config, the VIP list, the 
   expect(root.read(PATHS.VIPS_FILE)).toBe("192.168.30.10\n");
 });
 
-test("an accepted config is installed, the previous one kept, and HAProxy reloaded once", async () => {
-  stage(CHANGED, "192.168.30.10\n");
-  const result = await apply();
-  expect(result.code).toBe(0);
-  expect(root.read(PATHS.HAPROXY_CONFIG)).toBe(CHANGED);
-  expect(root.read(PATHS.PREVIOUS_CONFIG)).toBe(GOOD.config);
-  expect(await reloads()).toBe(1);
-  expect(root.read(PATHS.APPLY_HISTORY)).toMatch(/applied [0-9a-f]{12}\n$/);
-});
+test.each(DEBIAN_RELEASES)(
+  "$name's HAProxy: an accepted config is installed, the previous one kept, and HAProxy reloaded once",
+  async (release) => {
+    root.useTool(release, "haproxy");
+    stage(CHANGED, "192.168.30.10\n");
+    const result = await apply();
+    expect(result.code).toBe(0);
+    expect(root.read(PATHS.HAPROXY_CONFIG)).toBe(CHANGED);
+    expect(root.read(PATHS.PREVIOUS_CONFIG)).toBe(GOOD.config);
+    expect(await reloads()).toBe(1);
+    expect(root.read(PATHS.APPLY_HISTORY)).toMatch(/applied [0-9a-f]{12}\n$/);
+  },
+);
 
-test("a config that fails haproxy -c changes nothing, is kept for inspection and reported", async () => {
-  const broken = CHANGED.replace("balance roundrobin", "balance sometimes");
-  stage(broken, "192.168.30.10\n192.168.30.11\n");
-  const result = await apply();
-  expect(result.code).toBe(1);
-  expect(result.stderr).toContain("refused");
-  expect(result.stderr).toContain("the running configuration is unchanged");
-  // HAProxy's own words reach the association's output.
-  expect(result.stderr).toMatch(/\[ALERT\].*balance/);
-  expect(root.read(PATHS.HAPROXY_CONFIG)).toBe(GOOD.config);
-  expect(root.read(PATHS.VIPS_FILE)).toBe("192.168.30.10\n");
-  const refused = readdirSync(root.path(PATHS.REFUSED_DIR));
-  expect(refused).toHaveLength(1);
-  expect(root.read(`${PATHS.REFUSED_DIR}/${refused[0]}`)).toBe(broken);
-  expect(await reloads()).toBe(0);
-  expect(root.calls("ip")).toEqual([]);
-});
+test.each(DEBIAN_RELEASES)(
+  "$name's HAProxy: a config that fails haproxy -c changes nothing, is kept for inspection and reported",
+  async (release) => {
+    root.useTool(release, "haproxy");
+    const broken = CHANGED.replace("balance roundrobin", "balance sometimes");
+    stage(broken, "192.168.30.10\n192.168.30.11\n");
+    const result = await apply();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("refused");
+    expect(result.stderr).toContain("the running configuration is unchanged");
+    // HAProxy's own words reach the association's output.
+    expect(result.stderr).toMatch(/\[ALERT\].*balance/);
+    expect(root.read(PATHS.HAPROXY_CONFIG)).toBe(GOOD.config);
+    expect(root.read(PATHS.VIPS_FILE)).toBe("192.168.30.10\n");
+    const refused = readdirSync(root.path(PATHS.REFUSED_DIR));
+    expect(refused).toHaveLength(1);
+    expect(root.read(`${PATHS.REFUSED_DIR}/${refused[0]}`)).toBe(broken);
+    expect(await reloads()).toBe(0);
+    expect(root.calls("ip")).toEqual([]);
+  },
+);
 
 test("new listener ports are reserved from the ephemeral range, persistently, before the reload", async () => {
   stage(CHANGED, "192.168.30.10\n");
@@ -287,13 +296,20 @@ describe("a pair node", () => {
   });
 });
 
-test("--boot with a config haproxy -c refuses starts nothing and fails the boot", async () => {
-  root.write(PATHS.HAPROXY_CONFIG, GOOD.config.replace("balance roundrobin", "balance sometimes"));
-  const result = await root.run(PATHS.APPLY_PROGRAM, ["--boot"]);
-  expect(result.code).not.toBe(0);
-  expect(result.stderr).toMatch(/\[ALERT\].*balance/);
-  expect(root.calls("systemctl")).toEqual([]);
-});
+test.each(DEBIAN_RELEASES)(
+  "$name's HAProxy: --boot with a config haproxy -c refuses starts nothing and fails the boot",
+  async (release) => {
+    root.useTool(release, "haproxy");
+    root.write(
+      PATHS.HAPROXY_CONFIG,
+      GOOD.config.replace("balance roundrobin", "balance sometimes"),
+    );
+    const result = await root.run(PATHS.APPLY_PROGRAM, ["--boot"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/\[ALERT\].*balance/);
+    expect(root.calls("systemctl")).toEqual([]);
+  },
+);
 
 test("the SSM document unpacks to exactly the bundle and hands it to the apply program", () => {
   const bundle = {

@@ -1,16 +1,14 @@
 /**
  * The HTTP-mode parts of the model (TLS termination, path routing, cookie and
- * header persistence, connection reuse, buffer size) render as HAProxy 2.6
- * expects: exact lines, and the real `haproxy -c` with a real certificate.
+ * header persistence, connection reuse, buffer size) render as HAProxy 2.6 and 3.0
+ * expects: exact lines, and each release's real `haproxy -c` with a real certificate.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { Duration } from "../../lib/core/duration";
 import { Condition, HaproxyConfig } from "../../lib/haproxy/model";
 import { renderHaproxyConfig } from "../../lib/haproxy/render";
 import { EXCHANGE_ALPN, INTERMEDIATE_TLS } from "../../lib/haproxy/tls";
 import { sectionOf } from "../support/synth";
-import { run, withTempDir } from "../support/tools";
+import { certificateBundle, expectValidHaproxy, withTempDir } from "../support/tools";
 
 const CERT = "/etc/haproxy/certs/exchange.pem";
 
@@ -139,18 +137,8 @@ test("renders TLS defaults, TLS binds, routes, persistence and reuse", () => {
   );
 });
 
-test("HAProxy 2.6 accepts it with a real certificate bundle", () => {
+test("every supported HAProxy accepts it with a real certificate bundle", () => {
   withTempDir((dir) => {
-    const pem = join(dir, "exchange.pem");
-    const made = run("sh", [
-      "-c",
-      `openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.example.com -keyout ${dir}/key.pem -out ${dir}/cert.pem 2>/dev/null && cat ${dir}/cert.pem ${dir}/key.pem > ${pem}`,
-    ]);
-    expect(made.status).toBe(0);
-    const file = join(dir, "haproxy.cfg");
-    writeFileSync(file, renderHaproxyConfig(config).split(CERT).join(pem));
-    const result = run("haproxy", ["-c", "-f", file]);
-    expect(result.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-    expect(result.status).toBe(0);
+    expectValidHaproxy(renderHaproxyConfig(config).split(CERT).join(certificateBundle(dir)));
   });
 });

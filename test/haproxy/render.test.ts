@@ -3,6 +3,7 @@ import { HaproxyConfig } from "../../lib/haproxy/model";
 import { renderHaproxyConfig } from "../../lib/haproxy/render";
 import { conditionText, quoteArg } from "../../lib/haproxy/words";
 import { sectionOf } from "../support/synth";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { expectValidHaproxy, haproxyCheck } from "../support/tools";
 
 const base: HaproxyConfig = {
@@ -245,16 +246,20 @@ describe("renderHaproxyConfig", () => {
     expect(renderHaproxyConfig(composite)).toBe(text);
   });
 
-  test("HAProxy 2.6 accepts the composite config without warnings", () => {
+  test("every supported HAProxy accepts the composite config without warnings", () => {
     expectValidHaproxy(text);
   });
 
-  test("HAProxy rejects a broken config, so the check can fail", () => {
-    const broken = text.replace("balance leastconn", "balance sometimes");
-    const result = haproxyCheck(broken);
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain("balance only supports");
-  });
+  test.each(DEBIAN_RELEASES)(
+    "$name's HAProxy rejects a broken config, so the check can fail",
+    (release) => {
+      const broken = text.replace("balance leastconn", "balance sometimes");
+      const result = haproxyCheck(release, broken);
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain("balance only supports");
+      expect(result.problems).not.toEqual([]);
+    },
+  );
 });
 
 describe("quoteArg", () => {
@@ -411,7 +416,7 @@ describe("typed rules, conditions and stick keys", () => {
     );
   });
 
-  test("HAProxy 2.6 accepts it without warnings", () => {
+  test("every supported HAProxy accepts it without warnings", () => {
     expectValidHaproxy(text);
   });
 });

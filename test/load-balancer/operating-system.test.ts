@@ -15,7 +15,7 @@ import {
   TlsCertificate,
 } from "../../lib";
 import { GUIDE_PROPS, Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
-import { debianRoot } from "../support/debian-root";
+import { debianRoot } from "../support/debian-releases";
 
 function build(overrides: Partial<ExchangeLoadBalancerProps>) {
   const f = fixture({ exchangeVersion: ExchangeVersion.EXCHANGE_SE, ...overrides });

@@ -27,9 +27,11 @@ import {
   expectValidCloudConfig,
   expectValidHaproxy,
   expectValidKeepalived,
+  keepalivedCheck,
   run,
   withTempDir,
 } from "../support/tools";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -433,13 +435,20 @@ describe("bad input names the construct and the fix", () => {
     );
   });
 
-  test("a broken keepalived.conf fails the keepalived check the pair tests use", () => {
-    const { lb } = pairStack(SAME_SUBNET);
-    const broken = lb
-      .renderKeepalivedConfig("192.168.30.5")
-      .replace("priority 150", "priority banana");
-    expect(() => expectValidKeepalived(broken, KEEPALIVED_PATHS)).toThrow();
-  });
+  test.each(DEBIAN_RELEASES)(
+    "a broken keepalived.conf fails $name's keepalived check",
+    (release) => {
+      const { lb } = pairStack(SAME_SUBNET);
+      const broken = lb
+        .renderKeepalivedConfig("192.168.30.5")
+        .replace("priority 150", "priority banana");
+      const result = keepalivedCheck(release, broken, KEEPALIVED_PATHS);
+      expect(result.problems.join("\n")).toContain("invalid number 'banana'");
+      expect(() => expectValidKeepalived(broken, KEEPALIVED_PATHS)).toThrow(
+        `${release.name}'s ${result.tool} does not accept it`,
+      );
+    },
+  );
 });
 
 test("synthesis is deterministic: the same pair gives byte-identical JSON", () => {

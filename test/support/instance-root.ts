@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { IMDS_ENDPOINT } from "../../lib/instance/base";
 import { BootPart, assembleBoot } from "../../lib/instance/boot";
+import { DebianRelease, Tool, toolCommand } from "./debian-releases";
 
 /** What the IMDSv2 stand-in answers (lab/tools/fake-imds.js). */
 export interface InstanceMetadata {
@@ -95,6 +97,12 @@ export class InstanceRoot {
     const file = join(this.dir, "bin", name);
     writeFileSync(file, `#!/bin/sh\necho "${name} $*" >> "${this.dir}/calls.log"\n${body}`);
     chmodSync(file, 0o755);
+  }
+
+  /** The release's real `tool` on PATH, ahead of the host's (the host's release: the host's own). */
+  public useTool(release: DebianRelease, tool: Tool): void {
+    const command = toolCommand(release, tool);
+    if (release.tree) symlinkSync(command, join(this.dir, "bin", tool));
   }
 
   /** Replaces an installed program with a stand-in that records its calls like `fake`. */

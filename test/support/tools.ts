@@ -1,11 +1,13 @@
 /**
- * The real tools the tests check output with: HAProxy 2.6, cloud-init and
- * Terraform. The test command installs them; a missing tool fails the test.
+ * The real tools the tests check output with: each Debian release's HAProxy,
+ * keepalived and cloud-init (debian-releases.ts), and Terraform. The test
+ * command installs them; a missing tool fails the test, it is never skipped.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEBIAN_RELEASES, DebianRelease, Tool, toolCommand, toolVersion } from "./debian-releases";
 
 export interface RunResult {
   readonly status: number | null;
@@ -43,80 +45,184 @@ export function withTempDir<T>(use: (dir: string) => T): T {
   }
 }
 
+/** What one release's tool said about a file, and why it counts as refused (none: accepted). */
+export interface Verdict extends RunResult {
+  readonly release: DebianRelease;
+  /** "HAProxy 3.0.11" */
+  readonly tool: string;
+  /** The exit status or lines that refuse or warn; empty when accepted without a warning. */
+  readonly problems: readonly string[];
+}
+
+/** Runs the release's tool as `invocation` says on `file` (in a temp dir), and judges its words. */
+function verdictOf(
+  release: DebianRelease,
+  tool: Tool,
+  file: { name: string; text: string },
+  invocation: (
+    executable: string,
+    path: string,
+  ) => { command: string; args: string[]; env?: Readonly<Record<string, string>> },
+  judge: (result: RunResult) => string[],
+): Verdict {
+  const executable = toolCommand(release, tool);
+  const result = withTempDir((dir) => {
+    const path = join(dir, file.name);
+    writeFileSync(path, file.text);
+    const { command, args, env } = invocation(executable, path);
+    return run(command, args, { env });
+  });
+  return { ...result, release, tool: toolVersion(release, tool), problems: judge(result) };
+}
+
+/** Throws, naming each release and tool version, unless every release accepted. */
+function expectEachAccepts(verdicts: readonly Verdict[]): void {
+  const refused = verdicts.filter((verdict) => verdict.problems.length > 0);
+  if (refused.length === 0) return;
+  throw new Error(
+    refused
+      .map(
+        (v) =>
+          `${v.release.name}'s ${v.tool} does not accept it without a warning:\n  ` +
+          `${v.problems.join("\n  ")}\n${v.output}`,
+      )
+      .join("\n"),
+  );
+}
+
+/** The exit status when it is not one of `accepted`, and the lines that are not `fine`. */
+function complaints(result: RunResult, accepted: number[], fine: (line: string) => boolean) {
+  const lines = result.output.split("\n").filter((line) => line.trim() && !fine(line.trim()));
+  return accepted.includes(result.status ?? -1) ? lines : [`exit ${result.status}`, ...lines];
+}
+
+const HAPROXY_VALID = "Configuration file is valid";
+
 /**
- * `haproxy -c` on the text; the result holds HAProxy's own words.
+ * `haproxy -c -V` (HAProxy 3.0 prints its verdict only with -V) on the text,
+ * with the release's HAProxy; refused: an exit other than 0, any [WARNING] or
+ * [ALERT], or no "Configuration file is valid".
  * @param localPeer a pair node's peer name, as `haproxy -L` gives it at start
  * @param env variables HAProxy expands, as its unit's environment file gives them
  */
 export function haproxyCheck(
+  release: DebianRelease,
   config: string,
   localPeer?: string,
   env?: Readonly<Record<string, string>>,
-): RunResult {
-  return withTempDir((dir) => {
-    const file = join(dir, "haproxy.cfg");
-    writeFileSync(file, config);
-    return run("haproxy", ["-c", ...(localPeer ? ["-L", localPeer] : []), "-f", file], { env });
-  });
+): Verdict {
+  return verdictOf(
+    release,
+    "haproxy",
+    { name: "haproxy.cfg", text: config },
+    (haproxy, file) => ({
+      command: haproxy,
+      args: ["-c", "-V", ...(localPeer ? ["-L", localPeer] : []), "-f", file],
+      env,
+    }),
+    (result) => {
+      const problems = complaints(result, [0], (line) => !/\[(WARNING|ALERT)\]/.test(line));
+      return result.output.includes(HAPROXY_VALID)
+        ? problems
+        : [...problems, `no "${HAPROXY_VALID}"`];
+    },
+  );
 }
 
-/** Asserts HAProxy accepts the config with no alert and no warning. */
-export function expectValidHaproxy(config: string, localPeer?: string): void {
-  const result = haproxyCheck(config, localPeer);
-  expect(result.output).not.toMatch(/\[(WARNING|ALERT)\]/);
-  expect(result.output).toContain("Configuration file is valid");
-  expect(result.status).toBe(0);
+/** Asserts every release's HAProxy accepts the config with no alert and no warning. */
+export function expectValidHaproxy(
+  config: string,
+  localPeer?: string,
+  env?: Readonly<Record<string, string>>,
+): void {
+  expectEachAccepts(DEBIAN_RELEASES.map((r) => haproxyCheck(r, config, localPeer, env)));
 }
 
-/** `cloud-init schema` on the text. */
-export function cloudInitSchema(userData: string): RunResult {
-  return withTempDir((dir) => {
-    const file = join(dir, "user-data");
-    writeFileSync(file, userData);
-    return run("cloud-init", ["schema", "--config-file", file]);
-  });
+/** A self-signed certificate and its key in one PEM file in `dir`, as HAProxy's `crt` reads it. */
+export function certificateBundle(dir: string): string {
+  const pem = join(dir, "bundle.pem");
+  const made = run("sh", [
+    "-c",
+    `openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mail.example.com -keyout ${dir}/k -out ${dir}/c 2>/dev/null && cat ${dir}/c ${dir}/k > ${pem}`,
+  ]);
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate:\n${made.output}`);
+  return pem;
 }
 
+/**
+ * `cloud-init schema` on the text with the release's cloud-init; refused: an
+ * exit other than 0 or any line but its "valid" one (22.4: "Valid
+ * cloud-config", 25: "Valid schema"), so deprecated keys count too.
+ */
+export function cloudInitSchema(release: DebianRelease, userData: string): Verdict {
+  return verdictOf(
+    release,
+    "cloud-init",
+    { name: "user-data", text: userData },
+    (cloudInit, file) => ({ command: cloudInit, args: ["schema", "--config-file", file] }),
+    (result) => {
+      const problems = complaints(result, [0], (line) =>
+        /^Valid (cloud-config|schema)\b/.test(line),
+      );
+      return /^Valid (cloud-config|schema)\b/m.test(result.output)
+        ? problems
+        : [...problems, 'no "Valid"'];
+    },
+  );
+}
+
+/** Asserts every release's cloud-init finds the user-data valid, with no deprecated key. */
 export function expectValidCloudConfig(userData: string): void {
-  const result = cloudInitSchema(userData);
-  expect(result.output).toContain("Valid cloud-config");
-  expect(result.status).toBe(0);
+  expectEachAccepts(DEBIAN_RELEASES.map((r) => cloudInitSchema(r, userData)));
 }
 
 /** keepalived's only complaint about a pair config: it holds no VIP, by design (AWS moves them). */
 const NO_VIP_WARNING = "(exchange) No VIP specified; at least one is sensible";
 
+/** Where a pair node's keepalived.conf names the interface file and the failover program. */
+export interface KeepalivedPaths {
+  readonly interfaceFile: string;
+  readonly script: string;
+  readonly scriptText: string;
+}
+
 /**
- * `keepalived -t` on a pair node's config, inside a fresh network namespace
- * with an `eth0`, the failover script at a temporary path and the start-up
- * interface file naming `eth0`. Exit 5 means warnings; the only one allowed is
- * NO_VIP_WARNING.
+ * `keepalived -t` on a pair node's config with the release's keepalived,
+ * inside a fresh network namespace with an `eth0`, the failover script at a
+ * temporary path and the start-up interface file naming `eth0`. Exit 5 means
+ * warnings; the only one accepted is NO_VIP_WARNING.
  */
-export function expectValidKeepalived(
+export function keepalivedCheck(
+  release: DebianRelease,
   config: string,
-  paths: { interfaceFile: string; script: string; scriptText: string },
-): void {
-  withTempDir((dir) => {
+  paths: KeepalivedPaths,
+): Verdict {
+  return withTempDir((dir) => {
     writeFileSync(join(dir, "interface.conf"), "$INTERFACE=eth0\n");
     writeFileSync(join(dir, "failover"), paths.scriptText, { mode: 0o755 });
-    const file = join(dir, "keepalived.conf");
-    writeFileSync(
-      file,
-      config
-        .replace(`include ${paths.interfaceFile}`, `include ${dir}/interface.conf`)
-        .split(paths.script)
-        .join(`${dir}/failover`),
+    const text = config
+      .replace(`include ${paths.interfaceFile}`, `include ${dir}/interface.conf`)
+      .split(paths.script)
+      .join(`${dir}/failover`);
+    return verdictOf(
+      release,
+      "keepalived",
+      { name: "keepalived.conf", text },
+      (keepalived, file) => ({
+        command: "unshare",
+        args: [
+          "--net",
+          "sh",
+          "-c",
+          `ip link add eth0 type veth peer name eth1 && ip link set eth0 up && exec ${keepalived} -t -n -l -f ${file}`,
+        ],
+      }),
+      (result) => complaints(result, [0, 5], (line) => line === NO_VIP_WARNING),
     );
-    const result = run("unshare", [
-      "--net",
-      "sh",
-      "-c",
-      `ip link add eth0 type veth peer name eth1 && ip link set eth0 up && exec keepalived -t -n -l -f ${file}`,
-    ]);
-    const complaints = result.output
-      .split("\n")
-      .filter((line) => line.trim() && line.trim() !== NO_VIP_WARNING);
-    expect(complaints).toEqual([]);
-    expect([0, 5]).toContain(result.status);
   });
+}
+
+/** Asserts every release's keepalived accepts a pair node's config (no VIP aside). */
+export function expectValidKeepalived(config: string, paths: KeepalivedPaths): void {
+  expectEachAccepts(DEBIAN_RELEASES.map((r) => keepalivedCheck(r, config, paths)));
 }

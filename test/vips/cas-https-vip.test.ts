@@ -52,7 +52,7 @@ describe("CasHttpsVip, Exchange 2010 (001 §11 VIP1 CAS-WEB)", () => {
     expect(rules).toEqual(["443-443 192.168.0.0/16", "80-80 192.168.0.0/16"]);
   });
 
-  test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+  test("every supported HAProxy accepts it", () => expectValidHaproxy(cfg));
 });
 
 describe("CasHttpsVip, Exchange 2013+ (004 §11 VIP1 CAS-HTTPS)", () => {
@@ -117,7 +117,7 @@ describe("CasHttpsVip, Exchange 2013+ (004 §11 VIP1 CAS-HTTPS)", () => {
     expect(egress).toEqual(["443 192.168.30.20/32", "443 192.168.30.21/32"]);
   });
 
-  test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+  test("every supported HAProxy accepts it", () => expectValidHaproxy(cfg));
 });
 
 describe("CasHttpsVip overrides", () => {

@@ -64,7 +64,7 @@ describe.each([ExchangeVersion.EXCHANGE_2010, ExchangeVersion.EXCHANGE_2013])(
       expect(sectionOf(cfg, "backend Smtp")).not.toContain("shutdown-sessions");
     });
 
-    test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+    test("every supported HAProxy accepts it", () => expectValidHaproxy(cfg));
   },
 );
 
@@ -194,7 +194,7 @@ describe("IMAPS or POP3S only (the plain port disabled on Exchange)", () => {
     expect(ports.sort()).toEqual([993, 995]);
   });
 
-  test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+  test("every supported HAProxy accepts it", () => expectValidHaproxy(cfg));
 });
 
 test("SMTP's EHLO names the namespace when there is one", () => {

@@ -57,7 +57,7 @@ describe("RpcStaticPortVip (001 §11 VIP2 CAS-RPC, 003 §3.1)", () => {
     }
   });
 
-  test("HAProxy accepts it", () => expectValidHaproxy(cfg));
+  test("every supported HAProxy accepts it", () => expectValidHaproxy(cfg));
 
   test("the guide's example ports are the default", () => {
     const other = fixture();
