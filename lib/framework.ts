@@ -34,3 +34,19 @@ export { Route } from "@cdktf/provider-aws/lib/route";
 export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 export { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 export { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+
+import { App as AppOfFramework } from "cdktf";
+
+/**
+ * The framework this build loaded, read from its jsii type name (the cdktn
+ * build points this file's imports at cdktn), and the AWS provider package
+ * its users install: for fixes in error messages.
+ */
+export const FRAMEWORK: { readonly name: string; readonly awsProvider: string } = (() => {
+  const rtti = (AppOfFramework as unknown as Record<symbol, { fqn?: string } | undefined>)[
+    Symbol.for("jsii.rtti")
+  ];
+  return rtti?.fqn?.startsWith("cdktn.")
+    ? { name: "cdktn", awsProvider: "@cdktn/provider-aws 25.x" }
+    : { name: "cdktf", awsProvider: "@cdktf/provider-aws 21.x" };
+})();

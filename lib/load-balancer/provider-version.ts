@@ -2,10 +2,10 @@
  * The synthesized Terraform needs hashicorp/aws 6.x: it reads
  * `data.aws_region.<id>.region`, which 6.0 added in place of `name`
  * (provider 6.0 upgrade guide). `@cdktf/provider-aws` 21.x declares 6.x
- * (21.0.0 is 6.0.0), 20.x declares 5.x. A stack whose AWS provider declares
+ * (21.0.0 is 6.0.0), 20.x declares 5.x; `@cdktn/provider-aws` 25.x declares 6.x. A stack whose AWS provider declares
  * another major version is refused at synth rather than at `terraform plan`.
  */
-import { Construct, TerraformProvider, TerraformStack } from "../framework";
+import { Construct, FRAMEWORK, TerraformProvider, TerraformStack } from "../framework";
 
 export const AWS_PROVIDER_MAJOR = 6;
 
@@ -27,7 +27,7 @@ export function awsProviderProblems(scope: Construct): string[] {
     const major = /^\s*(?:~>|=)?\s*(\d+)/.exec(version ?? "")?.[1];
     if (major === undefined || Number(major) === AWS_PROVIDER_MAJOR) return [];
     return [
-      `the stack's AWS provider is hashicorp/aws ${version}, but the synthesized Terraform needs hashicorp/aws ${AWS_PROVIDER_MAJOR}.x (it reads data.aws_region's region). Fix: use @cdktf/provider-aws 21.x (hashicorp/aws 6.x), or generate the provider with version "~> ${AWS_PROVIDER_MAJOR}.0"`,
+      `the stack's AWS provider is hashicorp/aws ${version}, but the synthesized Terraform needs hashicorp/aws ${AWS_PROVIDER_MAJOR}.x (it reads data.aws_region's region). Fix: use ${FRAMEWORK.awsProvider} (hashicorp/aws 6.x), or generate the provider with version "~> ${AWS_PROVIDER_MAJOR}.0"`,
     ];
   });
 }
