@@ -16,27 +16,33 @@ const LIFECYCLE = "https://learn.microsoft.com/lifecycle/products/";
 const UPGRADE_TO_SE =
   "https://learn.microsoft.com/exchange/plan-and-deploy/deploy-new-installations/upgrade-to-exchange-server-se";
 
+/** SE CU2 setup refuses an organisation that still has an unsupported version. */
+const CU2_DEADLINE = "finished before Exchange SE CU2 (its setup refuses 2016 and 2019 servers)";
+
 const END_OF_SUPPORT: Partial<Record<ExchangeVersion, EndOfSupport>> = {
   [ExchangeVersion.EXCHANGE_2010]: {
     date: "2020-10-13",
     upgradePath:
-      "move to Exchange 2016 (SE cannot coexist with 2010), then a legacy upgrade to Exchange SE",
+      "move to Exchange 2016 CU23 (neither 2019 nor SE coexists with 2010), then a legacy upgrade to Exchange SE, " +
+      CU2_DEADLINE,
     source: `${LIFECYCLE}microsoft-exchange-server-2010; ${UPGRADE_TO_SE}`,
   },
   [ExchangeVersion.EXCHANGE_2013]: {
     date: "2023-04-11",
     upgradePath:
-      "move to Exchange 2019 CU15 (SE setup refuses to coexist with 2013), then an in-place upgrade to Exchange SE",
+      "move to Exchange 2019 CU14 (2019 CU15 and SE setup refuse an organisation with 2013), remove every 2013 server, " +
+      "then an in-place upgrade to Exchange SE, " +
+      CU2_DEADLINE,
     source: `${LIFECYCLE}exchange-server-2013; ${UPGRADE_TO_SE}`,
   },
   [ExchangeVersion.EXCHANGE_2016]: {
     date: "2025-10-14",
-    upgradePath: "a legacy upgrade to Exchange SE (new servers, mailboxes moved)",
+    upgradePath: `a legacy upgrade to Exchange SE (new servers, mailboxes moved), ${CU2_DEADLINE}`,
     source: `${LIFECYCLE}exchange-server-2016; ${UPGRADE_TO_SE}`,
   },
   [ExchangeVersion.EXCHANGE_2019]: {
     date: "2025-10-14",
-    upgradePath: "an in-place upgrade to Exchange SE from 2019 CU14 or CU15",
+    upgradePath: `an in-place upgrade to Exchange SE from 2019 CU14 or CU15 (update older CUs first), ${CU2_DEADLINE}`,
     source: `${LIFECYCLE}exchange-server-2019; ${UPGRADE_TO_SE}`,
   },
 };

@@ -6,8 +6,12 @@ import { CasHttpsVip, ExchangeVersion } from "../../lib";
 import { fixture, warningsOf } from "../support/synth";
 
 describe.each([
-  [ExchangeVersion.EXCHANGE_2010, "2020-10-13", "move to Exchange 2016"],
-  [ExchangeVersion.EXCHANGE_2013, "2023-04-11", "move to Exchange 2019 CU15"],
+  [ExchangeVersion.EXCHANGE_2010, "2020-10-13", "move to Exchange 2016 CU23"],
+  [
+    ExchangeVersion.EXCHANGE_2013,
+    "2023-04-11",
+    "move to Exchange 2019 CU14 .*remove every 2013 server",
+  ],
   [ExchangeVersion.EXCHANGE_2016, "2025-10-14", "a legacy upgrade to Exchange SE"],
   [ExchangeVersion.EXCHANGE_2019, "2025-10-14", "an in-place upgrade to Exchange SE"],
 ])("Exchange %s", (exchangeVersion, date, path) => {
@@ -18,7 +22,7 @@ describe.each([
       expect.stringMatching(
         new RegExp(
           `^Exchange ${exchangeVersion} left Microsoft's support on ${date}: no more security updates\\. ` +
-            `Upgrade path: ${path}.*then set exchangeVersion: ExchangeVersion\\.EXCHANGE_SE\\. ` +
+            `Upgrade path: ${path}.*finished before Exchange SE CU2 .*then set exchangeVersion: ExchangeVersion\\.EXCHANGE_SE\\. ` +
             "Source: https://learn\\.microsoft\\.com/lifecycle/products/",
         ),
       ),
