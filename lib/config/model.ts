@@ -4,6 +4,7 @@
  * snapshot of it.
  */
 import { ExchangeProfile } from "../exchange/profiles";
+import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
@@ -12,6 +13,8 @@ export interface LoadBalancerModel {
   readonly profile: ExchangeProfile;
   readonly maxconn: number;
   readonly installSsmAgent: boolean;
+  /** The instances' Debian release: named in the user-data, nothing else differs. */
+  readonly operatingSystem: OperatingSystemRelease;
   /** Where packages and the SSM agent come from; absent: the internet. */
   readonly packageSource?: PackageSource;
   /** A clustered pair; absent for one instance. */

@@ -13,9 +13,6 @@ import { certificatesPart } from "../tls/boot";
 import { ConfigBundle } from "../delivery/bundle";
 import { LoadBalancerModel } from "./model";
 
-const COMMENT =
-  "Exchange load balancer: HAProxy on Debian 12. Generated; edit the construct, not this.";
-
 /**
  * @param bundle the load balancer's config bundle (`configBundleOf`), rendered once for all nodes
  * @param node the pair node, for a pair; one instance has none
@@ -31,5 +28,7 @@ export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: P
     ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
     ...(lb.installSsmAgent ? [ssmAgentPart(source.agentProxy)] : []),
   ];
-  return renderCloudConfig(withPackageSource(assembleBoot(COMMENT, parts), source));
+  const { haproxy, name } = lb.operatingSystem;
+  const comment = `Exchange load balancer: HAProxy ${haproxy.version} on ${name}. Generated; edit the construct, not this.`;
+  return renderCloudConfig(withPackageSource(assembleBoot(comment, parts), source));
 }

@@ -2,8 +2,8 @@
  * The instance's operating system: the official Debian AMIs the library boots,
  * each with the HAProxy it ships and its support dates, as cited data. Both
  * releases install the same package names and run the same haproxy.cfg,
- * keepalived.conf and user-data: the tests check each with both releases'
- * own HAProxy, keepalived and cloud-init.
+ * keepalived.conf and user-data (whose header names the release): the tests
+ * check each with both releases' own HAProxy, keepalived and cloud-init.
  */
 
 /** A Debian release the library boots. */

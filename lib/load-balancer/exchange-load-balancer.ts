@@ -217,9 +217,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** A snapshot: the settings and the VIPs added so far. */
   private model(): LoadBalancerModel {
-    const { profile, maxconn, installSsmAgent, pair, packageSource } = this.settings;
-    const vips = Object.freeze([...this.vipList]);
-    return { profile, maxconn, installSsmAgent, pair, packageSource, vips };
+    return { ...this.settings, vips: Object.freeze([...this.vipList]) };
   }
 
   private bundle(): ConfigBundle {

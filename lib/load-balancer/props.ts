@@ -36,8 +36,9 @@ export interface ExchangeLoadBalancerProps {
   readonly instanceType?: string;
   /**
    * The Debian release the instances run: Debian 13 (HAProxy 3.0) or Debian 12
-   * (HAProxy 2.6). Both get the same haproxy.cfg, keepalived.conf and user-data.
-   * Picks the default AMI; with `amiId`, it says which release that AMI is.
+   * (HAProxy 2.6). Both get the same haproxy.cfg, keepalived.conf and user-data
+   * (its header names the release). Picks the default AMI; with `amiId`, say
+   * which release that AMI is.
    * A running instance keeps its AMI (`ami` is ignored by Terraform): a
    * changed default applies to instances created later.
    * @default OperatingSystem.DEBIAN_13

@@ -58,13 +58,20 @@ test("with amiId, no AMI lookup: the given AMI, which Terraform follows", () => 
   expect(instance.lifecycle.ignore_changes).not.toContain("ami");
 });
 
-test("both releases get the same haproxy.cfg and user-data, single and pair", () => {
+test("both releases get the same haproxy.cfg, and the same user-data but the release it names", () => {
   for (const extra of [{}, PAIR_PROPS]) {
     const [twelve, thirteen] = [OperatingSystem.DEBIAN_12, OperatingSystem.DEBIAN_13].map(
       (operatingSystem) => build({ ...extra, operatingSystem }).lb,
     );
     expect(thirteen.renderHaproxyConfig()).toBe(twelve.renderHaproxyConfig());
-    expect(userData(thirteen)).toBe(userData(twelve));
+    expect(userData(twelve)).toContain(
+      "# Exchange load balancer: HAProxy 2.6 on Debian 12 (bookworm).",
+    );
+    expect(userData(thirteen)).toContain(
+      "# Exchange load balancer: HAProxy 3.0 on Debian 13 (trixie).",
+    );
+    const header = /^# Exchange load balancer: .*$/m;
+    expect(userData(thirteen).replace(header, "")).toBe(userData(twelve).replace(header, ""));
   }
 });
 
