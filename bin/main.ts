@@ -5,10 +5,10 @@
 import { App } from "cdktf";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
-import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
+import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 
 const app = new App();
 buildExchange2010Stack(app);
 buildExchange2013Stack(app);
-buildExchange2019PairStack(app);
+buildExchangeSePairStack(app);
 app.synth();

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { ExchangeLoadBalancer, ExchangeServerScripts } from "../lib";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
-import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
+import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 
 type Part = "haproxy" | "user-data" | "scripts";
 const PARTS: readonly Part[] = ["haproxy", "user-data", "scripts"];
@@ -22,7 +22,7 @@ export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer
   return new Map([
     ["exchange-2010", buildExchange2010Stack(app).loadBalancer],
     ["exchange-2013", buildExchange2013Stack(app).loadBalancer],
-    ["exchange-2019-pair", buildExchange2019PairStack(app).loadBalancer],
+    ["exchange-se-pair", buildExchangeSePairStack(app).loadBalancer],
   ]);
 }
 

@@ -11,6 +11,7 @@ export { Persistence } from "./exchange/persistence";
 export type { ExchangeProfile, HttpHandling } from "./exchange/profiles";
 export type { RealServer } from "./exchange/real-server";
 export { ExchangeVersion } from "./exchange/version";
+export { OperatingSystem } from "./instance/operating-system";
 export type { ExchangeWebService } from "./exchange/web-services";
 export { ExchangeLoadBalancer } from "./load-balancer/exchange-load-balancer";
 export type { ExchangeLoadBalancerProps } from "./load-balancer/props";

@@ -5,7 +5,7 @@
 # packages come from the same mirror.
 #
 #   scripts/debian-root.sh 13   -> /var/cache/exchange-lb-cdktf/debian-13/
-#     root/              the release's root (mmdebstrap, minbase)
+#     root/              the release's root (mmdebstrap, minbase, with its package lists)
 #     bin/haproxy        its HAProxy, run on this host against the release's own libraries
 #     bin/keepalived     its keepalived, likewise
 #     bin/cloud-init     its cloud-init, inside the root (chroot); file arguments are copied in
@@ -22,7 +22,7 @@ case "$release" in
 esac
 cache="${EXCHANGE_LB_CACHE:-/var/cache/exchange-lb-cdktf}"
 packages="haproxy,keepalived,cloud-init,ca-certificates"
-key="$(printf '%s %s v1' "$suite" "$packages" | sha256sum | cut -c1-12)"
+key="$(printf '%s %s v2' "$suite" "$packages" | sha256sum | cut -c1-12)"
 target="$cache/debian-$release-$key"
 link="$cache/debian-$release"
 
@@ -38,7 +38,8 @@ if [ ! -e "$target/.complete" ]; then
   rm -rf "$target"
   mkdir -p "$target/bin" "$target/libexec"
   echo "== building the Debian $release ($suite) root in $target"
-  mmdebstrap --quiet --variant=minbase --mode=root --include="$packages" \
+  # The package lists stay: the tests resolve the user-data's packages against them.
+  mmdebstrap --quiet --variant=minbase --mode=root --include="$packages" --skip=cleanup/apt/lists \
     "$suite" "$target/root" http://deb.debian.org/debian
   root="$target/root"
   for program in haproxy keepalived; do

@@ -10,10 +10,10 @@ const repo = resolve(__dirname, "..");
 const cdktf = join(repo, "node_modules", ".bin", "cdktf");
 
 test.each([
-  [".", ["exchange-2010", "exchange-2013", "exchange-2019-pair"]],
+  [".", ["exchange-2010", "exchange-2013", "exchange-se-pair"]],
   ["examples/exchange-2010", ["exchange-2010"]],
   ["examples/exchange-2013", ["exchange-2013"]],
-  ["examples/exchange-2019-pair", ["exchange-2019-pair"]],
+  ["examples/exchange-se-pair", ["exchange-se-pair"]],
 ])("cdktf synth in %s", (folder, stacks) => {
   withTempDir((outdir) => {
     const result = run(cdktf, ["synth", "--output", outdir], { cwd: join(repo, folder) });

@@ -19,12 +19,12 @@ describe("the render CLI", () => {
       "### exchange-2013: VirtualDirectoryUrls.ps1 (Exchange servers)",
       "### exchange-2013: Maintenance.ps1 (Exchange servers)",
       "### exchange-2013: ReceiveConnector-25.ps1 (Exchange servers)",
-      "### exchange-2019-pair: haproxy.cfg",
-      "### exchange-2019-pair: user-data (node 10.0.1.5)",
-      "### exchange-2019-pair: user-data (node 10.0.2.5)",
-      "### exchange-2019-pair: VirtualDirectoryUrls.ps1 (Exchange servers)",
-      "### exchange-2019-pair: Maintenance.ps1 (Exchange servers)",
-      "### exchange-2019-pair: ReceiveConnector-25.ps1 (Exchange servers)",
+      "### exchange-se-pair: haproxy.cfg",
+      "### exchange-se-pair: user-data (node 10.0.1.5)",
+      "### exchange-se-pair: user-data (node 10.0.2.5)",
+      "### exchange-se-pair: VirtualDirectoryUrls.ps1 (Exchange servers)",
+      "### exchange-se-pair: Maintenance.ps1 (Exchange servers)",
+      "### exchange-se-pair: ReceiveConnector-25.ps1 (Exchange servers)",
     ]);
     expect(render("exchange-2010", "scripts")).toContain("$rpcClientAccessPort = 60200");
   });
@@ -50,7 +50,7 @@ describe("the render CLI", () => {
     const bad = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2007"]);
     expect(bad.status).toBe(2);
     expect(bad.output).toContain(
-      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013, exchange-2019-pair',
+      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013, exchange-se-pair',
     );
   });
 });

@@ -6,7 +6,7 @@ import { Testing } from "cdktf";
 import { parse } from "yaml";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
-import { buildExchange2019PairStack } from "../examples/exchange-2019-pair/stack";
+import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 import { PATHS } from "../lib/instance/paths";
 import { programText } from "../lib/instance/programs";
 import { resourcesOf, synthJson } from "./support/synth";
@@ -76,8 +76,8 @@ test("the 2013 example is guide 004's SNAT-mode VIPs plus the HTTP redirect", ()
   ]);
 });
 
-describe("exchange-2019-pair example", () => {
-  const { stack, loadBalancer } = buildExchange2019PairStack(Testing.app());
+describe("exchange-se-pair example", () => {
+  const { stack, loadBalancer } = buildExchangeSePairStack(Testing.app());
   const json = synthJson(stack);
   const nodes = loadBalancer.nodeAddresses;
 

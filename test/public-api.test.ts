@@ -19,6 +19,7 @@ test("exports only constructs, value objects and enums", () => {
     "ExchangeVersion",
     "ExchangeVip",
     "ImapVip",
+    "OperatingSystem",
     "Persistence",
     "PopVip",
     "RpcStaticPortVip",

@@ -1,6 +1,7 @@
 /**
  * Guide 001's example deployment (Exchange 2010, four VIPs on 192.168.30.10,
- * CAS1/CAS2 at .20/.21, smart hosts at .50-.60), as a reusable builder.
+ * CAS1/CAS2 at .20/.21, smart hosts at .50-.60), as a reusable builder; on
+ * Debian 12, as a stack created before Debian 13 became the default would be.
  */
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -11,6 +12,7 @@ import {
   ExchangeServerScripts,
   ExchangeVersion,
   ImapVip,
+  OperatingSystem,
   RpcStaticPortVip,
   SmtpVip,
 } from "../../lib";
@@ -28,6 +30,7 @@ export function buildExchange2010Stack(
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
   const loadBalancer = new ExchangeLoadBalancer(stack, "Lb", {
     exchangeVersion: ExchangeVersion.EXCHANGE_2010,
+    operatingSystem: OperatingSystem.DEBIAN_12, // an existing deployment that stays on HAProxy 2.6
     vpcId: "vpc-0a1b2c3d",
     subnetId: "subnet-0a1b2c3d",
     vipAddress: "192.168.30.10", // 001 §11 VIP1 step 4

@@ -146,12 +146,12 @@ function rows(p: ExchangeProfile): Row[] {
   return [...generalRows(p), ...webRows(p), ...rpcRows(p), ...mailRows(p)];
 }
 
-/** A Markdown table: setting, 2010 value, 2013-2019 value, sources. */
+/** A Markdown table: setting, 2010 value, 2013-SE value (one profile), sources. */
 export function defaultsTable(): string {
   const old = rows(profileFor(ExchangeVersion.EXCHANGE_2010));
   const modern = rows(profileFor(ExchangeVersion.EXCHANGE_2013));
   const lines = [
-    "| Setting | Exchange 2010 | Exchange 2013 / 2016 / 2019 | Source (guide §) |",
+    "| Setting | Exchange 2010 | Exchange 2013 / 2016 / 2019 / SE | Source (guide §) |",
     "|---|---|---|---|",
   ];
   old.forEach(([label, a], i) => {

@@ -232,6 +232,8 @@ const PROFILES: Record<ExchangeVersion, ExchangeProfile> = {
     ExchangeVersion.EXCHANGE_2019,
     "ClientAccessService",
   ),
+  // SE is 2019 CU15 under a new name and licence: the 2019 profile.
+  [ExchangeVersion.EXCHANGE_SE]: modernProfile(ExchangeVersion.EXCHANGE_SE, "ClientAccessService"),
 };
 
 export function profileFor(version: ExchangeVersion): ExchangeProfile {

@@ -8,4 +8,9 @@ export enum ExchangeVersion {
   EXCHANGE_2016 = "2016",
   /** As 2013: same client access architecture (guide 004). */
   EXCHANGE_2019 = "2019",
+  /**
+   * Exchange Server Subscription Edition (July 2025): code-equivalent to 2019
+   * CU15, so the 2019 profile (guide 004).
+   */
+  EXCHANGE_SE = "SE",
 }

@@ -1,6 +1,6 @@
 /**
  * The load balancer's EC2 instances: one, or the pair's two at fixed
- * addresses; the latest official Debian 12 AMI unless one is given; IMDSv2
+ * addresses; the latest official Debian AMI of the release unless one is given; IMDSv2
  * only; an encrypted gp3 root volume; the instance role; user-data rendered at
  * synth, after every VIP is added, and read at first boot only.
  */
@@ -8,12 +8,11 @@ import { encodeUserData } from "../cloud-init/user-data";
 import { fail } from "../core/errors";
 import { idPart } from "../core/id";
 import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
+import { DEBIAN_AMI_OWNER, OperatingSystemRelease } from "../instance/operating-system";
 import { PairNode } from "../pair/pair-node";
 import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings } from "./resolve-props";
-
-const DEBIAN_OWNER = "136693071363";
 
 export interface InstancesProps {
   readonly props: ExchangeLoadBalancerProps;
@@ -38,7 +37,7 @@ export interface InstancesProps {
 /** Creates the instances in `owner`, preferred master first. */
 export function createInstances(owner: Construct, p: InstancesProps): Instance[] {
   const { props, settings } = p;
-  const ami = props.amiId ?? latestDebian(owner);
+  const ami = props.amiId ?? latestDebian(owner, settings.operatingSystem);
   const encoded = encodedUserData(owner, p.userData);
   const common = (pairNode: PairNode | undefined) => ({
     ami: pairNode?.amiId ?? ami,
@@ -83,13 +82,13 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   return [first, second];
 }
 
-/** The latest official Debian 12 amd64 AMI. */
-function latestDebian(owner: Construct): string {
-  return new DataAwsAmi(owner, "Debian12", {
+/** The latest official amd64 AMI of the release. */
+function latestDebian(owner: Construct, release: OperatingSystemRelease): string {
+  return new DataAwsAmi(owner, `Debian${release.number}`, {
     mostRecent: true,
-    owners: [DEBIAN_OWNER],
+    owners: [DEBIAN_AMI_OWNER],
     filter: [
-      { name: "name", values: ["debian-12-amd64-*"] },
+      { name: "name", values: [release.amiNamePattern] },
       { name: "architecture", values: ["x86_64"] },
       { name: "virtualization-type", values: ["hvm"] },
     ],

@@ -3,6 +3,7 @@
  * endpoints to create, an apt proxy, packages baked into the AMI.
  */
 import { fail } from "../core/errors";
+import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { Construct, Token } from "../framework";
 import { isIpv4 } from "../net/ipv4";
@@ -34,14 +35,18 @@ export function aptProxyOf(scope: Construct, url: string | undefined): ProxyAddr
 }
 
 /** Where packages and the SSM agent come from, checked. */
-export function packageSourceOf(scope: Construct, props: ExchangeLoadBalancerProps): PackageSource {
+export function packageSourceOf(
+  scope: Construct,
+  props: ExchangeLoadBalancerProps,
+  release: OperatingSystemRelease,
+): PackageSource {
   const proxy = aptProxyOf(scope, props.aptProxy);
   const inAmi = props.packagesInAmi ?? false;
   if (inAmi && props.amiId === undefined) {
     fail(
       scope,
       "packagesInAmi is set, but the default Debian AMI has none of the packages",
-      "give amiId, an AMI built from Debian 12 with the packages the README's Private subnets section lists",
+      `give amiId, an AMI built from ${release.name} with the packages the README's Private subnets section lists`,
     );
   }
   // An S3 gateway endpoint reaches the agent's bucket directly; a proxy need not allow S3.

@@ -1,6 +1,7 @@
 import { Duration } from "../core/duration";
 import { RealServer } from "../exchange/real-server";
 import { ExchangeVersion } from "../exchange/version";
+import { OperatingSystem } from "../instance/operating-system";
 import { HighAvailabilityProps } from "../pair/pair-settings";
 import type { VpcEndpointsProps } from "./vpc-endpoints-props";
 
@@ -34,9 +35,19 @@ export interface ExchangeLoadBalancerProps {
    */
   readonly instanceType?: string;
   /**
-   * AMI of the instance; must be Debian 12 (bookworm), whose HAProxy 2.6 the tests validate against.
+   * The Debian release the instances run: Debian 13 (HAProxy 3.0) or Debian 12
+   * (HAProxy 2.6). Both get the same haproxy.cfg, keepalived.conf and user-data.
+   * Picks the default AMI; with `amiId`, it says which release that AMI is.
+   * A running instance keeps its AMI (`ami` is ignored by Terraform): a
+   * changed default applies to instances created later.
+   * @default OperatingSystem.DEBIAN_13
+   */
+  readonly operatingSystem?: OperatingSystem;
+  /**
+   * AMI of the instance: a Debian AMI of `operatingSystem`'s release (the
+   * tests validate every output with that release's HAProxy, keepalived and cloud-init).
    * A pair's nodes take it when created; roll a running pair node by node (`nodes[].amiId`).
-   * @default the latest official Debian 12 amd64 AMI (owner 136693071363)
+   * @default the latest official amd64 AMI of `operatingSystem` (owner 136693071363)
    */
   readonly amiId?: string;
   /**

@@ -8,6 +8,11 @@ import { frozenCopy } from "../core/frozen";
 import { profileFor } from "../exchange/profiles";
 import { Construct } from "../framework";
 import { isIpv4, parseCidr } from "../net/ipv4";
+import {
+  DEFAULT_OPERATING_SYSTEM,
+  OperatingSystemRelease,
+  operatingSystemRelease,
+} from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
@@ -17,12 +22,14 @@ import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
+import { warnPastEndOfSupport } from "./support-warnings";
 
 const MAXCONN_LIMIT = 1_000_000;
 
 /** What the load balancer's props say, checked; VIPs inherit the defaults part. */
 export interface LoadBalancerSettings extends VipDefaults {
   readonly maxconn: number;
+  readonly operatingSystem: OperatingSystemRelease;
   readonly rootVolumeSizeGib: number;
   readonly installSsmAgent: boolean;
   readonly pair?: PairSettings;
@@ -40,6 +47,7 @@ export function resolveProps(
   props: ExchangeLoadBalancerProps,
 ): LoadBalancerSettings {
   const profile = profileFor(props.exchangeVersion);
+  warnPastEndOfSupport(scope, props.exchangeVersion);
   const vipAddress = requireConcrete(scope, "vipAddress", props.vipAddress);
   if (!isIpv4(vipAddress)) {
     fail(
@@ -50,15 +58,9 @@ export function resolveProps(
   }
   const clientCidrs = clientCidrsOf(scope, props.clientCidrs);
   const servers = validateServers(scope, props.servers);
-  const namespace = props.namespace ?? vipAddress;
-  if (!/^[A-Za-z0-9.-]+$/.test(namespace)) {
-    fail(
-      scope,
-      `namespace "${namespace}" is not a host name`,
-      "give a DNS name such as mail.example.com",
-    );
-  }
+  const namespace = namespaceOf(scope, props.namespace ?? vipAddress);
   const maxconn = maxconnOf(scope, props.maxconn);
+  const operatingSystem = operatingSystemOf(scope, props);
   const rootVolumeSizeGib = rootVolumeOf(scope, props.rootVolumeSizeGib);
   checkId(scope, "vpcId", props.vpcId, "vpc-");
   checkId(scope, "subnetId", props.subnetId, "subnet-");
@@ -78,14 +80,41 @@ export function resolveProps(
     servers,
     namespace,
     maxconn,
+    operatingSystem,
     rootVolumeSizeGib,
     installSsmAgent: props.installSsmAgent ?? true,
     pair,
-    packageSource: packageSourceOf(scope, props),
+    packageSource: packageSourceOf(scope, props, operatingSystem),
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
     vipInterfaceTypes: vipInterfaceTypes(props, pair),
     securityGroupRuleQuota: ruleQuotaOf(scope, props.securityGroupRuleQuota),
   });
+}
+
+function namespaceOf(scope: Construct, namespace: string): string {
+  if (!/^[A-Za-z0-9.-]+$/.test(namespace)) {
+    fail(
+      scope,
+      `namespace "${namespace}" is not a host name`,
+      "give a DNS name such as mail.example.com",
+    );
+  }
+  return namespace;
+}
+
+function operatingSystemOf(
+  scope: Construct,
+  props: ExchangeLoadBalancerProps,
+): OperatingSystemRelease {
+  const os = props.operatingSystem ?? DEFAULT_OPERATING_SYSTEM;
+  return (
+    operatingSystemRelease(os) ??
+    fail(
+      scope,
+      `operatingSystem "${os}" is not a release this library boots`,
+      "use OperatingSystem.DEBIAN_13 (the default) or OperatingSystem.DEBIAN_12",
+    )
+  );
 }
 
 function clientCidrsOf(scope: Construct, cidrs: readonly string[]): string[] {

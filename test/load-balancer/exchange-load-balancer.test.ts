@@ -31,7 +31,7 @@ describe("ExchangeLoadBalancer resources", () => {
     expect(instance.subnet_id).toBe("subnet-0a1b2c3d");
   });
 
-  test("the latest official Debian 12 amd64 AMI by default, not replaced when Debian publishes a newer one", () => {
+  test("the latest official Debian 13 amd64 AMI by default, not replaced when Debian publishes a newer one", () => {
     const [ami] = Object.values(json.data.aws_ami) as {
       owners: string[];
       filter: unknown[];
@@ -39,7 +39,7 @@ describe("ExchangeLoadBalancer resources", () => {
     }[];
     expect(ami.owners).toEqual(["136693071363"]);
     expect(ami.most_recent).toBe(true);
-    expect(ami.filter).toContainEqual({ name: "name", values: ["debian-12-amd64-*"] });
+    expect(ami.filter).toContainEqual({ name: "name", values: ["debian-13-amd64-*"] });
     expect(instance.ami).toMatch(/^\$\{data\.aws_ami\.\w+\.id\}$/);
     expect(instance.lifecycle).toEqual({
       ignore_changes: ["user_data", "user_data_base64", "ami"],

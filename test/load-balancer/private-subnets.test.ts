@@ -5,7 +5,13 @@
  * the AMI, and the refusals.
  */
 import { parse } from "yaml";
-import { CasHttpsVip, ExchangeLoadBalancerProps, TlsCertificate, VipPlacement } from "../../lib";
+import {
+  CasHttpsVip,
+  ExchangeLoadBalancerProps,
+  ExchangeVersion,
+  TlsCertificate,
+  VipPlacement,
+} from "../../lib";
 import {
   ELASTIC_IP_PAIR_PROPS,
   Json,
@@ -236,7 +242,10 @@ describe("aptProxy", () => {
   });
 
   test("a proxy given by name: port 80 by default, no rule, a warning that says what to add", () => {
-    const named = fixture({ aptProxy: "http://proxy.corp.example" });
+    const named = fixture({
+      aptProxy: "http://proxy.corp.example",
+      exchangeVersion: ExchangeVersion.EXCHANGE_SE, // no end-of-support warning
+    });
     new CasHttpsVip(named.lb, "CasWeb");
     expect(named.lb.renderUserData()).toContain('http_proxy: "http://proxy.corp.example:80"');
     const json = synthJson(named.stack);

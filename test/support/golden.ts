@@ -15,7 +15,7 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { buildExchange2010Stack } from "../../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../../examples/exchange-2013/stack";
-import { buildExchange2019PairStack } from "../../examples/exchange-2019-pair/stack";
+import { buildExchangeSePairStack } from "../../examples/exchange-se-pair/stack";
 import {
   buildCoverage2010SecondaryIpPair,
   buildCoverage2016ElasticIpPair,
@@ -27,7 +27,7 @@ export const GOLDEN_DIR = join(__dirname, "..", "golden");
 const EXAMPLES = {
   "exchange-2010": buildExchange2010Stack,
   "exchange-2013": buildExchange2013Stack,
-  "exchange-2019-pair": buildExchange2019PairStack,
+  "exchange-se-pair": buildExchangeSePairStack,
   "coverage-2016-eip-pair": buildCoverage2016ElasticIpPair,
   "coverage-2010-secondary-pair": buildCoverage2010SecondaryIpPair,
   "coverage-2019-single": buildCoverage2019Single,

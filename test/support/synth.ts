@@ -86,3 +86,10 @@ export function sectionOf(config: string, header: string): string {
   const end = config.indexOf("\n\n", start);
   return config.slice(start, end < 0 ? undefined : end).trimEnd();
 }
+
+/** The synth warnings attached to a construct. */
+export function warningsOf(construct: {
+  node: { metadata: readonly { type: string; data: unknown }[] };
+}): string[] {
+  return construct.node.metadata.filter((m) => m.type.endsWith("/warn")).map((m) => String(m.data));
+}

@@ -1,6 +1,7 @@
 /**
  * A clustered pair across two Availability Zones (001 appendix 6, 004 appendix
- * 5) for Exchange 2019 (guide 004's SNAT-mode VIPs): nodes 10.0.1.5 and
+ * 5) for Exchange Server SE (2019's profile, guide 004's SNAT-mode VIPs) on
+ * Debian 13, the defaults of a new stack: nodes 10.0.1.5 and
  * 10.0.2.5, the VIP 10.100.0.10 outside the VPC CIDR (10.0.0.0/16), routed to
  * the master through both subnets' route tables.
  */
@@ -17,19 +18,19 @@ import {
   VipPlacement,
 } from "../../lib";
 
-export interface Exchange2019Pair {
+export interface ExchangeSePair {
   readonly stack: TerraformStack;
   readonly loadBalancer: ExchangeLoadBalancer;
 }
 
-export function buildExchange2019PairStack(
+export function buildExchangeSePairStack(
   scope: Construct,
-  id = "exchange-2019-pair",
-): Exchange2019Pair {
+  id = "exchange-se-pair",
+): ExchangeSePair {
   const stack = new TerraformStack(scope, id);
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
   const loadBalancer = new ExchangeLoadBalancer(stack, "Lb", {
-    exchangeVersion: ExchangeVersion.EXCHANGE_2019,
+    exchangeVersion: ExchangeVersion.EXCHANGE_SE,
     vpcId: "vpc-0a1b2c3d",
     vipAddress: "10.100.0.10", // outside the VPC CIDR: a route, not a subnet address
     clientCidrs: ["10.0.0.0/16"],
