@@ -8,10 +8,14 @@
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
+import { OperatingSystem } from "../lib";
+import { operatingSystemRelease } from "../lib/instance/operating-system";
 
 export interface LabRelease {
   readonly debian: 12 | 13;
-  /** The HAProxy branch the release packages ("3.0"), which the lab asserts it runs. */
+  /** What the lab's stacks name as their `operatingSystem`. */
+  readonly os: OperatingSystem;
+  /** The HAProxy branch the release packages ("3.0", the library's data), which the lab asserts it runs. */
   readonly haproxy: string;
   /** Likewise keepalived's ("2.3"). */
   readonly keepalived: string;
@@ -21,9 +25,14 @@ export interface LabRelease {
 
 const CACHE = process.env.EXCHANGE_LB_CACHE ?? "/var/cache/exchange-lb-cdktf";
 
+function release(os: OperatingSystem, keepalived: string, bin?: string): LabRelease {
+  const { number, haproxy } = operatingSystemRelease(os)!;
+  return { debian: number as 12 | 13, os, haproxy: haproxy.version, keepalived, bin };
+}
+
 const RELEASES: Record<string, LabRelease> = {
-  "12": { debian: 12, haproxy: "2.6", keepalived: "2.2" },
-  "13": { debian: 13, haproxy: "3.0", keepalived: "2.3", bin: join(CACHE, "debian-13", "bin") },
+  "12": release(OperatingSystem.DEBIAN_12, "2.2"),
+  "13": release(OperatingSystem.DEBIAN_13, "2.3", join(CACHE, "debian-13", "bin")),
 };
 
 /** The release named by EXCHANGE_LB_LAB_DEBIAN (default 13); anything else is refused. */
@@ -89,4 +98,18 @@ export function toolVersions(release = labRelease()): string[] {
 export function assertRunsRelease(program: Program, pid: string, release = labRelease()): void {
   const exe = readlinkSync(`/proc/${pid}/exe`);
   ofRelease(program, versionLine(exe, release), release, `process ${pid} (${exe})`);
+}
+
+/** Throws unless a synthesized stack boots the release's AMIs (its `aws_ami` name filters). */
+export function assertStackRelease(
+  stackName: string,
+  amiNamePatterns: readonly string[],
+  release = labRelease(),
+): void {
+  const expected = operatingSystemRelease(release.os)!.amiNamePattern;
+  if (amiNamePatterns.length === 0 || amiNamePatterns.some((p) => p !== expected)) {
+    throw new Error(
+      `stack ${stackName} boots ${amiNamePatterns.join(", ") || "no Debian AMI lookup"}, but the lab runs Debian ${release.debian} (${expected})`,
+    );
+  }
 }

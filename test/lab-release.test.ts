@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LB_NODES, nodeCommand } from "../lab/node";
+import { lab2010, lab2013, synthesize } from "../lab/stacks";
 import {
+  assertStackRelease,
   assertRunsRelease,
   labRelease,
   releasePath,
@@ -84,4 +86,15 @@ test("--debian chooses the release for npm run lab and bench:lab", () => {
   expect(takeReleaseOption(["--debian=13", "up"])).toEqual(["up"]);
   expect(labRelease()).toBe(debian13);
   expect(() => takeReleaseOption(["--debian", "14"])).toThrow("EXCHANGE_LB_LAB_DEBIAN=14");
+});
+
+test("the lab's stacks name the release it runs, and a stack of another release is refused", () => {
+  expect(synthesize(lab2013()).amiNamePatterns).toEqual(["debian-13-amd64-*"]);
+  process.env.EXCHANGE_LB_LAB_DEBIAN = "12";
+  const lb = synthesize(lab2010);
+  expect(lb.amiNamePatterns).toEqual(["debian-12-amd64-*"]);
+  expect(() => assertStackRelease(lb.stackName, lb.amiNamePatterns)).not.toThrow();
+  expect(() => assertStackRelease(lb.stackName, lb.amiNamePatterns, debian13)).toThrow(
+    "stack lab-2010 boots debian-12-amd64-*, but the lab runs Debian 13 (debian-13-amd64-*)",
+  );
 });
