@@ -65,7 +65,7 @@ export function takeReleaseOption(args: readonly string[]): string[] {
 
 type Program = "haproxy" | "keepalived";
 
-/** The first line `command -v` prints (keepalived prints it on stderr). */
+/** The first line of `<command> -v` (keepalived prints it on stderr). */
 function versionLine(command: string, release: LabRelease): string {
   const env = { ...process.env, PATH: releasePath(process.env.PATH ?? "", release) };
   const r = spawnSync(command, ["-v"], { encoding: "utf8", env });
