@@ -26,7 +26,8 @@ if ((${#missing[@]})); then
 fi
 command -v terraform >/dev/null || { echo "terraform is not on PATH; the escaping tests need it" >&2; exit 1; }
 # Debian 13's HAProxy 3.0 and keepalived 2.3 (cached; a first build takes ~30 s): the lab's default.
-debian13="$(scripts/debian-root.sh 13)"
+echo "== Debian 13 root: scripts/debian-root.sh 13"
+debian13="$(scripts/debian-root.sh 13 | tail -n 1)"
 echo "== $(haproxy -v | head -1); Debian 13: $("$debian13/bin/haproxy" -v | head -1)"
 echo "== cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
 echo "== $(terraform version 2>/dev/null | head -1)"
