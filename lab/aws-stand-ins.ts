@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { IMDS_ENDPOINT } from "../lib/instance/base";
 import { PATHS, SYSTEM_PATH } from "../lib/instance/paths";
 import { LAB_BIN, LabNode, inNode, nodePath, writeNodeFile } from "./node";
+import { releasePath } from "./release";
 import { LAB_DIR, startDetached } from "./servers";
 import { inNs, sh } from "./shell";
 
@@ -73,7 +74,7 @@ export function startAwsStandIns(node: LabNode): void {
 export function fetchCertificates(node: LabNode): void {
   const list = nodePath(node, PATHS.CERTIFICATE_LIST);
   if (readFileSync(list, "utf8").trim() === "") return;
-  inNode(node, ["env", "-i", `PATH=${SYSTEM_PATH}`, PATHS.CERTIFICATES_PROGRAM]);
+  inNode(node, ["env", "-i", `PATH=${releasePath(SYSTEM_PATH)}`, PATHS.CERTIFICATES_PROGRAM]);
 }
 
 function startFakeImds(node: LabNode): void {

@@ -6,6 +6,7 @@
  * the master's HAProxy is killed, and failed connections while a new config is
  * rolled out to both nodes under load.
  * A benchmark, not a test: it prints numbers and asserts nothing.
+ * `--debian 12` runs it on Debian 12's HAProxy 2.6 instead of 13's 3.0 (EXCHANGE_LB_LAB_DEBIAN).
  */
 import { join } from "node:path";
 import { CasHttpsVip } from "../lib";
@@ -14,6 +15,7 @@ import { applyStack, labDown, labUp, teardownOnSignals } from "./lab";
 import { outage, probeInBackground, timeline } from "./measure";
 import { ALL_NODES, LB_NODES } from "./node";
 import { holdsVip, runConfigDocument } from "./pair";
+import { labRelease, takeReleaseOption, toolVersions } from "./release";
 import { inNs } from "./shell";
 import { LAB_MAXCONN, lab2010Pair, lab2013, synthesize } from "./stacks";
 import { HOSTS, VIP } from "./topology";
@@ -37,6 +39,8 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  takeReleaseOption(process.argv.slice(2));
+  const versions = toolVersions();
   teardownOnSignals();
   const lb = synthesize(lab2013());
   labUp();
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
     });
     const vipRate = median(rate.vip);
     const directRate = median(rate.direct);
+    console.log(`Debian ${labRelease().debian}: ${versions.join("; ")}`);
     console.log(
       `Exchange lab data plane (HTTPS 443, lab maxconn ${LAB_MAXCONN}, ${ROUNDS} rounds of ${RATE_MS} ms, medians)`,
     );

@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { dirname } from "node:path";
 import { PATHS } from "../lib/instance/paths";
 import { LB_NODES, LabNode, inNode, nodePath } from "./node";
+import { assertRunsRelease } from "./release";
 import { inNs, sh } from "./shell";
 
 const CONFIG = PATHS.HAPROXY_CONFIG;
@@ -83,6 +84,7 @@ export async function loadHaproxy(
     );
   }
   await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
+  assertRunsRelease("haproxy", runningPid(node)!);
 }
 
 /** Kills the namespace's TIME-WAIT sockets (`ss -K`); where the kernel cannot, waits them out. */

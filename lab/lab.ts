@@ -9,6 +9,7 @@ import { LB_NODES, removeMountPoints } from "./node";
 import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
 import { fetchCertificates, startAwsStandIns } from "./aws-stand-ins";
 import { LAB_DIR, SERVERS, forgetPostfixConfigDirs, startServers } from "./servers";
+import { assertStackRelease } from "./release";
 import { inNs } from "./shell";
 import { SynthesizedLoadBalancer } from "./stacks";
 import { HOSTS, createNetwork, destroyNetwork } from "./topology";
@@ -37,6 +38,7 @@ export function labUp(): void {
  * runs on both load-balancer namespaces with keepalived.
  */
 export async function applyStack(lb: SynthesizedLoadBalancer): Promise<void> {
+  assertStackRelease(lb.stackName, lb.amiNamePatterns);
   if (lb.nodes.length === 2) {
     await startPair(lb);
     return;

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PATHS } from "../lib/instance/paths";
+import { releasePath } from "./release";
 import { LAB_DIR } from "./servers";
 import { Result, ShOptions, sh } from "./shell";
 import { HOSTS } from "./topology";
@@ -98,10 +99,22 @@ export function writeNodeFile(n: LabNode, realPath: string, content: string, mod
   writeFileSync(path, content, { mode });
 }
 
-/** The command line that runs `cmd` in the node's namespace with the node's mounts. */
+/**
+ * The command line that runs `cmd` in the node's namespace with the node's
+ * mounts, and the lab's release's HAProxy and keepalived first on its PATH.
+ */
 export function nodeCommand(n: LabNode, cmd: readonly string[]): string[] {
   const mounts = MOUNTS.map((m) => `mount --bind '${join(n.root, m)}' '${m}'`).join(" && ");
-  return ["ip", "netns", "exec", n.ns, "sh", "-c", `${mounts} && exec "$@"`, "lab-node", ...cmd];
+  const shell = ["sh", "-c", `${mounts} && exec "$@"`, "lab-node", ...cmd];
+  return [
+    "ip",
+    "netns",
+    "exec",
+    n.ns,
+    "env",
+    `PATH=${releasePath(process.env.PATH ?? "")}`,
+    ...shell,
+  ];
 }
 
 export function inNode(n: LabNode, cmd: readonly string[], options: ShOptions = {}): Result {

@@ -22,6 +22,7 @@ import {
 import { AWS_CALLS, fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
 import { PATHS, SYSTEM_PATH } from "../lib/instance/paths";
 import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
+import { assertRunsRelease, releasePath } from "./release";
 import { inNs, sh } from "./shell";
 import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
 import { HOSTS, VIP, linkUp } from "./topology";
@@ -57,8 +58,8 @@ function keepalivedPid(node: LabNode): string | undefined {
  */
 export function startKeepalived(node: LabNode, options: { prestart?: boolean } = {}): void {
   rmSync(nodePath(node, "/run/keepalived.pid"), { force: true });
-  // systemd's environment: a bare PATH, nothing inherited from the test runner.
-  const keepalived = `exec env -i PATH=${SYSTEM_PATH} keepalived -n -l -D -P -f ${PATHS.KEEPALIVED_CONFIG}`;
+  // systemd's environment: a bare PATH (the release's keepalived first), nothing inherited.
+  const keepalived = `exec env -i PATH=${releasePath(SYSTEM_PATH)} keepalived -n -l -D -P -f ${PATHS.KEEPALIVED_CONFIG}`;
   const command =
     options.prestart === false
       ? `echo '$INTERFACE=eth0' > ${PATHS.KEEPALIVED_INTERFACE} && ${keepalived}`
@@ -181,6 +182,7 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
   startKeepalived(LB_NODES.lb2);
   const lb2Started = Date.now();
   await waitFor("lb2 to become BACKUP", () => vrrpState(LB_NODES.lb2) === "BACKUP", 15_000);
+  for (const node of ALL_NODES) assertRunsRelease("keepalived", keepalivedPid(node)!);
   // BACKUP is reported at once, but the instance only runs after vrrp_startup_delay.
   const running = lb2Started + (STARTUP_DELAY_SECONDS + 1) * 1000;
   await new Promise((r) => setTimeout(r, Math.max(0, running - Date.now())));

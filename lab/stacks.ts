@@ -22,6 +22,7 @@ import {
   SmtpVip,
 } from "../lib";
 import { PATHS } from "../lib/instance/paths";
+import { labRelease } from "./release";
 import { HOSTS, VIP } from "./topology";
 
 /** The client namespace's addresses: clients, not smart hosts. */
@@ -46,6 +47,8 @@ function labProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
     servers: CAS,
     namespace: "mail.lab.test",
     maxconn: LAB_MAXCONN,
+    // The release the lab runs (EXCHANGE_LB_LAB_DEBIAN): its HAProxy runs this config.
+    operatingSystem: labRelease().os,
   };
 }
 
@@ -135,10 +138,17 @@ export interface SynthesizedLoadBalancer {
   /** The SSM document's content: how a changed config reaches running instances. */
   readonly configDocument: string;
   readonly pairRules: readonly PairRule[];
+  /** Name filters of the stack's Debian AMI lookups ("debian-13-amd64-*"): the release it boots. */
+  readonly amiNamePatterns: readonly string[];
   /** Ingress rules on the load balancer's security group. */
   readonly ingress: readonly Rule[];
   /** Egress rules on the load balancer's security group. */
   readonly egress: readonly Rule[];
+}
+
+interface AmiFilter {
+  readonly name: string;
+  readonly values: string[];
 }
 
 /** What Terraform does to a template string that holds no interpolation: undo the escapes. */
@@ -204,8 +214,12 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
     const [document] = Object.values(json.resource.aws_ssm_document ?? {}) as {
       content: string;
     }[];
+    const amis = Object.values(json.data?.aws_ami ?? {}) as { filter: AmiFilter[] }[];
     return {
       stackName: stack.node.id,
+      amiNamePatterns: amis
+        .flatMap((a) => a.filter.filter((f) => f.name === "name"))
+        .flatMap((f) => f.values),
       haproxyConfig,
       nodes,
       configDocument: terraformLiteral(document.content),

@@ -1,9 +1,22 @@
-/** Scenario 1: without persistence, round robin spreads 100 new connections per VIP 50 ± 5. */
+/**
+ * Scenario 1: without persistence, round robin spreads 100 new connections per VIP 50 ± 5;
+ * first, the HAProxy serving them is the lab's release's (its name is in the test's).
+ */
 import { connect, report, runStack, tally } from "./support";
+import { adminCommand } from "../haproxy";
+import { LB_NODES } from "../node";
+import { labRelease } from "../release";
 import { lab2013 } from "../stacks";
 
 beforeAll(async () => {
   await runStack(lab2013());
+});
+
+const { debian, haproxy } = labRelease();
+test(`Debian ${debian}: the load balancer runs HAProxy ${haproxy}`, async () => {
+  const version = /^Version: (\S+)$/m.exec(await adminCommand("show info", LB_NODES.lb))?.[1];
+  report("HAProxy", { debian, version });
+  expect(version).toMatch(new RegExp(`^${haproxy.replace(".", "\\.")}\\.`));
 });
 
 test.each([

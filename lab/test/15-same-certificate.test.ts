@@ -14,6 +14,7 @@ import { PATHS, SYSTEM_PATH, certificatePath } from "../../lib/instance/paths";
 import { serverStats, waitFor } from "../haproxy";
 import { LB_NODES, inNode, nodePath } from "../node";
 import { runConfigDocument } from "../pair";
+import { releasePath } from "../release";
 import { LAB_DIR, selfSignedCertificate, serveWebCertificate, serverHost } from "../servers";
 import { lab2013, synthesize } from "../stacks";
 import { report, runStack } from "./support";
@@ -38,7 +39,12 @@ function web(props: CasHttpsVipProps = {}) {
 
 /** The comparison as the boot and the daily timer run it, with systemd's PATH. */
 function compare(): string {
-  const result = inNode(node, ["env", "-i", `PATH=${SYSTEM_PATH}`, PATHS.SAME_CERTIFICATE_PROGRAM]);
+  const result = inNode(node, [
+    "env",
+    "-i",
+    `PATH=${releasePath(SYSTEM_PATH)}`,
+    PATHS.SAME_CERTIFICATE_PROGRAM,
+  ]);
   return result.stderr;
 }
 
