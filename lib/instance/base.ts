@@ -97,7 +97,7 @@ function sourceAddressFiles(): CloudConfigFile[] {
     },
     {
       // cloud-init writes every secondary IP in IMDS into netplan as <ip>/24 at each boot
-      // (cloud-init 22.4, DataSourceEc2): the VIPs are the failover's and the VIP unit's.
+      // (cloud-init 22.4 and 25.1, DataSourceEc2): the VIPs are the failover's and the VIP unit's.
       path: PATHS.CLOUD_INIT_NETWORK,
       permissions: "0644",
       content: "datasource:\n  Ec2:\n    apply_full_imds_network_config: false\n",
