@@ -5,6 +5,8 @@
  * exchange-lb-cdktn (CDK Terrain) is built from this file's compiled output,
  * its imports pointed at cdktn and @cdktn/provider-aws (scripts/build-cdktn.ts).
  */
+import { App as AppOfFramework } from "cdktf";
+
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
 export {
@@ -34,8 +36,6 @@ export { Route } from "@cdktf/provider-aws/lib/route";
 export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 export { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 export { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-
-import { App as AppOfFramework } from "cdktf";
 
 /**
  * The framework this build loaded, read from its jsii type name (the cdktn
