@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import { OperatingSystem } from "../lib";
 import { operatingSystemRelease } from "../lib/instance/operating-system";
+import { debianTreePath } from "../scripts/debian-root";
 
 export interface LabRelease {
   readonly debian: 12 | 13;
@@ -17,22 +18,20 @@ export interface LabRelease {
   readonly os: OperatingSystem;
   /** The HAProxy branch the release packages ("3.0", the library's data), which the lab asserts it runs. */
   readonly haproxy: string;
-  /** Likewise keepalived's ("2.3"). */
+  /** Likewise keepalived's ("2.3", the library's data). */
   readonly keepalived: string;
   /** Where the release's haproxy and keepalived are; none: the host's. */
   readonly bin?: string;
 }
 
-const CACHE = process.env.EXCHANGE_LB_CACHE ?? "/var/cache/exchange-lb-cdktf";
-
-function release(os: OperatingSystem, keepalived: string, bin?: string): LabRelease {
-  const { number, haproxy } = operatingSystemRelease(os)!;
+function release(os: OperatingSystem, bin?: string): LabRelease {
+  const { number, haproxy, keepalived } = operatingSystemRelease(os)!;
   return { debian: number as 12 | 13, os, haproxy: haproxy.version, keepalived, bin };
 }
 
 const RELEASES: Record<string, LabRelease> = {
-  "12": release(OperatingSystem.DEBIAN_12, "2.2"),
-  "13": release(OperatingSystem.DEBIAN_13, "2.3", join(CACHE, "debian-13", "bin")),
+  "12": release(OperatingSystem.DEBIAN_12),
+  "13": release(OperatingSystem.DEBIAN_13, join(debianTreePath(13), "bin")),
 };
 
 /** The release named by EXCHANGE_LB_LAB_DEBIAN (default 13); anything else is refused. */

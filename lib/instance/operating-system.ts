@@ -24,6 +24,8 @@ export interface OperatingSystemRelease {
   readonly amiNamePattern: string;
   /** HAProxy branch of the release's `haproxy` package, and when that branch's fixes end. */
   readonly haproxy: { readonly version: string; readonly fixesUntil: string };
+  /** Branch of the release's `keepalived` package, which a pair runs. */
+  readonly keepalived: string;
   /** Debian's security support: the security team, then Debian LTS. */
   readonly support: { readonly security: string; readonly lts: string };
   readonly source: string;
@@ -42,6 +44,7 @@ const RELEASES: Record<OperatingSystem, OperatingSystemRelease> = {
     number: 12,
     amiNamePattern: "debian-12-amd64-*",
     haproxy: { version: "2.6", fixesUntil: "Q2 2027" },
+    keepalived: "2.2",
     support: { security: "2026-06", lts: "2028-06-30" },
     source:
       "https://wiki.debian.org/DebianReleases (bookworm: security team to June 2026, LTS to 2028-06-30); " +
@@ -53,6 +56,7 @@ const RELEASES: Record<OperatingSystem, OperatingSystemRelease> = {
     number: 13,
     amiNamePattern: "debian-13-amd64-*",
     haproxy: { version: "3.0", fixesUntil: "Q2 2029" },
+    keepalived: "2.3",
     support: { security: "2028-08 (planned)", lts: "2030-06-30 (planned)" },
     source:
       "https://wiki.debian.org/DebianReleases (trixie, released 2025-08-09: security team about three years, LTS to 2030-06-30); " +

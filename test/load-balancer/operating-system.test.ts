@@ -14,7 +14,7 @@ import {
   OperatingSystem,
   TlsCertificate,
 } from "../../lib";
-import { GUIDE_PROPS, Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
+import { Json, PAIR_PROPS, fixture, resourcesOf, synthJson } from "../support/synth";
 import { debianRoot } from "../support/debian-releases";
 
 function build(overrides: Partial<ExchangeLoadBalancerProps>) {
@@ -118,7 +118,7 @@ describe("every package the user-data installs exists in each release (apt-get i
 });
 
 function packagesOf(extra: Partial<ExchangeLoadBalancerProps>): string[] {
-  const { lb } = build({ ...GUIDE_PROPS, exchangeVersion: ExchangeVersion.EXCHANGE_SE, ...extra });
+  const { lb } = build(extra);
   return parse(userData(lb)).packages as string[];
 }
 

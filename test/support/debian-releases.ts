@@ -2,12 +2,13 @@
  * The Debian releases the load balancer runs on, each with its own HAProxy,
  * keepalived and cloud-init: the tests check every rendered file with each.
  * Debian 12's tools are this host's; Debian 13's are in the root
- * scripts/debian-root.sh builds and caches (the test command runs it). The one
- * place in the tests that knows where that cache is.
+ * scripts/debian-root.sh builds and caches (the test command runs it), found
+ * through scripts/debian-root.ts.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { DEBIAN_ROOT_CACHE, debianTreePath } from "../../scripts/debian-root";
 
 export type Tool = "haproxy" | "keepalived" | "cloud-init";
 
@@ -20,13 +21,13 @@ export interface DebianRelease {
 }
 
 /** scripts/debian-root.sh's cache; EXCHANGE_LB_CACHE overrides it there and here. */
-export const DEBIAN_CACHE = process.env.EXCHANGE_LB_CACHE ?? "/var/cache/exchange-lb-cdktf";
+export const DEBIAN_CACHE = DEBIAN_ROOT_CACHE;
 
 /** The releases with their tools, Debian 13's under `cache`. */
 export function debianReleases(cache: string): readonly DebianRelease[] {
   return [
     { name: "Debian 12", number: 12 },
-    { name: "Debian 13", number: 13, tree: join(cache, "debian-13") },
+    { name: "Debian 13", number: 13, tree: debianTreePath(13, cache) },
   ];
 }
 
