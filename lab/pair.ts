@@ -45,9 +45,12 @@ export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
 }
 
 function keepalivedPid(node: LabNode): string | undefined {
-  const file = nodePath(node, "/run/keepalived.pid");
-  if (!existsSync(file)) return undefined;
-  const pid = readFileSync(file, "utf8").trim();
+  let pid: string;
+  try {
+    pid = readFileSync(nodePath(node, "/run/keepalived.pid"), "utf8").trim();
+  } catch {
+    return undefined; // none yet, or keepalived removed it as it stopped (between a check and a read)
+  }
   return pid && sh(["kill", "-0", pid], { allowFailure: true }).status === 0 ? pid : undefined;
 }
 
