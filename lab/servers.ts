@@ -15,27 +15,20 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import {
+  MAIL_DOMAIN,
+  MAIL_ID,
+  MAIL_USER,
+  nginxExchangeLocations,
+} from "../examples/aws-lab/exchange-stand-in";
 import { HOSTS, HostName } from "./topology";
 import { inNs, sh } from "./shell";
 
+export { MAIL_DOMAIN, MAIL_USER };
+
 export const LAB_DIR = process.env.EXCHANGE_LAB_DIR ?? "/run/exchange-lab";
-export const MAIL_DOMAIN = "lab.test";
-export const MAIL_USER = "labuser";
 export const MAIL_PASSWORD = "lab-password";
 export const RPC_PORTS = [135, 60200, 60201] as const;
-export const VDIRS = [
-  "owa",
-  "ecp",
-  "ews",
-  "mapi",
-  "rpc",
-  "oab",
-  "Microsoft-Server-ActiveSync",
-  "Autodiscover",
-  "powershell",
-];
-/** uid/gid that owns the maildirs (Postfix virtual delivery and Dovecot). */
-const MAIL_ID = 65534;
 
 export type ServerName = "cas1" | "cas2" | "ht";
 
@@ -146,7 +139,6 @@ export function serveWebCertificate(host: ServerHost, tls: { cert: string; key: 
 
 function nginxConfig(host: ServerHost, tls: { cert: string; key: string }): string {
   const d = join(host.dir, "web");
-  const vdirs = VDIRS.map((v) => v.toLowerCase()).join("|");
   return `daemon on;
 pid ${d}/nginx.pid;
 error_log ${d}/error.log;
@@ -170,20 +162,7 @@ http {
         listen ${host.address}:443 ssl backlog=8192;
         ssl_certificate ${tls.cert};
         ssl_certificate_key ${tls.key};
-        add_header X-Exchange-Server ${host.label} always;
-        # healthcheck.htm answers 503 while <vdir>.inactive exists, as
-        # Set-ServerComponentState ... -State Inactive makes Exchange do (004 §12).
-        location ~* ^/(${vdirs})/healthcheck\\.htm$ {
-            set $vdir $1;
-            if (-f ${d}/$vdir.inactive) { return 503 "${host.label} $vdir inactive\\n"; }
-            if (-f ${d}/$vdir.slow) { return 418; }
-            error_page 418 = @slow;
-            return 200 "${host.label} $vdir healthy\\n";
-        }
-        location @slow { proxy_pass http://127.0.0.1:${SLOW_RESPONDER_PORT}; }
-        location ~* ^/(${vdirs})(/|$) { return 200 "${host.label} $1\\n"; }
-        location = / { return 200 "${host.label}\\n"; }
-        location / { return 404 "${host.label} not found\\n"; }
+${nginxExchangeLocations({ label: host.label, flagDir: d, slowResponderPort: SLOW_RESPONDER_PORT })}
     }
 }
 `;
