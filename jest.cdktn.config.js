@@ -30,6 +30,7 @@ module.exports = {
     "<rootDir>/test/tls/bridge-server-list.test.ts",
     "<rootDir>/test/terraform/template-escaping.test.ts",
     "<rootDir>/test/examples.test.ts",
+    "<rootDir>/test/aws-lab.test.ts",
     "<rootDir>/test/golden.test.ts",
     "<rootDir>/test/validation.test.ts",
     "<rootDir>/test/public-api.test.ts",

@@ -9,11 +9,15 @@ import { run, withTempDir } from "./support/tools";
 const repo = resolve(__dirname, "..");
 const cdktf = join(repo, "node_modules", ".bin", "cdktf");
 
+/** Instances per stack: a pair has two; the AWS lab a pair and two stand-in servers. */
+const INSTANCES: Record<string, number> = { "exchange-se-pair": 2, "aws-lab": 4 };
+
 test.each([
-  [".", ["exchange-2010", "exchange-2013", "exchange-se-pair"]],
+  [".", ["exchange-2010", "exchange-2013", "exchange-se-pair", "aws-lab"]],
   ["examples/exchange-2010", ["exchange-2010"]],
   ["examples/exchange-2013", ["exchange-2013"]],
   ["examples/exchange-se-pair", ["exchange-se-pair"]],
+  ["examples/aws-lab", ["aws-lab"]],
 ])("cdktf synth in %s", (folder, stacks) => {
   withTempDir((outdir) => {
     const result = run(cdktf, ["synth", "--output", outdir], { cwd: join(repo, folder) });
@@ -23,7 +27,7 @@ test.each([
       expect(existsSync(file)).toBe(true);
       expect(
         Object.keys(JSON.parse(readFileSync(file, "utf8")).resource.aws_instance),
-      ).toHaveLength(stack.endsWith("-pair") ? 2 : 1);
+      ).toHaveLength(INSTANCES[stack] ?? 1);
     }
   });
 });

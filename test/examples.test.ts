@@ -4,9 +4,11 @@
  */
 import { Testing } from "cdktf";
 import { parse } from "yaml";
+import { buildAwsLabStack } from "../examples/aws-lab/stack";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
 import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
+import { ExchangeLoadBalancer } from "../lib";
 import { PATHS } from "../lib/instance/paths";
 import { programText } from "../lib/instance/programs";
 import { resourcesOf, synthJson } from "./support/synth";
@@ -18,6 +20,28 @@ function settingsLines(userData: string): string[] {
   const settings = files.find((file) => file.path === PATHS.SETTINGS);
   if (!settings) throw new Error(`no ${PATHS.SETTINGS} in the user-data`);
   return settings.content.split("\n");
+}
+
+/**
+ * Each node of a pair: the real HAProxy (as its peer), keepalived and
+ * cloud-init accept what it boots with, and its settings file holds `lines`.
+ */
+function expectEachNodeAccepted(
+  loadBalancer: ExchangeLoadBalancer,
+  lines: (node: string, peer: string) => string[],
+): void {
+  for (const node of loadBalancer.nodeAddresses) {
+    const peer = `lb-${node.replace(/\./g, "-")}`;
+    expectValidHaproxy(loadBalancer.renderHaproxyConfig(), peer);
+    expectValidKeepalived(loadBalancer.renderKeepalivedConfig(node), {
+      interfaceFile: PATHS.KEEPALIVED_INTERFACE,
+      script: PATHS.FAILOVER_PROGRAM,
+      scriptText: programText("failover"),
+    });
+    const userData = loadBalancer.renderUserData(node);
+    expectValidCloudConfig(userData);
+    expect(settingsLines(userData)).toEqual(expect.arrayContaining(lines(node, peer)));
+  }
 }
 
 describe.each([
@@ -91,27 +115,13 @@ describe("exchange-se-pair example", () => {
 
   test("HAProxy, keepalived and cloud-init accept what each node boots with", () => {
     expect(nodes).toEqual(["10.0.1.5", "10.0.2.5"]);
-    for (const [index, node] of nodes.entries()) {
-      const peer = `lb-${node.replace(/\./g, "-")}`;
-      expectValidHaproxy(loadBalancer.renderHaproxyConfig(), peer);
-      expectValidKeepalived(loadBalancer.renderKeepalivedConfig(node), {
-        interfaceFile: PATHS.KEEPALIVED_INTERFACE,
-        script: PATHS.FAILOVER_PROGRAM,
-        scriptText: programText("failover"),
-      });
-      const userData = loadBalancer.renderUserData(node);
-      expectValidCloudConfig(userData);
-      // What the failover program claims the VIPs with, and the name haproxy -c -L checks as.
-      expect(settingsLines(userData)).toEqual(
-        expect.arrayContaining([
-          'PLACEMENT="route-table"',
-          `NODE_ADDRESS="${node}"`,
-          'ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"',
-          `LOCAL_PEER="${peer}"`,
-        ]),
-      );
-      expect(index).toBeLessThan(2);
-    }
+    // What the failover program claims the VIPs with, and the name haproxy -c -L checks as.
+    expectEachNodeAccepted(loadBalancer, (node, peer) => [
+      'PLACEMENT="route-table"',
+      `NODE_ADDRESS="${node}"`,
+      'ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"',
+      `LOCAL_PEER="${peer}"`,
+    ]);
   });
 
   test("security-group rules, routes and the failover policy", () => {
@@ -126,6 +136,39 @@ describe("exchange-se-pair example", () => {
       routes: resourcesOf(json, "aws_route").map(
         (r) => `${r.route_table_id} ${r.destination_cidr_block}`,
       ),
+      policy: JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy),
+    }).toMatchSnapshot();
+  });
+});
+
+describe("aws-lab example", () => {
+  const { stack, loadBalancer } = buildAwsLabStack(Testing.app());
+  const json = synthJson(stack);
+
+  test("haproxy.cfg (the same on both nodes)", () => {
+    expect(loadBalancer.renderHaproxyConfig()).toMatchSnapshot();
+  });
+
+  test("HAProxy, keepalived and cloud-init accept what each node boots with", () => {
+    expect(loadBalancer.nodeAddresses).toEqual(["10.0.1.5", "10.0.1.6"]);
+    expectEachNodeAccepted(loadBalancer, (node, peer) => [
+      'PLACEMENT="secondary-ip"',
+      `NODE_ADDRESS="${node}"`,
+      `LOCAL_PEER="${peer}"`,
+    ]);
+  });
+
+  test("security-group rules and the failover policy", () => {
+    const group = (id: string) =>
+      id === "${aws_security_group.ServerSecurityGroup.id}" ? "servers" : "load balancer";
+    const rules = (type: string) =>
+      resourcesOf(json, type).map(
+        (r) =>
+          `${group(r.security_group_id)} ${r.ip_protocol}/${r.from_port ?? "-"} ${r.cidr_ipv4 ?? (r.referenced_security_group_id === r.security_group_id ? "the pair" : "from load balancer")} ${r.description}`,
+      );
+    expect({
+      ingress: rules("aws_vpc_security_group_ingress_rule"),
+      egress: rules("aws_vpc_security_group_egress_rule"),
       policy: JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy),
     }).toMatchSnapshot();
   });

@@ -83,7 +83,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
 }
 
 /** The latest official amd64 AMI of the release. */
-function latestDebian(owner: Construct, release: OperatingSystemRelease): string {
+export function latestDebian(owner: Construct, release: OperatingSystemRelease): string {
   return new DataAwsAmi(owner, `Debian${release.number}`, {
     mostRecent: true,
     owners: [DEBIAN_AMI_OWNER],
