@@ -187,6 +187,22 @@ describe("the network", () => {
     ]);
   });
 
+  test("every instance is created after the way out it installs its packages through", () => {
+    const wayOut = [
+      "${aws_route.PublicDefaultRoute}",
+      "${aws_route_table_association.PublicSubnetRoutes}",
+      "${aws_route.DefaultRoute10_0_1_0_24}",
+      "${aws_route_table_association.SubnetRoutes10_0_1_0_24}",
+      "${aws_route.DefaultRoute10_0_2_0_24}",
+      "${aws_route_table_association.SubnetRoutes10_0_2_0_24}",
+    ];
+    const instances = Object.entries(json.resource.aws_instance) as [string, Json][];
+    expect(instances).toHaveLength(4);
+    for (const [name, instance] of instances) {
+      expect([name, instance.depends_on]).toEqual([name, expect.arrayContaining(wayOut)]);
+    }
+  });
+
   test("zones given are used as given", () => {
     const given = buildAwsLabStack(Testing.app(), "aws-lab", {
       availabilityZones: ["eu-west-2b", "eu-west-2c"],

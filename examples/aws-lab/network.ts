@@ -28,6 +28,8 @@ export interface LabZone {
 export interface LabNetwork {
   readonly vpc: Vpc;
   readonly zones: readonly [LabZone, LabZone];
+  /** The routes to the NAT gateway and on to the internet: an instance booting before them installs nothing. */
+  readonly wayOut: readonly { readonly fqn: string }[];
 }
 
 const ANYWHERE = "0.0.0.0/0";
@@ -59,15 +61,17 @@ export function labNetwork(
     tags: { Name: `${stack.node.id}-public` },
   });
   const publicRoutes = new RouteTable(stack, "PublicRoutes", { vpcId: vpc.id });
-  new Route(stack, "PublicDefaultRoute", {
+  const wayOut: { readonly fqn: string }[] = [];
+  const publicRoute = new Route(stack, "PublicDefaultRoute", {
     routeTableId: publicRoutes.id,
     destinationCidrBlock: ANYWHERE,
     gatewayId: gateway.id,
   });
-  new RouteTableAssociation(stack, "PublicSubnetRoutes", {
+  const publicAssociation = new RouteTableAssociation(stack, "PublicSubnetRoutes", {
     subnetId: publicSubnet.id,
     routeTableId: publicRoutes.id,
   });
+  wayOut.push(publicRoute, publicAssociation);
   const nat = new NatGateway(stack, "NatGateway", {
     subnetId: publicSubnet.id,
     allocationId: new Eip(stack, "NatAddress", { domain: "vpc" }).id,
@@ -83,16 +87,18 @@ export function labNetwork(
       tags: { Name: `${stack.node.id}-${zone.cidr}` },
     });
     const routeTable = new RouteTable(stack, `Routes${id}`, { vpcId: vpc.id });
-    new Route(stack, `DefaultRoute${id}`, {
+    const route = new Route(stack, `DefaultRoute${id}`, {
       routeTableId: routeTable.id,
       destinationCidrBlock: ANYWHERE,
       natGatewayId: nat.id,
     });
-    new RouteTableAssociation(stack, `SubnetRoutes${id}`, {
+    const association = new RouteTableAssociation(stack, `SubnetRoutes${id}`, {
       subnetId: subnet.id,
       routeTableId: routeTable.id,
     });
+    wayOut.push(route, association);
     return { subnet, serverAddress: zone.server, serverName: zone.serverName };
   };
-  return { vpc, zones: [zone(0), zone(1)] };
+  const zones = [zone(0), zone(1)] as const;
+  return { vpc, zones, wayOut };
 }

@@ -21,6 +21,7 @@ import {
   SmtpVip,
   VipPlacement,
 } from "../../lib";
+import { bootAfter } from "../../lib/load-balancer/instances";
 import { labAddresses } from "./addresses";
 import { labNetwork } from "./network";
 import { labOutputs } from "./outputs";
@@ -88,6 +89,7 @@ export function buildAwsLabStack(
   new SmtpVip(loadBalancer, "CasSmtp", { allowedSources: [addresses.vpcCidr] });
   new SmtpVip(loadBalancer, "CasSubmission", { submission: true });
   const servers = Object.fromEntries(standIns.servers.map((s) => [s.name, s.instance]));
+  bootAfter([...loadBalancer.instances, ...Object.values(servers)], network.wayOut);
   labOutputs(stack, { region, loadBalancer, servers, namespace });
   return { stack, loadBalancer, servers };
 }
