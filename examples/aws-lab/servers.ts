@@ -38,7 +38,7 @@ export function standInServers(
   const securityGroup = new SecurityGroup(stack, "ServerSecurityGroup", {
     vpcId: network.vpc.id,
     namePrefix: `${stack.node.id}-servers-`,
-    description: "Exchange stand-ins: the load balancer's rules only",
+    description: "Exchange stand-ins: only the load balancer rules",
   });
   for (const port of MIRROR_PORTS) {
     new VpcSecurityGroupEgressRule(stack, `ServerMirrors${port}`, {
@@ -47,7 +47,7 @@ export function standInServers(
       fromPort: port,
       toPort: port,
       cidrIpv4: "0.0.0.0/0",
-      description: "Debian's mirrors through the NAT gateway",
+      description: "Debian mirrors through the NAT gateway",
     });
   }
   const ami = latestDebian(stack, operatingSystemRelease(OperatingSystem.DEBIAN_13)!);

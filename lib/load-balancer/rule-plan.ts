@@ -37,9 +37,10 @@ export interface BootReach {
  * endpoints, a path needs no rule to anywhere (their own rules cover it).
  */
 export function planServiceEgress(reach: BootReach): PlannedRule[] {
+  // Descriptions in EC2's character set: an apostrophe fails the deploy ("Invalid rule description").
   const https = [
-    reach.mirrorsDirect && "Debian's https mirrors",
-    reach.agentFromS3Direct && "the SSM agent's package (S3)",
+    reach.mirrorsDirect && "Debian https mirrors",
+    reach.agentFromS3Direct && "the SSM agent package (S3)",
     reach.awsApisDirect && `AWS APIs (Systems Manager, certificates${reach.pair ? ", EC2" : ""})`,
   ].filter((use): use is string => typeof use === "string");
   const rule = (port: number, description: string) => ({
@@ -49,7 +50,7 @@ export function planServiceEgress(reach: BootReach): PlannedRule[] {
     description,
   });
   return ordered([
-    ...(reach.mirrorsDirect ? [rule(80, "Debian packages from Debian's mirrors")] : []),
+    ...(reach.mirrorsDirect ? [rule(80, "Debian packages from the Debian mirrors")] : []),
     ...(https.length > 0 ? [rule(443, https.join(", "))] : []),
   ]);
 }

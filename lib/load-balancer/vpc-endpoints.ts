@@ -146,7 +146,7 @@ export class VpcEndpoints extends Construct {
         toPort: HTTPS,
         securityGroupId: this.setup.securityGroupId,
         prefixListId: gateway.prefixListId,
-        description: "The SSM agent's package from S3 through the gateway endpoint",
+        description: "The SSM agent package from S3 through the gateway endpoint",
       }),
     );
   }

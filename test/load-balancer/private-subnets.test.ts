@@ -108,7 +108,7 @@ describe("vpcEndpoints, one instance", () => {
     const s3 = byDescription(
       json,
       "aws_vpc_security_group_egress_rule",
-      "The SSM agent's package from S3 through the gateway endpoint",
+      "The SSM agent package from S3 through the gateway endpoint",
     );
     expect(s3).toMatchObject({ from_port: 443, to_port: 443 });
     expect(s3.prefix_list_id).toMatch(/aws_vpc_endpoint\.\w+s3\w*\.prefix_list_id/);
@@ -332,14 +332,14 @@ describe("egress to anywhere only where the boot uses it", () => {
       .filter((r) => r.cidr_ipv4 === "0.0.0.0/0")
       .map((r) => `${r.from_port}: ${r.description}`)
       .sort();
-  const MIRROR_80 = "80: Debian packages from Debian's mirrors";
+  const MIRROR_80 = "80: Debian packages from the Debian mirrors";
 
   test.each<[string, Partial<ExchangeLoadBalancerProps>, string[]]>([
     [
       "the internet (default): mirrors on 80 and 443, agent from S3, AWS APIs",
       {},
       [
-        "443: Debian's https mirrors, the SSM agent's package (S3), AWS APIs (Systems Manager, certificates)",
+        "443: Debian https mirrors, the SSM agent package (S3), AWS APIs (Systems Manager, certificates)",
         MIRROR_80,
       ],
     ],
@@ -368,12 +368,12 @@ describe("egress to anywhere only where the boot uses it", () => {
     [
       "endpoints and S3 gateway, packages from the mirrors: 80 and 443 for the mirrors",
       S3,
-      ["443: Debian's https mirrors", MIRROR_80],
+      ["443: Debian https mirrors", MIRROR_80],
     ],
     [
       "endpoints without S3 gateway, packages from the mirrors: the mirrors and the agent's S3 download",
       { vpcEndpoints: ENDPOINTS },
-      ["443: Debian's https mirrors, the SSM agent's package (S3)", MIRROR_80],
+      ["443: Debian https mirrors, the SSM agent package (S3)", MIRROR_80],
     ],
   ])("%s", (_, props, expected) => {
     const { json } = build(props);
