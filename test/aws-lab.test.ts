@@ -203,6 +203,15 @@ describe("the network", () => {
     }
   });
 
+  test("the default zones are the region's own, never Local or Wavelength Zones", () => {
+    expect(json.data.aws_availability_zones.Zones).toEqual(
+      expect.objectContaining({
+        state: "available",
+        filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      }),
+    );
+  });
+
   test("zones given are used as given", () => {
     const given = buildAwsLabStack(Testing.app(), "aws-lab", {
       availabilityZones: ["eu-west-2b", "eu-west-2c"],

@@ -37,7 +37,11 @@ const ANYWHERE = "0.0.0.0/0";
 /** The zones given, or the region's first two available ones. */
 function zoneNames(stack: TerraformStack, given?: readonly string[]): (index: number) => string {
   if (given) return (index) => given[index];
-  const zones = new DataAwsAvailabilityZones(stack, "Zones", { state: "available" });
+  // Opt-in zones (Local, Wavelength) lack instance types and NAT gateways.
+  const zones = new DataAwsAvailabilityZones(stack, "Zones", {
+    state: "available",
+    filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+  });
   return (index) => Fn.element(zones.names, index);
 }
 
