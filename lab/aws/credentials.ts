@@ -47,6 +47,10 @@ export class CredentialRegistry {
     this.roles.set(roleName, [...policies]);
   }
 
+  public roleNames(): string[] {
+    return [...this.roles.keys()];
+  }
+
   public policiesOf(roleName: string): readonly PolicyDocument[] {
     return this.roles.get(roleName) ?? [];
   }
