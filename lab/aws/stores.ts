@@ -52,6 +52,25 @@ function decryptThrough(call: ServiceCall, service: string, key: string | undefi
 
 const epoch = () => Math.floor(Date.now() / 1000);
 
+/**
+ * The name a GetParameter names, by name or ARN (`parameter/a/b` is `/a/b`,
+ * `parameter/simple` is `simple`). A name in a hierarchy must start with "/"
+ * (SSM API Reference, PutParameter Name: "For parameters in a hierarchy, you
+ * must include a leading forward slash character (/) when you create or
+ * reference a parameter"): refused otherwise (the wording is the lab's).
+ */
+function parameterName(given: string): string {
+  const arn = /^arn:[^:]+:ssm:[^:]+:\d+:parameter\/(.*)$/.exec(given);
+  const name = arn ? (arn[1].includes("/") ? `/${arn[1]}` : arn[1]) : given;
+  if (name.includes("/") && !name.startsWith("/")) {
+    throw new ServiceError(
+      "ValidationException",
+      `Invalid parameter name ${name}: a name in a hierarchy must be fully qualified with a leading forward slash (/).`,
+    );
+  }
+  return name;
+}
+
 export function ssmService(parameters: readonly Parameter[]): Service {
   return {
     name: "ssm",
@@ -69,7 +88,7 @@ export function ssmService(parameters: readonly Parameter[]): Service {
         );
       }
       const { Name, WithDecryption } = body(call) as { Name?: string; WithDecryption?: boolean };
-      const name = String(Name ?? "").replace(/^arn:[^:]+:ssm:[^:]+:\d+:parameter/, "");
+      const name = parameterName(String(Name ?? ""));
       const arn = arnOf(call.lab, "ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
       call.authorize("ssm:GetParameter", [arn]);
       const found = parameters.find((p) => p.name === name);

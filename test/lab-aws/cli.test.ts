@@ -238,7 +238,7 @@ test("signatures: a wrong secret, an unknown key and a missing session token are
 });
 
 test("certificates: the stack's parameter and secret are read and decrypted through their service; any other is AccessDenied", async () => {
-  const [parameter, otherParameter, secret, otherSecret, keyless] = await Promise.all([
+  const [parameter, otherParameter, secret, otherSecret, keyless, unqualified] = await Promise.all([
     aws(running, single, getParameter("/exchange/tls/mail", "--with-decryption", ...VALUE)),
     aws(running, single, getParameter("/prod/database/password", "--with-decryption")),
     aws(running, secondary, [
@@ -254,6 +254,7 @@ test("certificates: the stack's parameter and secret are read and decrypted thro
     aws(running, secondary, ["secretsmanager", "get-secret-value", "--secret-id", OTHER_SECRET]),
     // The pair's role reads no certificate: its parameter read is refused before KMS.
     aws(running, pair, getParameter("/exchange/tls/mail", "--with-decryption")),
+    aws(running, single, getParameter("exchange/tls/mail", "--with-decryption")),
   ]);
   expect(parameter).toMatchObject({ code: 0, stdout: `${PEM}\n` });
   expect(secret).toMatchObject({ code: 0, stdout: `${PEM}\n` });
@@ -272,6 +273,10 @@ test("certificates: the stack's parameter and secret are read and decrypted thro
     );
   }
   expect(keyless.stderr).toContain(`${ROLE("se-pair", "i-lab0a000105")} ssm:GetParameter`);
+  // The 2019 coverage stack names its parameter without the leading "/" a hierarchy needs.
+  expect(unqualified.stderr).toContain(
+    "(ValidationException) when calling the GetParameter operation",
+  );
   const decrypts = running.standIn.calls
     .flatMap((c) => c.authorizations)
     .filter((a) => a.action === "kms:Decrypt");
