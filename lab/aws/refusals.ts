@@ -6,7 +6,8 @@
  * Manager API References, "Common errors": UnrecognizedClientException,
  * InvalidSignatureException, ExpiredTokenException,
  * MissingAuthenticationTokenException, IncompleteSignature) and S3's (S3 API
- * Reference, "Error responses").
+ * Reference, "Error responses"). The codes are AWS's; the messages of
+ * malformed signatures, clock skew and a wrong scope are the lab's own words.
  */
 import { ServiceError } from "./replies";
 import type { Refusal } from "./sigv4";
