@@ -39,7 +39,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * AmazonSSMManagedInstanceCore, as the AWS managed policy reference documents it
  * (version 2): nothing synthesizes it today; it is here so an attachment is known.
  */
-const MANAGED: Readonly<Record<string, PolicyDocument>> = {
+export const MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
   AmazonSSMManagedInstanceCore: {
     Version: "2012-10-17",
     Statement: [
@@ -122,9 +122,9 @@ export function rolePolicies(json: Json, setup: PolicySetup): RolePolicies[] {
       .filter(([, a]) => roleOf(a.role) === resource)
       .map(([, a]) => {
         const name = String(a.policy_arn).split("/").pop()!;
-        if (!MANAGED[name])
+        if (!MANAGED_POLICIES[name])
           throw new Error(`the AWS stand-in does not know managed policy ${a.policy_arn}`);
-        return MANAGED[name];
+        return MANAGED_POLICIES[name];
       });
     const roleName = String(role.name ?? `${role.name_prefix ?? ""}${resource}`).slice(0, 64);
     return { resource, roleName, policies: [...inline, ...managed] };
