@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { ImdsCredentials } from "../../lab/aws/credentials";
 import type { NetworkChange } from "../../lab/aws/network";
 import { labInstances, rolePolicies } from "../../lab/aws/role-policies";
-import { LAB, Running, aws, startStandIn } from "../support/aws-stand-in";
+import { LAB, Running, aws, startStandIn, stopStandIn } from "../support/aws-stand-in";
 
 const GOLDEN = join(__dirname, "..", "golden");
 /** The role of a stack's golden cdk.tf.json, its policies resolved for the lab. */
@@ -82,7 +82,7 @@ beforeAll(async () => {
   single = standIn.issueCredentials("i-lab0a000106", "single", policiesOf("coverage-2019-single"));
 });
 
-afterAll(() => running?.standIn.close());
+afterAll(() => stopStandIn(running));
 
 function hex(address: string): string {
   return address

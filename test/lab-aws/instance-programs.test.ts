@@ -16,7 +16,14 @@ import type { PolicyDocument } from "../../lab/aws/iam";
 import type { NetworkChange } from "../../lab/aws/network";
 import { labInstances, rolePolicies } from "../../lab/aws/role-policies";
 import { PATHS } from "../../lib/instance/paths";
-import { AWS_CLI, LAB, Running, cliEnvironment, startStandIn } from "../support/aws-stand-in";
+import {
+  AWS_CLI,
+  LAB,
+  Running,
+  cliEnvironment,
+  startStandIn,
+  stopStandIn,
+} from "../support/aws-stand-in";
 import { InstanceRoot } from "../support/instance-root";
 
 const GOLDEN = join(__dirname, "..", "golden");
@@ -125,7 +132,7 @@ afterEach(async () => {
   root?.remove();
 });
 
-afterAll(() => running?.standIn.close());
+afterAll(() => stopStandIn(running));
 
 async function waitFor(predicate: () => boolean, seconds: number): Promise<void> {
   for (let i = 0; i < seconds * 10 && !predicate(); i++)

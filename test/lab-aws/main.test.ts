@@ -7,7 +7,7 @@
  * the process stops by itself after maxMs.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { endpointNames, makeCertificates } from "../../lab/aws/certificates";
@@ -22,7 +22,10 @@ const tls = makeCertificates(endpointNames(LAB.region));
 const MAX_MS = 12_000;
 
 let child: ChildProcess | undefined;
-afterAll(() => child?.kill("SIGKILL"));
+afterAll(() => {
+  child?.kill("SIGKILL");
+  for (const path of [dir, tls.dir]) rmSync(path, { recursive: true, force: true });
+});
 
 function start(config: StandInConfig): Promise<{ port: number; control: number }> {
   const file = join(dir, "config.json");
@@ -73,7 +76,12 @@ test("from a config file: the stack's role, credentials from the control endpoin
   })) as ImdsCredentials;
   expect(credentials).toMatchObject({ Code: "Success", Type: "AWS-HMAC" });
   expect(credentials.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
-  const running = { standIn: undefined as never, tls, endpoint: `https://127.0.0.1:${ports.port}` };
+  const running = {
+    standIn: undefined as never,
+    tls,
+    endpoint: `https://127.0.0.1:${ports.port}`,
+    home: dir,
+  };
   const create = [
     "ec2",
     "create-route",

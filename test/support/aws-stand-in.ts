@@ -5,7 +5,7 @@
  * runs as a child process without blocking: the server answers in this one.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LabCertificates, endpointNames, makeCertificates } from "../../lab/aws/certificates";
@@ -19,12 +19,22 @@ export interface Running {
   readonly standIn: AwsStandIn;
   readonly tls: LabCertificates;
   readonly endpoint: string;
+  /** The CLI's HOME: empty, so no config or cache of the host's applies. */
+  readonly home: string;
 }
 
 export async function startStandIn(options: Omit<StandInOptions, "lab" | "tls">): Promise<Running> {
   const tls = makeCertificates(endpointNames(LAB.region));
   const standIn = await AwsStandIn.start({ lab: LAB, tls, ...options });
-  return { standIn, tls, endpoint: `https://127.0.0.1:${standIn.port}` };
+  const home = mkdtempSync(join(tmpdir(), "lab-aws-home-"));
+  return { standIn, tls, endpoint: `https://127.0.0.1:${standIn.port}`, home };
+}
+
+/** Stops the stand-in and removes its certificates and the CLI's HOME. */
+export async function stopStandIn(running: Running | undefined): Promise<void> {
+  if (!running) return;
+  await running.standIn.close();
+  for (const dir of [running.tls.dir, running.home]) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The environment a CLI call gets: these keys, the lab CA, no config file, no IMDS. */
@@ -32,7 +42,7 @@ export function cliEnvironment(
   running: Running,
   credentials?: Pick<ImdsCredentials, "AccessKeyId" | "SecretAccessKey"> & { Token?: string },
 ): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), "lab-aws-home-"));
+  const home = running.home;
   return {
     PATH: "/usr/bin:/bin",
     HOME: home,
