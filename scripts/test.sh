@@ -12,6 +12,7 @@ declare -A packages=(
   [haproxy]=haproxy [cloud-init]=cloud-init [iptables]=iptables [ip]=iproute2 [ss]=iproute2
   [keepalived]=keepalived [arping]=iputils-arping [shellcheck]=shellcheck
   [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
+  [aws]=awscli
 )
 missing=()
 for command in "${!packages[@]}"; do
@@ -19,6 +20,8 @@ for command in "${!packages[@]}"; do
 done
 [ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
 [ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
+# The AWS stand-in's tests run Debian's AWS CLI, the instances' own, whatever other `aws` is on PATH.
+[ -x /usr/bin/aws ] || missing+=(awscli)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')
 if ((${#missing[@]})); then
   echo "== installing ${missing[*]} (apt-get)"

@@ -1,48 +1,19 @@
 /**
- * A stand-in for IAM's evaluation of the instance role's identity policies,
- * as the synthesized Terraform gives them: every inline policy of the role
- * and every managed policy attached to it (by its documented content; an
- * unknown one is an error, never an allow). An explicit Deny wins, then an
- * Allow whose action, resource and conditions match; anything else is denied.
- * Condition operators it does not know are errors, not matches.
+ * IAM's evaluation of the instance role's identity policies, as the synthesized
+ * Terraform gives them: every inline policy of the role and every managed
+ * policy attached to it (by its documented content; an unknown one is an
+ * error, never an allow). The evaluation is the lab's AWS stand-in's
+ * (lab/aws/iam.ts): an explicit Deny wins, then an Allow whose action,
+ * resource and conditions match; anything else is denied; a condition
+ * operator it does not know is an error, not a match. Only the partition,
+ * region and account are resolved here: other references stay as text, so a
+ * test can name the resource a policy refers to.
  */
+import { Request, Statement, evaluate, statementsOf } from "../../lab/aws/iam";
+import { MANAGED_POLICIES } from "../../lab/aws/role-policies";
 import { Json, resourcesOf } from "./synth";
 
-export interface Statement {
-  readonly Effect: "Allow" | "Deny";
-  readonly Action: string | string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface Request {
-  readonly action: string;
-  readonly resource: string;
-  /** Request context keys, e.g. { "kms:ViaService": "ssm.eu-west-2.amazonaws.com" }. */
-  readonly context?: Record<string, string>;
-}
-
-/** `service:Name` for each name. */
-const actions = (service: string, names: string) =>
-  names.split(/\s+/).map((name) => `${service}:${name}`);
-
-/**
- * AmazonSSMManagedInstanceCore v2, as the AWS managed policy reference documents
- * it (written down here, never taken from the library under test).
- */
-const MANAGED: Record<string, Statement[]> = {
-  AmazonSSMManagedInstanceCore: [
-    `ssm DescribeAssociation GetDeployablePatchSnapshotForInstance GetDocument DescribeDocument
-      GetManifest GetParameter GetParameters ListAssociations ListInstanceAssociations PutInventory
-      PutComplianceItems PutConfigurePackageResult UpdateAssociationStatus
-      UpdateInstanceAssociationStatus UpdateInstanceInformation`,
-    "ssmmessages CreateControlChannel CreateDataChannel OpenControlChannel OpenDataChannel",
-    "ec2messages AcknowledgeMessage DeleteMessage FailMessage GetEndpoint GetMessages SendReply",
-  ].map((line) => {
-    const [service, names] = line.trim().split(/\s+(.*)/s);
-    return { Effect: "Allow", Action: actions(service, names.trim()), Resource: "*" };
-  }),
-};
+export type { Request, Statement };
 
 /** The account, region and partition the data sources would read. */
 export const ACCOUNT = { partition: "aws", region: "eu-west-2", account: "123456789012" };
@@ -63,43 +34,13 @@ export function roleStatements(json: Json): Statement[] {
   );
   const managed = resourcesOf(json, "aws_iam_role_policy_attachment").flatMap((a: Json) => {
     const name = String(a.policy_arn).split("/").pop() as string;
-    if (!MANAGED[name]) throw new Error(`the stand-in does not know managed policy ${name}`);
-    return MANAGED[name];
+    if (!MANAGED_POLICIES[name])
+      throw new Error(`the stand-in does not know managed policy ${name}`);
+    return statementsOf([MANAGED_POLICIES[name]]);
   });
   return [...inline, ...managed];
 }
 
-const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
-
-function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`, ignoreCase ? "i" : "").test(value);
-}
-
-function conditionsHold(statement: Statement, context: Record<string, string>): boolean {
-  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => {
-      const actual = context[key];
-      if (actual === undefined) return false;
-      if (operator === "StringEquals") return list(expected).includes(actual);
-      if (operator === "StringLike") return list(expected).some((e) => wildcard(e, actual, false));
-      throw new Error(`the stand-in does not know condition operator ${operator}`);
-    }),
-  );
-}
-
-function matches(statement: Statement, request: Request): boolean {
-  return (
-    list(statement.Action).some((a) => wildcard(a, request.action, true)) &&
-    list(statement.Resource).some((r) => wildcard(r, request.resource, false)) &&
-    conditionsHold(statement, request.context ?? {})
-  );
-}
-
 export function isAllowed(statements: readonly Statement[], request: Request): boolean {
-  const applying = statements.filter((s) => matches(s, request));
-  return !applying.some((s) => s.Effect === "Deny") && applying.some((s) => s.Effect === "Allow");
+  return evaluate([{ Statement: statements }], request) === "allow";
 }
