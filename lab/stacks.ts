@@ -128,10 +128,19 @@ export interface PairRule {
 export interface SynthesizedNode {
   readonly address?: string;
   readonly files: Readonly<Record<string, { content: string; permissions: string }>>;
+  /** The user-data as EC2 hands it to the instance (IMDS): plain text or gzip, base64 here. */
+  readonly userDataBase64: string;
+  /** Secondary private IPs the instance is launched with (a single instance's VIPs). */
+  readonly secondaryIps: readonly string[];
+  readonly instanceType: string;
+  /** IMDS's PUT response hop limit (metadata_options). */
+  readonly hopLimit: number;
 }
 
 export interface SynthesizedLoadBalancer {
   readonly stackName: string;
+  /** The synthesized cdk.tf.json, as Terraform would read it (the boot lab's AWS stand-ins read its roles). */
+  readonly cdkTfJson: string;
   /** haproxy.cfg as written by the synthesized user-data. */
   readonly haproxyConfig: string;
   readonly nodes: readonly SynthesizedNode[];
@@ -163,18 +172,20 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
     const app = new App({ outdir });
     const { stack } = build(app);
     app.synth();
-    const json = JSON.parse(
-      readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8"),
-    );
+    const cdkTfJson = readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8");
+    const json = JSON.parse(cdkTfJson);
     const instances = Object.values(json.resource.aws_instance) as Record<string, unknown>[];
     if (instances.length < 1 || instances.length > 2) {
       throw new Error(`expected one instance or a pair, found ${instances.length}`);
     }
     const nodes = instances.map((instance): SynthesizedNode => {
-      const userData =
-        typeof instance.user_data === "string"
-          ? terraformLiteral(instance.user_data)
-          : gunzipSync(Buffer.from(String(instance.user_data_base64), "base64")).toString("utf8");
+      const plain = typeof instance.user_data === "string";
+      const userDataBase64 = plain
+        ? Buffer.from(terraformLiteral(instance.user_data as string)).toString("base64")
+        : String(instance.user_data_base64);
+      const userData = plain
+        ? terraformLiteral(instance.user_data as string)
+        : gunzipSync(Buffer.from(userDataBase64, "base64")).toString("utf8");
       const files = parse(userData).write_files as {
         path: string;
         content: string;
@@ -183,6 +194,11 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
       return {
         address: instance.private_ip as string | undefined,
         files: Object.fromEntries(files.map((f) => [f.path, f])),
+        userDataBase64,
+        secondaryIps: (instance.secondary_private_ips as string[] | undefined) ?? [],
+        instanceType: instance.instance_type as string,
+        hopLimit: (instance.metadata_options as { http_put_response_hop_limit: number })
+          .http_put_response_hop_limit,
       };
     });
     const haproxyConfig = nodes[0].files[PATHS.HAPROXY_CONFIG]?.content;
@@ -217,6 +233,7 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
     const amis = Object.values(json.data?.aws_ami ?? {}) as { filter: AmiFilter[] }[];
     return {
       stackName: stack.node.id,
+      cdkTfJson,
       amiNamePatterns: amis
         .flatMap((a) => a.filter.filter((f) => f.name === "name"))
         .flatMap((f) => f.values),

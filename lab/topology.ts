@@ -73,30 +73,37 @@ export function destroyNetwork(): void {
   }
 }
 
-export function createNetwork(): void {
+/** A new namespace whose eth0 is a port (`port`, its name in the switch) of the lab's bridge. */
+export function plugIn(ns: string, port: string): void {
+  sh(["ip", "netns", "add", ns]);
+  sh([
+    "ip",
+    "link",
+    "add",
+    "eth0",
+    "netns",
+    ns,
+    "type",
+    "veth",
+    "peer",
+    "name",
+    port,
+    "netns",
+    SWITCH,
+  ]);
+  inNs(SWITCH, ["ip", "link", "set", port, "master", "br0"]);
+  inNs(SWITCH, ["ip", "link", "set", port, "up"]);
+}
+
+/** The lab network; `without` hosts are left out (the boot lab's VMs take the load balancers' places). */
+export function createNetwork(without: readonly HostName[] = []): void {
   destroyNetwork();
   sh(["ip", "netns", "add", SWITCH]);
   inNs(SWITCH, ["ip", "link", "add", "br0", "type", "bridge"]);
   inNs(SWITCH, ["ip", "link", "set", "br0", "up"]);
   for (const [name, host] of Object.entries(HOSTS) as [HostName, Host][]) {
-    sh(["ip", "netns", "add", host.ns]);
-    sh([
-      "ip",
-      "link",
-      "add",
-      "eth0",
-      "netns",
-      host.ns,
-      "type",
-      "veth",
-      "peer",
-      "name",
-      name,
-      "netns",
-      SWITCH,
-    ]);
-    inNs(SWITCH, ["ip", "link", "set", name, "master", "br0"]);
-    inNs(SWITCH, ["ip", "link", "set", name, "up"]);
+    if (without.includes(name)) continue;
+    plugIn(host.ns, name);
     for (const address of host.addresses) {
       inNs(host.ns, ["ip", "address", "add", `${address}/${SUBNET_PREFIX}`, "dev", "eth0"]);
     }

@@ -13,6 +13,7 @@ declare -A packages=(
   [keepalived]=keepalived [arping]=iputils-arping [shellcheck]=shellcheck
   [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
   [aws]=awscli
+  [qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [dnsmasq]=dnsmasq-base [ebtables]=iptables
 )
 missing=()
 for command in "${!packages[@]}"; do
@@ -33,6 +34,9 @@ command -v terraform >/dev/null || { echo "terraform is not on PATH; the escapin
 # and the lab runs on Debian 13 by default.
 echo "== Debian 13 root (scripts/debian-root.sh 13; built once, then cached)"
 debian13="$(scripts/debian-root.sh 13 | tail -n 1)"
+# The boot lab's disk image: Debian 13 as its EC2 image is, booted by QEMU (lab/vm/).
+echo "== Debian 13 VM image (scripts/vm-image.sh 13; built once, then cached)"
+scripts/vm-image.sh 13 | tail -n 1
 echo "== Debian 12: $(haproxy -v | head -1)"
 echo "== Debian 12: $(keepalived -v 2>&1 | head -1)"
 echo "== Debian 12: cloud-init $(cloud-init --version 2>&1 | awk '{print $2}')"
@@ -64,7 +68,7 @@ npx jest -c jest.cdktn.config.js --ci --json --outputFile=.jest-cdktn-results.js
 # The lab (real HAProxy, nginx, Postfix, Dovecot in network namespaces): every scenario on
 # the default release, Debian 13 (HAProxy 3.0, keepalived 2.3 from a cached Debian 13 root),
 # and distribution, health failover, reload under load and pair failover on Debian 12 (2.6).
-lab_results=(.jest-lab-results.json .jest-lab-12-results.json)
+lab_results=(.jest-lab-results.json .jest-lab-12-results.json .jest-vm-results.json)
 rm -f "${lab_results[@]}"
 echo "== jest: lab scenarios, Debian 13"
 EXCHANGE_LB_LAB_DEBIAN=13 npx jest -c jest.lab.config.js --ci --runInBand --json \
@@ -72,6 +76,12 @@ EXCHANGE_LB_LAB_DEBIAN=13 npx jest -c jest.lab.config.js --ci --runInBand --json
 echo "== jest: lab scenarios 1, 3, 10, 11, Debian 12"
 EXCHANGE_LB_LAB_DEBIAN=12 npx jest -c jest.lab.config.js --ci --runInBand --json \
   --outputFile="${lab_results[1]}" --testPathPatterns '/(1|3|10|11)-[^/]*\.test\.ts$' || status=$?
+
+# The boot lab: the load balancers as QEMU VMs booting the synthesized user-data from the
+# Debian 13 image, with AWS stand-ins (IMDSv2, the mirror, the APIs enforcing the role).
+echo "== jest: boot lab (QEMU VMs), Debian 13"
+EXCHANGE_LB_LAB_DEBIAN=13 npx jest -c jest.vm.config.js --ci --runInBand --json \
+  --outputFile="${lab_results[2]}" || status=$?
 
 # shellcheck disable=SC2016 # JavaScript, not shell
 node -e '

@@ -1,6 +1,7 @@
 /**
- * The repository's own shell scripts (the test command, CI, the Debian root
- * builder) pass shellcheck, like the programs the instances run.
+ * The repository's own shell scripts (the test command, CI, the Debian root and VM
+ * image builders, the lab's stand-in agent) pass shellcheck, like the programs the
+ * instances run.
  */
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,6 +14,8 @@ const scripts = [
     .filter((f) => f.endsWith(".sh"))
     .map((f) => `scripts/${f}`),
   ...readdirSync(join(repo, "scripts/debian-root")).map((f) => `scripts/debian-root/${f}`),
+  // The boot lab's stand-in SSM agent, installed on the lab's instances.
+  "lab/vm/ssm-agent/usr/bin/amazon-ssm-agent",
 ].sort();
 
 test("there are scripts to check", () => {

@@ -4,7 +4,7 @@
  * TLS in tests (the VM image brings its own CA and passes the files).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,18 +18,29 @@ export interface LabCertificates {
 
 const openssl = (args: readonly string[]) => execFileSync("openssl", args, { stdio: "pipe" });
 
+/** A CA's certificate and key files: the boot lab's image trusts scripts/vm-image.sh's. */
+export interface CertificateAuthority {
+  readonly cert: string;
+  readonly key: string;
+}
+
 export function makeCertificates(
   names: readonly string[],
   addresses: readonly string[] = ["127.0.0.1"],
   dir = mkdtempSync(join(tmpdir(), "lab-aws-tls-")),
+  authority?: CertificateAuthority,
 ): LabCertificates {
+  mkdirSync(dir, { recursive: true });
   const at = (file: string) => join(dir, file);
   const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  openssl(
-    ["req", "-x509", ...key, "-keyout", at("ca.key"), "-out", at("ca.pem"), "-days", "2"]
-      .concat(["-subj", "/CN=exchange-lb lab CA", "-addext", "basicConstraints=critical,CA:TRUE"])
-      .concat(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
-  );
+  const ca = authority ?? { cert: at("ca.pem"), key: at("ca.key") };
+  if (!authority) {
+    openssl(
+      ["req", "-x509", ...key, "-keyout", ca.key, "-out", ca.cert, "-days", "2"]
+        .concat(["-subj", "/CN=exchange-lb lab CA", "-addext", "basicConstraints=critical,CA:TRUE"])
+        .concat(["-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+    );
+  }
   openssl(
     ["req", "-new", ...key, "-keyout", at("server.key"), "-out", at("server.csr")].concat([
       "-subj",
@@ -42,7 +53,9 @@ export function makeCertificates(
     `subjectAltName=${san}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`,
   );
   openssl(
-    ["x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key")].concat([
+    ["x509", "-req", "-in", at("server.csr"), "-CA", ca.cert, "-CAkey", ca.key].concat([
+      "-CAserial",
+      at("ca.srl"),
       "-CAcreateserial",
       "-days",
       "2",
@@ -52,7 +65,7 @@ export function makeCertificates(
       at("server.pem"),
     ]),
   );
-  return { dir, caCert: at("ca.pem"), cert: at("server.pem"), key: at("server.key") };
+  return { dir, caCert: ca.cert, cert: at("server.pem"), key: at("server.key") };
 }
 
 /** The regional endpoint names the stand-in answers for, with S3's virtual-hosted wildcard. */
