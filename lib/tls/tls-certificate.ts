@@ -57,6 +57,11 @@ export class TlsCertificate {
     if (this.store === "ssm" && !/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(this.id)) {
       return `SSM parameter name "${this.id}" has characters SSM refuses`;
     }
+    // SSM: a name in a hierarchy is created and referenced with its leading "/" (AWS Systems
+    // Manager User Guide, parameter hierarchies); GetParameter refuses it without.
+    if (this.store === "ssm" && this.id.includes("/") && !this.id.startsWith("/")) {
+      return `SSM parameter name "${this.id}" is in a hierarchy without a leading "/", which SSM refuses; give "/${this.id}"`;
+    }
     if (
       this.store === "secretsmanager" &&
       !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(this.id)

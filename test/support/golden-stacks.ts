@@ -143,7 +143,7 @@ export function buildCoverage2019Single(scope: Construct): TerraformStack {
   });
   new CasHttpsVip(lb, "Web", {
     tls: "bridge",
-    certificate: TlsCertificate.fromSsmParameter("exchange/tls/mail", { kmsKeyArn: KEY }),
+    certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail", { kmsKeyArn: KEY }),
     services: ["OWA", "MAPI", "EWS"],
     httpsPort: 8443,
     httpPort: 8080,

@@ -302,6 +302,12 @@ describe("bad input names the VIP and the fix", () => {
       'certificate: SSM parameter name "bad name!" has characters SSM refuses',
     ],
     [
+      "a parameter in a hierarchy without its leading slash",
+      { tls: "bridge", certificate: TlsCertificate.fromSsmParameter("exchange/tls/mail") },
+      ExchangeVersion.EXCHANGE_2016,
+      'certificate: SSM parameter name "exchange/tls/mail" is in a hierarchy without a leading "/", which SSM refuses; give "/exchange/tls/mail"',
+    ],
+    [
       "a secret that is not an ARN",
       { tls: "offload", certificate: TlsCertificate.fromSecretsManager("exchange-tls") },
       ExchangeVersion.EXCHANGE_2016,
