@@ -27,7 +27,14 @@ export interface Attempt {
 export function timeline(
   ns: ClientNs,
   port: number,
-  options: { ms: number; everyMs: number; timeoutMs: number; from?: readonly string[] },
+  options: {
+    ms: number;
+    everyMs: number;
+    timeoutMs: number;
+    from?: readonly string[];
+    /** Stop before `ms` once this file exists (a command's end, then a few seconds more). */
+    untilFile?: string;
+  },
 ): { started: number; done: Promise<Attempt[]> } {
   const child = spawnProbe(ns, { mode: "timeline", host: VIP, port, ...options });
   const started = Date.now();

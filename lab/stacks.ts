@@ -53,7 +53,7 @@ function labProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
 }
 
 /** The clustered pair: lb (preferred master) and lb2 in the lab subnet, VIPs as secondary IPs. */
-function pairProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
+export function pairProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalancerProps {
   return {
     ...labProps(exchangeVersion),
     subnetId: undefined,

@@ -119,14 +119,19 @@ export type { Attempt, Outage } from "../measure";
  * A pair scenario: a failure's message ends with what both nodes were doing
  * (states, addresses, failover events, keepalived's log), since CI keeps only the log.
  */
-export function pairTest(name: string, fn: () => Promise<void> | void, timeoutMs?: number): void {
+export function pairTest(
+  name: string,
+  fn: () => Promise<void> | void,
+  timeoutMs?: number,
+  diagnostics: () => string | Promise<string> = pairDiagnostics,
+): void {
   test(
     name,
     async () => {
       try {
         await fn();
       } catch (error) {
-        if (error instanceof Error) error.message += `\n${pairDiagnostics()}`;
+        if (error instanceof Error) error.message += `\n${await diagnostics()}`;
         throw error;
       }
     },

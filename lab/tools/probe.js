@@ -9,11 +9,13 @@
 //     one connection held open; prints JSON lines: open, probe results, closed.
 //   node probe.js '{"mode":"rate","host":..,"port":..,"ms":..,"parallel":P,"tls":bool}'
 //     new connections opened and closed as fast as possible for ms; prints counts.
-//   node probe.js '{"mode":"timeline","host":..,"port":..,"ms":..,"everyMs":..,"timeoutMs":..}'
-//     a new connection every everyMs for ms; prints each attempt's start time and outcome.
+//   node probe.js '{"mode":"timeline","host":..,"port":..,"ms":..,"everyMs":..,"timeoutMs":..,"untilFile":..}'
+//     a new connection every everyMs for ms (or until untilFile exists); prints each
+//     attempt's start time and outcome.
 //   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..}'
 //     opens N connections at once, counts those established, holds, closes.
 "use strict";
+const fs = require("node:fs");
 const net = require("node:net");
 const tls = require("node:tls");
 
@@ -148,6 +150,7 @@ async function timeline() {
   for (let i = 0; start + i * args.everyMs < start + args.ms; i++) {
     const due = start + i * args.everyMs;
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    if (args.untilFile && fs.existsSync(args.untilFile)) break;
     const t = Date.now() - start;
     attempts.push(
       once(args.host, args.port, from[i % from.length], args.tls, args.http, args.timeoutMs).then(

@@ -42,3 +42,52 @@ export async function waitUntil(
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** Who holds the VIP on its interface, by name ("lb", "lb2", "lb lb2" in a split, "-" nobody). */
+export async function vipHolders(lab: BootLab): Promise<string> {
+  const names: string[] = [];
+  for (const [name, vm] of lab.vms) if (await holdsVip(vm).catch(() => false)) names.push(name);
+  return names.join(" ") || "-";
+}
+
+/** Waits until one node has held the VIP for `stableMs` without a change; returns its name. */
+export async function settledHolder(
+  lab: BootLab,
+  stableMs: number,
+  timeoutMs: number,
+): Promise<string> {
+  const start = Date.now();
+  let holder = "";
+  let since = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    const now = await vipHolders(lab);
+    if (now !== holder) [holder, since] = [now, Date.now()];
+    if (!holder.includes(" ") && holder !== "-" && Date.now() - since >= stableMs) return holder;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(
+    `no single VIP holder for ${stableMs} ms within ${timeoutMs} ms (last: ${holder})`,
+  );
+}
+
+/** What both nodes and the AWS side were doing, for a failed scenario's message (CI keeps only the log). */
+export async function pairVmDiagnostics(lab: BootLab): Promise<string> {
+  const parts: string[] = [];
+  for (const [name, vm] of lab.vms) {
+    const r = await guestRun(vm, [
+      "/bin/sh",
+      "-c",
+      "ip -4 -o address show | cut -c1-80; journalctl -b --no-pager -o short-monotonic -t exchange-lb-failover -u keepalived | tail -25",
+    ]).catch((e: Error) => ({ stdout: `(no answer: ${e.message})`, stderr: "" }));
+    parts.push(`== ${name}\n${r.stdout}${r.stderr}`);
+  }
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(lab.dir, file), "utf8").trimEnd().split("\n").slice(-12).join("\n");
+    } catch {
+      return "(none)";
+    }
+  };
+  parts.push(`== fabric\n${read("fabric.log")}`, `== AWS calls\n${read("aws-calls.jsonl")}`);
+  return parts.join("\n");
+}

@@ -1,6 +1,9 @@
 /** A client's first connection through each VIP of the 2010 lab stack, timed from power-on. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Attempt, ClientNs, timeline } from "../measure";
 import { ProbeResult, connect } from "../test/support";
-import { ClientNs } from "../measure";
 
 export interface VipProbe {
   readonly name: string;
@@ -51,4 +54,34 @@ export async function firstConnection(
   throw new Error(
     `${probe.name}: no connection through the VIP within ${timeoutMs} ms (last: ${JSON.stringify(last)})`,
   );
+}
+
+/**
+ * New connections to `port` every `everyMs` from `leadMs` before `action` until `tailMs`
+ * after it ends (at most `maxMs`): what clients saw while it ran, and how long it took.
+ */
+export async function whileRunning(
+  port: number,
+  action: () => Promise<unknown>,
+  options: { maxMs: number; everyMs: number; timeoutMs: number; leadMs?: number; tailMs?: number },
+): Promise<{ attempts: Attempt[]; failed: number; actionMs: number }> {
+  const stop = join(mkdtempSync(join(tmpdir(), "exchange-lab-timeline-")), "stop");
+  const client = timeline("client", port, { ...options, ms: options.maxMs, untilFile: stop });
+  try {
+    await sleep(options.leadMs ?? 3000);
+    const start = Date.now();
+    await action();
+    const actionMs = Date.now() - start;
+    await sleep(options.tailMs ?? 3000);
+    writeFileSync(stop, "");
+    const attempts = await client.done;
+    if (Date.now() - client.started >= options.maxMs)
+      throw new Error(`the action outlasted the ${options.maxMs} ms measurement`);
+    return { attempts, failed: attempts.filter((a) => !a.ok).length, actionMs };
+  } finally {
+    // On a failure too: the probe stops at its next attempt, not at maxMs.
+    writeFileSync(stop, "");
+    await client.done.catch(() => undefined);
+    rmSync(dirname(stop), { recursive: true, force: true });
+  }
 }
