@@ -15,7 +15,7 @@
 # package_config SYSTEM_BOOT, CLOUD, EC2): systemd-networkd through netplan, systemd-resolved,
 # cloud-init with cloud-guest-utils, the cloud kernel, unattended-upgrades, awscli and
 # amazon-ec2-utils. Differences, all for the lab: qemu-guest-agent (the lab's console, as
-# Session Manager would be), the lab CA, no boot loader (QEMU loads the kernel), no SSH server.
+# Session Manager would be), the lab CA, no boot loader (QEMU loads the kernel).
 # shellcheck disable=SC2016 # mmdebstrap's hooks expand $1 (the root) themselves; dpkg-query its ${fields}
 set -euo pipefail
 

@@ -98,6 +98,9 @@ export async function runAssociation(
   const names = targetNames(lab, association, instanceRefs);
   if (association.max_concurrency !== "1")
     throw new Error(`the lab applies one target at a time, not ${association.max_concurrency}`);
+  // A percentage would need the target count's share; the library synthesizes a count.
+  if (!/^\d+$/.test(association.max_errors))
+    throw new Error(`the lab applies max_errors as a count, not ${association.max_errors}`);
   const maxErrors = Number(association.max_errors);
   const targets: TargetResult[] = [];
   let errors = 0;

@@ -18,7 +18,7 @@ import { startFabric } from "./fabric";
 import { startImds } from "./imds";
 import { LabInstance, labInstances } from "./instances";
 import { ensureMirror, startMirror } from "./mirror";
-import { Vm, powerOff, startVm } from "./qemu";
+import { Vm, startVm } from "./qemu";
 import { createVpc, startDnsAndDhcp } from "./vpc";
 
 /** Bounds every stand-in's life: none outlives a crashed test by more than this. */
@@ -129,5 +129,3 @@ export async function cloudInitResult(vm: Vm, timeoutMs: number): Promise<CloudI
 export function bootLabDown(): void {
   labDown();
 }
-
-export { powerOff };

@@ -5,13 +5,9 @@ import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { SWITCH } from "../topology";
 import { LabInstance } from "./instances";
+import { tapOf } from "./qemu";
 
 const FABRIC_TOOL = join(__dirname, "..", "tools", "fabric.js");
-
-/** The tap each instance's interface is on (lab/vm/qemu.ts). */
-export function tapOf(name: string): string {
-  return `tap-${name}`;
-}
 
 /** `vips`: the stack's VIP addresses; a VIP launched as a secondary IP starts with its instance. */
 export function startFabric(

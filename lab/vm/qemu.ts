@@ -12,7 +12,6 @@ import { join } from "node:path";
 import { debianTreePath } from "../../scripts/debian-root";
 import { inNs, sh } from "../shell";
 import { SWITCH } from "../topology";
-import { tapOf } from "./fabric";
 
 export interface VmSpec {
   /** Short lab name (lb, lb2, cas1): the tap's name and the VM's directory. */
@@ -37,6 +36,11 @@ export interface Vm {
 /** The image scripts/vm-image.sh built for `release` (root.img, vmlinuz, initrd.img). */
 export function imageDir(release: number): string {
   return debianTreePath(release).replace(/debian-(\d+)$/, "vm-$1");
+}
+
+/** The tap in the lab switch that a VM's interface is on. */
+export function tapOf(name: string): string {
+  return `tap-${name}`;
 }
 
 /** A locally administered MAC from the name, as EC2 gives each interface its own. */

@@ -170,20 +170,23 @@ pairTest(
   },
 );
 
-pairTest("the master's HAProxy killed: service back, failed connections reported", async () => {
-  const holder = await settledHolder(lab, 5_000, 60_000);
-  const client = timeline("client", 143, { ms: 30_000, everyMs: 250, timeoutMs: 2000 });
-  await sleep(3000);
-  const killedAt = Date.now() - client.started;
-  await guestSh(lab.vms.get(holder)!, "systemctl kill --signal=SIGKILL haproxy.service");
-  const result = outage(await client.done, killedAt);
-  report("pair: master HAProxy killed", {
-    ...result,
-    holderBefore: holder,
-    holderAfter: await settledHolder(lab, 5_000, 60_000),
-  });
-  expect(result.secondsWithoutService).toBeLessThan(TCG_FAILOVER_BOUND_S);
-});
+pairTest(
+  "the master's HAProxy killed (systemd restarts it; keepalived may fail over first): service back, holder reported",
+  async () => {
+    const holder = await settledHolder(lab, 5_000, 60_000);
+    const client = timeline("client", 143, { ms: 30_000, everyMs: 250, timeoutMs: 2000 });
+    await sleep(3000);
+    const killedAt = Date.now() - client.started;
+    await guestSh(lab.vms.get(holder)!, "systemctl kill --signal=SIGKILL haproxy.service");
+    const result = outage(await client.done, killedAt);
+    report("pair: master HAProxy killed", {
+      ...result,
+      holderBefore: holder,
+      holderAfter: await settledHolder(lab, 5_000, 60_000),
+    });
+    expect(result.secondsWithoutService).toBeLessThan(TCG_FAILOVER_BOUND_S);
+  },
+);
 
 pairTest(
   "the master VM powered off: the other claims the VIP, service back; seconds without service reported",
