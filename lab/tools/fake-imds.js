@@ -10,6 +10,10 @@ const TOKEN = "lab-imds-token";
 const metadata = {
   mac: args.mac,
   [`network/interfaces/macs/${args.mac}/interface-id`]: args.eni,
+  // The interface's private addresses, primary first, as EC2 has assigned them.
+  [`network/interfaces/macs/${args.mac}/local-ipv4s`]: (args.localIpv4s || [args.localIpv4]).join(
+    "\n",
+  ),
   "placement/region": args.region,
   "local-ipv4": args.localIpv4,
   // The partition's DNS suffix (amazonaws.com.cn in China).

@@ -3,12 +3,13 @@
 // namespace serves every VM, each by the source address of its requests (its primary
 // private address, which the lab's DHCP reserves for its MAC, as a VPC does).
 //   node imds.js CONFIG.json      (written by lab/vm/imds.ts; stops by itself after maxMs)
+// CONFIG.changes: the AWS stand-in's changes file (one JSON line per change), followed.
 // Behaves like EC2's, including refusals: no token -> 401; a token of another instance or
 // an expired one -> 401; a token PUT without a TTL, or with X-Forwarded-For -> 400/403.
 "use strict";
 const http = require("node:http");
 const { randomBytes } = require("node:crypto");
-const { readFileSync } = require("node:fs");
+const { existsSync, readFileSync, watchFile } = require("node:fs");
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const nodes = new Map(config.nodes.map((n) => [n.localIpv4s[0], n]));
@@ -147,6 +148,26 @@ function serve(req, res) {
   if (body === undefined) return answer(res, 404, "Not Found");
   return answer(res, 200, body);
 }
+
+// EC2's metadata follows the AWS API: an address the stand-in assigned to another interface
+// leaves this one's local-ipv4s (the failover program compares its VIPs with it).
+let applied = 0;
+function follow() {
+  if (!config.changes || !existsSync(config.changes)) return;
+  const lines = readFileSync(config.changes, "utf8").split("\n").filter(Boolean);
+  for (const line of lines.slice(applied)) {
+    const change = JSON.parse(line);
+    if (change.kind !== "private-ip") continue;
+    for (const n of nodes.values()) {
+      const held = n.localIpv4s.indexOf(change.address);
+      if (held > 0) n.localIpv4s.splice(held, 1);
+      if (n.eniId === change.networkInterfaceId) n.localIpv4s.push(change.address);
+    }
+  }
+  applied = lines.length;
+}
+follow();
+if (config.changes) watchFile(config.changes, { interval: 100 }, follow);
 
 const server = http.createServer(serve);
 server.listen(config.port || 80, config.listen || "169.254.169.254");

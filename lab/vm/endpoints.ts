@@ -12,7 +12,7 @@ import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { ACCOUNT, LabInstance, PARTITION } from "./instances";
 import { imageDir } from "./qemu";
-import { ENDPOINTS_ADDRESS, REGION, VPC_NS } from "./vpc";
+import { ENDPOINTS_ADDRESS, REGION, VPC_NS, awsChangesFile } from "./vpc";
 
 const MAIN = join(__dirname, "..", "aws", "main.ts");
 const CONTROL_PORT = 8443;
@@ -75,7 +75,7 @@ export function startEndpoints(
       },
     },
     log: join(dir, "aws-calls.jsonl"),
-    changes: join(dir, "aws-changes.jsonl"),
+    changes: awsChangesFile(dir),
     maxMs,
   };
   writeFileSync(join(dir, "aws.json"), JSON.stringify(config, null, 2));

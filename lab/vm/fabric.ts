@@ -6,6 +6,7 @@ import { inNs, sh } from "../shell";
 import { SWITCH } from "../topology";
 import { LabInstance } from "./instances";
 import { tapOf } from "./qemu";
+import { awsChangesFile } from "./vpc";
 
 const FABRIC_TOOL = join(__dirname, "..", "tools", "fabric.js");
 
@@ -24,10 +25,7 @@ export function startFabric(
   );
   const config = join(dir, "fabric.json");
   const taps = Object.fromEntries(instances.map((i) => [i.eniId, tapOf(i.name)]));
-  writeFileSync(
-    config,
-    JSON.stringify({ changes: join(dir, "aws-changes.jsonl"), taps, owners, maxMs }),
-  );
+  writeFileSync(config, JSON.stringify({ changes: awsChangesFile(dir), taps, owners, maxMs }));
   startDetached(SWITCH, [process.execPath, FABRIC_TOOL, config], join(dir, "fabric.log"));
   for (let attempt = 0; attempt < 50; attempt++) {
     if (inNs(SWITCH, ["ebtables", "-L", "VPC"], { allowFailure: true }).status === 0) return;

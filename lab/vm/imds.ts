@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inNs, sh } from "../shell";
 import { startDetached } from "../servers";
 import { LabInstance, imdsNode } from "./instances";
-import { IMDS_ADDRESS, VPC_NS } from "./vpc";
+import { IMDS_ADDRESS, VPC_NS, awsChangesFile } from "./vpc";
 
 const IMDS_TOOL = join(__dirname, "..", "tools", "imds.js");
 
@@ -17,7 +17,8 @@ export function startImds(
 ): void {
   const config = join(dir, "imds.json");
   const nodes = instances.map((i) => imdsNode(i, roleOf(i)));
-  writeFileSync(config, JSON.stringify({ listen: IMDS_ADDRESS, port: 80, maxMs, nodes }));
+  const changes = awsChangesFile(dir);
+  writeFileSync(config, JSON.stringify({ listen: IMDS_ADDRESS, port: 80, maxMs, nodes, changes }));
   // The hop limit: EC2 sends the token's answer with this TTL, so a container behind the
   // instance (one hop more) cannot read it.
   for (const instance of instances) {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VIP } from "../topology";
 import { BootLab } from "./boot-lab";
+import { control } from "./endpoints";
 import { guestRun } from "./guest";
 import { Vm } from "./qemu";
 
@@ -50,7 +51,19 @@ export async function vipHolders(lab: BootLab): Promise<string> {
   return names.join(" ") || "-";
 }
 
-/** Waits until one node has held the VIP for `stableMs` without a change; returns its name. */
+/** The node whose interface EC2 (the stand-in) gives the VIP, by name ("-" none). */
+export function ec2Holder(lab: BootLab, vip = VIP): string {
+  const network = control("GET", "/network") as {
+    interfaces: { instanceId: string; privateIps: string[] }[];
+  };
+  const held = network.interfaces.find((i) => i.privateIps.includes(vip));
+  return lab.instances.find((i) => i.instanceId === held?.instanceId)?.name ?? "-";
+}
+
+/**
+ * Waits until one node has held the VIP on its interface for `stableMs`, with EC2 giving
+ * the VIP to that node's interface all along; returns its name.
+ */
 export async function settledHolder(
   lab: BootLab,
   stableMs: number,
@@ -60,9 +73,10 @@ export async function settledHolder(
   let holder = "";
   let since = Date.now();
   while (Date.now() - start < timeoutMs) {
-    const now = await vipHolders(lab);
+    const local = await vipHolders(lab);
+    const now = local === ec2Holder(lab) ? local : `${local} (EC2: ${ec2Holder(lab)})`;
     if (now !== holder) [holder, since] = [now, Date.now()];
-    if (!holder.includes(" ") && holder !== "-" && Date.now() - since >= stableMs) return holder;
+    if (/^lb\d*$/.test(holder) && Date.now() - since >= stableMs) return holder;
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(

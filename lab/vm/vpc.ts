@@ -19,6 +19,9 @@ export const MIRROR_ADDRESS = "192.168.30.4";
 export const IMDS_ADDRESS = "169.254.169.254";
 export const REGION = "eu-west-2";
 export const DNS_DOMAIN = `${REGION}.compute.internal`;
+
+/** The AWS stand-in's accepted network changes, one JSON line each: the fabric and IMDS follow them. */
+export const awsChangesFile = (dir: string): string => join(dir, "aws-changes.jsonl");
 /** The names the lab's DNS answers with a stand-in: the mirror, and every AWS API endpoint. */
 const NAMES: Record<string, string> = {
   "deb.debian.org": MIRROR_ADDRESS,

@@ -71,6 +71,12 @@ export const PATHS = {
    * restart of keepalived: while it exists the check fails, so keepalived enters FAULT.
    */
   FAILOVER_CLAIM_FAILED: "/run/exchange-lb/claim-failed",
+  /** The last failed AWS call's error output, which the failover program logs. */
+  FAILOVER_AWS_ERROR: "/run/exchange-lb/aws-error",
+  /** When the master last started comparing its VIPs with EC2's (epoch seconds). */
+  FAILOVER_VERIFIED: "/run/exchange-lb/verified",
+  /** The VIPs EC2 gave another interface at the last comparison, if any. */
+  FAILOVER_MISSING: "/run/exchange-lb/missing-at-ec2",
   /** keepalived's state changes, in order. */
   VRRP_FIFO: "/run/exchange-lb/vrrp.fifo",
   /** `$INTERFACE=<dev>`, written before keepalived starts. */

@@ -21,6 +21,14 @@ export const PRESTART_WAIT_SECONDS = 120;
  */
 export const CLAIM_RETRY = { firstSeconds: 2, maxSeconds: 60, attempts: 30 } as const;
 
+/**
+ * Seconds between the master's comparisons of its VIPs with the addresses IMDS lists for its
+ * interface (network/interfaces/macs/<mac>/local-ipv4s, which follows assignments: EC2 User
+ * Guide, "Instance metadata categories"); a VIP missing twice in a row is claimed again, so a
+ * master that lost a VIP at EC2 serves again within about two intervals.
+ */
+export const VERIFY_INTERVAL_SECONDS = 5;
+
 export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
   const { placement } = pair;
   return {
@@ -60,6 +68,7 @@ export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
         CLAIM_RETRY_FIRST: String(CLAIM_RETRY.firstSeconds),
         CLAIM_RETRY_MAX: String(CLAIM_RETRY.maxSeconds),
         CLAIM_ATTEMPTS: String(CLAIM_RETRY.attempts),
+        VERIFY_INTERVAL: String(VERIFY_INTERVAL_SECONDS),
       },
     },
   };

@@ -3,7 +3,7 @@
  * request without a token, with another instance's token or an expired one; a token
  * PUT without a TTL or through a proxy (X-Forwarded-For). It serves each instance its
  * own metadata by source address, the role's credentials, and the user-data bytes
- * exactly as synthesized. Run on loopback: 127.0.0.1 and 127.0.0.2 are two instances.
+ * exactly as synthesized, and the addresses as the AWS stand-in last assigned them. Run on loopback: 127.0.0.1 and 127.0.0.2 are two instances.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ const instance = (address: string, name: "lb" | "lb2") => ({
   instanceId: `i-0${name}`,
   eniId: `eni-0${name}`,
   mac: name === "lb" ? "0a:00:00:00:00:01" : "0a:00:00:00:00:02",
-  localIpv4s: [address, "192.168.30.10"],
+  localIpv4s: name === "lb" ? [address, "192.168.30.10"] : [address],
   hostname: `ip-${name}`,
   instanceType: "t3.small",
   hopLimit: 1,
@@ -34,6 +34,7 @@ const credentials = {
   Token: "session",
   Expiration: "2026-11-30T16:00:00Z",
 };
+const changes = join(dir, "aws-changes.jsonl");
 let child: ChildProcess;
 
 beforeAll(async () => {
@@ -47,7 +48,10 @@ beforeAll(async () => {
     }),
     imdsNode(instance("127.0.0.2", "lb2")),
   ];
-  writeFileSync(config, JSON.stringify({ listen: "127.0.0.1", port: PORT, maxMs: 30_000, nodes }));
+  writeFileSync(
+    config,
+    JSON.stringify({ listen: "127.0.0.1", port: PORT, maxMs: 30_000, nodes, changes }),
+  );
   child = spawn(process.execPath, [join(__dirname, "../../lab/tools/imds.js"), config], {
     stdio: "ignore",
   });
@@ -155,4 +159,30 @@ test("the role's credentials for the instance with a role; none (404) without", 
   expect(
     (await get("/latest/meta-data/iam/security-credentials/", "127.0.0.2", other)).status,
   ).toBe(404);
+});
+
+test("an address the AWS stand-in reassigned leaves the old interface's local-ipv4s and joins the new one's", async () => {
+  const ips = async (from: string, mac: string) =>
+    (
+      await get(
+        `/latest/meta-data/network/interfaces/macs/${mac}/local-ipv4s`,
+        from,
+        await token(from),
+      )
+    ).body.toString();
+  writeFileSync(
+    changes,
+    JSON.stringify({
+      kind: "private-ip",
+      address: "192.168.30.10",
+      networkInterfaceId: "eni-0lb2",
+      instanceId: "i-0lb2",
+      previousNetworkInterfaceId: "eni-0lb",
+    }) + "\n",
+  );
+  for (let i = 0; i < 50 && (await ips("127.0.0.2", "0a:00:00:00:00:02")) === "127.0.0.2"; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await ips("127.0.0.2", "0a:00:00:00:00:02")).toBe("127.0.0.2\n192.168.30.10");
+  expect(await ips("127.0.0.1", "0a:00:00:00:00:01")).toBe("127.0.0.1");
 });

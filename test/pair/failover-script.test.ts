@@ -190,6 +190,10 @@ test("a throttled AWS call is retried; three failures report claim-failed and ex
   const failed = await script("event", "MASTER");
   expect(failed.code).toBe(1);
   expect(failed.stderr).toContain("failed 3 times: aws ec2 assign-private-ip-addresses");
+  // EC2's words, logged: keepalived discards the program's own output.
+  expect(failed.stderr).toContain(
+    "--private-ip-addresses 10.0.1.10: An error occurred (UnauthorizedOperation) when calling the",
+  );
   expect(events().at(-1)).toBe("MASTER claim-failed");
 });
 
@@ -595,4 +599,82 @@ test("prestart: a restarting keepalived starts from no state, so the check puts 
   expect((await script("check")).code).toBe(0);
   expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
   expect(root.exists(PATHS.FAILOVER_STATE)).toBe(false);
+});
+
+describe("verify on the master: a VIP EC2 gave to the other node (a split that ended with the peer's claim last) is claimed again", () => {
+  /** IMDS lists these private addresses for the node's interface. */
+  const verify = (localIpv4s: readonly string[]) =>
+    root.run(PATHS.FAILOVER_PROGRAM, ["verify"], {
+      metadata: { ...METADATA, localIpv4s: [node, ...localIpv4s] },
+    });
+
+  test("a VIP missing at EC2 at two verifies in a row is claimed again; one missing once is not (IMDS may lag a claim)", async () => {
+    setUp({ placement: secondaryIp, vips: ["10.0.1.10", "10.0.1.11"] });
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    expect((await verify(["10.0.1.10"])).code).toBe(0);
+    expect(calls("aws")).toEqual([]);
+    expect((await verify(["10.0.1.10", "10.0.1.11"])).code).toBe(0);
+    expect((await verify(["10.0.1.10"])).code).toBe(0);
+    expect(calls("aws")).toEqual([]);
+    const second = await verify(["10.0.1.10"]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(
+      "EC2 gives 10.0.1.11 to another interface while this node is master: claiming again",
+    );
+    expect(calls("aws")).toEqual([
+      "aws ec2 assign-private-ip-addresses --region eu-west-2 --network-interface-id eni-0aaa --allow-reassignment --private-ip-addresses 10.0.1.10 10.0.1.11",
+    ]);
+    expect(events()).toEqual(["VERIFY claimed"]);
+    // The next comparison starts afresh.
+    expect((await verify(["10.0.1.10"])).code).toBe(0);
+    expect(calls("aws")).toHaveLength(1);
+  });
+
+  test("every VIP held at EC2, a backup, or a route-table pair: no claim", async () => {
+    setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    for (let i = 0; i < 2; i++) expect((await verify(["10.0.1.10"])).code).toBe(0);
+    root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
+    for (let i = 0; i < 2; i++) expect((await verify([])).code).toBe(0);
+    expect(calls("aws")).toEqual([]);
+    root.remove();
+    setUp({
+      placement: VipPlacement.routeTable({ routeTableIds: ["rtb-0a"] }),
+      vips: ["100.64.10.10"],
+    });
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    for (let i = 0; i < 2; i++) expect((await verify([])).code).toBe(0);
+    expect(calls("aws")).toEqual([]);
+  });
+
+  test("a claim that fails is retried in the background, as after an election", async () => {
+    setUp(
+      { placement: secondaryIp, vips: ["10.0.1.10"], edited: { CLAIM_RETRY_FIRST: "30" } },
+      { awsFailures: 99 },
+    );
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    for (let i = 0; i < 2; i++) expect((await verify([])).code).toBe(0);
+    expect(events()).toEqual(["VERIFY claim-failed"]);
+    const pid = Number(root.read(PATHS.FAILOVER_RETRY_PID));
+    expect(() => process.kill(pid, 0)).not.toThrow();
+  });
+
+  test("the check starts a verify on the master at most once per interval, in the background", async () => {
+    setUp({ placement: secondaryIp, vips: ["10.0.1.10"], edited: { VERIFY_INTERVAL: "60" } });
+    root.fake("setsid");
+    root.write(PATHS.HAPROXY_PIDFILE, `${process.pid}\n`);
+    root.fake(
+      "ip",
+      `case "$*" in *"show to"*) echo "2: eth9    inet ${node}/24 scope global eth9";; *"show dev"*) echo "2: eth9    inet ${node}/24 scope global eth9"; echo "2: eth9    inet 10.0.1.10/32 scope global eth9";; esac\n`,
+    );
+    expect((await script("check")).code).toBe(0);
+    expect(root.exists(PATHS.FAILOVER_VERIFIED)).toBe(false);
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    expect((await script("check")).code).toBe(0);
+    const started = root.read(PATHS.FAILOVER_VERIFIED);
+    expect(calls("setsid")).toEqual([`setsid ${root.path(PATHS.FAILOVER_PROGRAM)} verify`]);
+    expect((await script("check")).code).toBe(0);
+    expect(calls("setsid")).toHaveLength(1);
+    expect(root.read(PATHS.FAILOVER_VERIFIED)).toBe(started);
+  });
 });

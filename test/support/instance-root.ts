@@ -28,6 +28,8 @@ export interface InstanceMetadata {
   readonly mac: string;
   readonly region: string;
   readonly localIpv4: string;
+  /** The interface's private addresses as EC2 assigned them, primary first: [localIpv4] unless given. */
+  readonly localIpv4s?: readonly string[];
   /** services/domain, the partition's DNS suffix: amazonaws.com unless given. */
   readonly domain?: string;
 }

@@ -15,31 +15,24 @@
  */
 import { pairTest as supportPairTest, outage, report, sleep, timeline } from "../../test/support";
 import { labRelease } from "../../release";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformStack } from "cdktf";
-import {
-  CasHttpsVip,
-  ExchangeLoadBalancer,
-  ExchangeVersion,
-  ImapVip,
-  PopVip,
-  RpcStaticPortVip,
-} from "../../../lib";
-import { BUNDLE_FILES, ConfigBundle, installPath } from "../../../lib/delivery/bundle";
-import { renderConfigDocument } from "../../../lib/delivery/config-document";
-import {
-  StackBuilder,
-  SynthesizedLoadBalancer,
-  lab2010Pair,
-  pairProps,
-  synthesize,
-} from "../../stacks";
+import { lab2010Pair, synthesize } from "../../stacks";
+import { VIP } from "../../topology";
 import { AssociationRun, bootedWith, runAssociation } from "../association";
 import { BootLab, bootLabDown, bootLabUp, cloudInitResult, launch } from "../boot-lab";
 import { guestSh } from "../guest";
-import { awsCalls, holdsVip, pairVmDiagnostics, settledHolder } from "../pair-vm";
+import {
+  awsCalls,
+  ec2Holder,
+  holdsVip,
+  pairVmDiagnostics,
+  settledHolder,
+  waitUntil,
+} from "../pair-vm";
 import { powerOff } from "../qemu";
+import { putRolePolicies, stackRole, withoutStatement } from "../role-variant";
+import { changedPair, refusedDocument } from "../rollout-variants";
 import { VIP_PORTS, firstConnection, whileRunning } from "../vip-probes";
+import { REGION } from "../vpc";
 
 const { debian } = labRelease();
 const IMAP = VIP_PORTS.find((p) => p.port === 143)!;
@@ -90,31 +83,85 @@ pairTest(
   },
 );
 
-/** The pair stack after a change: CAS2 at weight 50, and a POP3 VIP added on the VIP address. */
-const changedPair: StackBuilder = (app) => {
-  const stack = new TerraformStack(app, "lab-2010-pair");
-  new AwsProvider(stack, "aws", { region: "eu-west-2" });
-  const props = pairProps(ExchangeVersion.EXCHANGE_2010);
-  const [cas1, cas2] = props.servers!;
-  const lb = new ExchangeLoadBalancer(stack, "Lb", {
-    ...props,
-    servers: [cas1, { ...cas2, weight: 50 }],
-  });
-  new CasHttpsVip(lb, "CasWeb");
-  new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
-  new ImapVip(lb, "CasImap");
-  new PopVip(lb, "CasPop");
-  return { stack, lb };
-};
+/** The failover program's events on a node (`<epoch> <event> <outcome>` a line). */
+const eventsOf = (name: string) =>
+  guestSh(lab.vms.get(name)!, "cat /run/exchange-lb/events.log 2>/dev/null || true");
 
-/** A config the library never renders: HAProxy refuses the unknown keyword. */
-function refusedDocument(changed: SynthesizedLoadBalancer): string {
-  const bundle = Object.fromEntries(
-    BUNDLE_FILES.map((f) => [f.key, changed.nodes[0].files[installPath(f)]?.content ?? ""]),
-  ) as unknown as ConfigBundle;
-  const haproxyConfig = bundle.haproxyConfig.replace(/^global\n/m, "global\n    no-such-keyword\n");
-  return renderConfigDocument({ ...bundle, haproxyConfig }, "refused");
-}
+pairTest(
+  "EC2 gives the VIP to the backup (the last claim of a split) while the master stays master: the master claims it back",
+  async () => {
+    const holder = await settledHolder(lab, 5_000, 60_000);
+    const other = holder === "lb" ? "lb2" : "lb";
+    const eni = lab.instances.find((i) => i.name === other)!.eniId;
+    const client = timeline("client", 143, { ms: 45_000, everyMs: 250, timeoutMs: 2000 });
+    await sleep(2000);
+    // What the other node's claim does when VRRP is lost between them: the real CLI, its role.
+    await guestSh(
+      lab.vms.get(other)!,
+      `aws ec2 assign-private-ip-addresses --region ${REGION} --network-interface-id ${eni} --allow-reassignment --private-ip-addresses ${VIP}`,
+    );
+    const movedAt = Date.now() - client.started;
+    const result = outage(await client.done, movedAt);
+    report(`pair: EC2 moved the VIP to ${other}, ${holder} stayed master`, {
+      ...result,
+      holderAtEc2: ec2Holder(lab),
+      events: (await eventsOf(holder)).trim().split("\n").slice(-2),
+    });
+    expect(ec2Holder(lab)).toBe(holder);
+    expect(claims().slice(-2)).toEqual([
+      [other, "allow"],
+      [holder, "allow"],
+    ]);
+    expect(await eventsOf(holder)).toMatch(/ VERIFY claimed$/m);
+    expect(result.secondsWithoutService).toBeLessThan(TCG_FAILOVER_BOUND_S);
+  },
+);
+
+pairTest(
+  "IAM enforced (scenario 5): a role without the failover statement: the new master's claim is denied, logged and retried, the VIP stays; the restored policy lets the retry succeed",
+  async () => {
+    const holder = await settledHolder(lab, 5_000, 60_000);
+    const other = holder === "lb" ? "lb2" : "lb";
+    const role = stackRole(lab);
+    const before = awsCalls(lab).length;
+    putRolePolicies(role.roleName, withoutStatement(role.policies, "TakeSecondaryIpsOfThePair"));
+    let restoredAt = 0;
+    try {
+      // The master leaves (priority 0): the other is elected at once and claims.
+      await guestSh(lab.vms.get(holder)!, "systemctl stop keepalived");
+      await waitUntil(
+        "the first retry of the denied claim",
+        async () => /RETRY-1 claim-failed/.test(await eventsOf(other)),
+        240_000,
+      );
+      expect(ec2Holder(lab)).toBe(holder);
+    } finally {
+      putRolePolicies(role.roleName, role.policies);
+      restoredAt = Date.now();
+    }
+    const denied = awsCalls(lab)
+      .slice(before)
+      .filter((c) => c.action === "ec2:AssignPrivateIpAddresses" && c.decision !== "allow");
+    const back = await firstConnection(IMAP, restoredAt, 180_000);
+    const journal = await guestSh(
+      lab.vms.get(other)!,
+      "journalctl -b --no-pager -o cat -t exchange-lb-failover | grep -E 'failed 3 times|claim attempt' | tail -4",
+    );
+    report("IAM enforced: the failover claim without its statement", {
+      denied: denied.map((c) => [c.action, c.decision, c.status, c.error]),
+      journal: journal.trim().split("\n"),
+      secondsFromRestoreToService: Math.round(back.afterMs / 100) / 10,
+    });
+    expect(denied.length).toBeGreaterThanOrEqual(6);
+    expect(denied.every((c) => c.status === 403 && c.error === "UnauthorizedOperation")).toBe(true);
+    expect(journal).toContain("(UnauthorizedOperation) when calling the AssignPrivateIpAddresses");
+    expect(ec2Holder(lab)).toBe(other);
+    expect(await eventsOf(other)).toMatch(/ RETRY-\d+ claimed$/m);
+    // The node the master was comes back as backup: the VIP stays.
+    await guestSh(lab.vms.get(holder)!, "systemctl start keepalived");
+    expect(await settledHolder(lab, 10_000, 90_000)).toBe(other);
+  },
+);
 
 pairTest(
   "config rollout (scenario 6): a weight change and an added VIP reach both nodes one at a time, no failed connection",
