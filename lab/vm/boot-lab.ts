@@ -3,7 +3,7 @@
  * node a QEMU VM booting the synthesized user-data, and the AWS side (DHCP and DNS,
  * IMDSv2, the package mirror, the API endpoints) as stand-ins in the VPC namespace.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
@@ -46,8 +46,24 @@ export function vipsOf(lb: SynthesizedLoadBalancer): string[] {
   return (lb.nodes[0].files[PATHS.VIPS_FILE]?.content ?? "").split("\n").filter(Boolean);
 }
 
+/** What the AWS stand-in's stores hold besides the SSM agent's package. */
+export interface BootLabStores {
+  /** SecureString parameters (AWS managed key) holding the lab's certificate and key PEM. */
+  readonly certificateParameters?: readonly string[];
+}
+
+/** The lab's certificate bundle (mail.lab.test, what the real servers present): cert, then key. */
+export function labCertificateBundle(): string {
+  const tls = join(LAB_DIR, "tls");
+  return readFileSync(join(tls, "cert.pem"), "utf8") + readFileSync(join(tls, "key.pem"), "utf8");
+}
+
 /** Everything but the VMs: network, servers, stand-ins. Cleans up first, and on failure. */
-export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): Promise<BootLab> {
+export async function bootLabUp(
+  lb: SynthesizedLoadBalancer,
+  release: number,
+  stores: BootLabStores = {},
+): Promise<BootLab> {
   bootLabDown();
   const dir = join(LAB_DIR, "vpc");
   try {
@@ -66,7 +82,12 @@ export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): P
         hostname: i.hostname.split(".")[0],
       })),
     );
-    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS);
+    const bundle = stores.certificateParameters?.length ? labCertificateBundle() : "";
+    const parameters = (stores.certificateParameters ?? []).map((name) => ({
+      name,
+      value: bundle,
+    }));
+    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS, parameters);
     startImds(dir, instances, STAND_IN_MAX_MS, roleForImds);
     startFabric(dir, instances, vipsOf(lb), STAND_IN_MAX_MS);
     startMirror(mirror, dir);

@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { endpointNames, makeCertificates } from "../aws/certificates";
+import type { Parameter } from "../aws/stores";
 import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { ACCOUNT, LabInstance, PARTITION } from "./instances";
@@ -39,6 +40,7 @@ export function startEndpoints(
   cdkTfJson: string,
   instances: readonly LabInstance[],
   maxMs: number,
+  parameters: readonly Parameter[] = [],
 ): void {
   const tls = makeCertificates(
     [...endpointNames(REGION), `*.${REGION}.amazonaws.com`],
@@ -69,6 +71,7 @@ export function startEndpoints(
         privateIps: [...i.localIpv4s],
       })),
     },
+    parameters,
     objects: {
       [`amazon-ssm-${REGION}/latest/debian_amd64/amazon-ssm-agent.deb`]: {
         file: ssmAgentPackage(dir),

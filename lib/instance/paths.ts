@@ -62,6 +62,8 @@ export const PATHS = {
   FAILOVER_STATE: "/run/exchange-lb/state",
   /** `<epoch seconds> <event> <outcome>` a line: each keepalived event the failover program handled. */
   FAILOVER_EVENTS: "/run/exchange-lb/events.log",
+  /** `<epoch seconds>` the certificates service's fetches began failing; removed by a success or when it gives up. */
+  CERTIFICATE_RETRY_SINCE: "/run/exchange-lb/certificates-failing-since",
   /** Held while a keepalived event or a reclaim is handled. */
   FAILOVER_LOCK: "/run/exchange-lb/event.lock",
   /** The pid of the loop that claims again after a failed claim, while it runs. */

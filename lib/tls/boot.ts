@@ -25,7 +25,18 @@ export const SAME_CERTIFICATE_TIMEOUT_SECONDS = 5;
  * rollout that fetches (its step times out at 120 s) still ends in a clear
  * failure, not a timeout.
  */
-export const CERTIFICATE_RETRY = { firstSeconds: 2, maxSeconds: 32, attempts: 6 } as const;
+export const CERTIFICATE_RETRY = {
+  firstSeconds: 2,
+  maxSeconds: 32,
+  attempts: 6,
+  /**
+   * A boot whose fetch still fails leaves HAProxy stopped (it cannot load a missing bundle):
+   * the certificates service tries again every 60 s (its unit's RestartSec) for this long,
+   * and starts HAProxy once the fetch succeeds, so a policy fixed by a deploy within the
+   * hour needs no reboot; after that, the daily timer. The same IAM propagation as above.
+   */
+  retryForSeconds: 3600,
+} as const;
 
 export function certificatesPart(): BootPart {
   return {
@@ -33,7 +44,7 @@ export function certificatesPart(): BootPart {
     packages: ["awscli"],
     programs: ["certificates", "certificatesService", "certificatesTimer", "sameCertificate"],
     commands: [
-      { phase: "before-start", argv: [PATHS.CERTIFICATES_PROGRAM] },
+      { phase: "before-start", argv: [PATHS.CERTIFICATES_PROGRAM, "--boot"] },
       { phase: "before-start", argv: [PATHS.SAME_CERTIFICATE_PROGRAM] },
       {
         phase: "before-start",
@@ -42,11 +53,12 @@ export function certificatesPart(): BootPart {
     ],
     settings: {
       comment:
-        "Certificate fetches: first retry delay and its cap in seconds, attempts. Bridge mode: how long to wait for a server's certificate, in seconds.",
+        "Certificate fetches: first retry delay and its cap in seconds, attempts, how long the service retries after a failed boot fetch. Bridge mode: how long to wait for a server's certificate, in seconds.",
       values: {
         CERTIFICATE_RETRY_FIRST: String(CERTIFICATE_RETRY.firstSeconds),
         CERTIFICATE_RETRY_MAX: String(CERTIFICATE_RETRY.maxSeconds),
         CERTIFICATE_ATTEMPTS: String(CERTIFICATE_RETRY.attempts),
+        CERTIFICATE_RETRY_FOR: String(CERTIFICATE_RETRY.retryForSeconds),
         SAME_CERTIFICATE_TIMEOUT: String(SAME_CERTIFICATE_TIMEOUT_SECONDS),
       },
     },

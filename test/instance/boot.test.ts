@@ -94,7 +94,7 @@ describe("one instance's user-data", () => {
       ["sysctl", "--system"],
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "exchange-vip-addresses.service"],
-      [PATHS.CERTIFICATES_PROGRAM],
+      [PATHS.CERTIFICATES_PROGRAM, "--boot"],
       [PATHS.SAME_CERTIFICATE_PROGRAM],
       ["systemctl", "enable", "--now", "exchange-lb-certificates.timer"],
       [PATHS.APPLY_PROGRAM, "--boot"],

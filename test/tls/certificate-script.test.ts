@@ -69,7 +69,10 @@ test("with --reload, a changed bundle reloads HAProxy; an unchanged one does not
   root.fake("systemctl");
   list([`${web} ssm /exchange/tls/mail`]);
   expect((await fetch("--reload")).code).toBe(0);
-  expect(root.calls("systemctl")).toEqual(["systemctl reload haproxy"]);
+  expect(root.calls("systemctl")).toEqual([
+    "systemctl is-active --quiet haproxy",
+    "systemctl reload haproxy",
+  ]);
   root.clearCalls();
   expect((await fetch("--reload")).code).toBe(0);
   expect(root.calls("systemctl")).toEqual([]);
@@ -141,7 +144,7 @@ test("a fetch that keeps failing is given up after the bounded number of attempt
 });
 
 test("the default backoff is bounded: 2 s doubling to 32 s, 6 attempts, 62 s of waiting, under the rollout step's 120 s", () => {
-  expect(CERTIFICATE_RETRY).toEqual({ firstSeconds: 2, maxSeconds: 32, attempts: 6 });
+  expect(CERTIFICATE_RETRY).toMatchObject({ firstSeconds: 2, maxSeconds: 32, attempts: 6 });
   let wait = 0;
   for (let i = 1, d = 2; i < 6; i++, d = Math.min(d * 2, 32)) wait += d;
   expect(wait).toBe(62);
