@@ -127,8 +127,10 @@ pairTest(
     putRolePolicies(role.roleName, withoutStatement(role.policies, "TakeSecondaryIpsOfThePair"));
     let restoredAt = 0;
     try {
-      // The master leaves (priority 0): the other is elected at once and claims.
-      await guestSh(lab.vms.get(holder)!, "systemctl stop keepalived");
+      // The master leaves (priority 0) and stops serving: the other is elected at once and
+      // claims. (keepalived's stop ends its notify handler with it, so the VIP stays on the
+      // interface; EC2, not the interface, decides where it is delivered.)
+      await guestSh(lab.vms.get(holder)!, "systemctl stop keepalived haproxy");
       await waitUntil(
         "the first retry of the denied claim",
         async () => /RETRY-1 claim-failed/.test(await eventsOf(other)),
@@ -143,6 +145,11 @@ pairTest(
       .slice(before)
       .filter((c) => c.action === "ec2:AssignPrivateIpAddresses" && c.decision !== "allow");
     const back = await firstConnection(IMAP, restoredAt, 180_000);
+    await waitUntil(
+      "EC2 to give the VIP to the new master",
+      async () => ec2Holder(lab) === other,
+      10_000,
+    );
     const journal = await guestSh(
       lab.vms.get(other)!,
       "journalctl -b --no-pager -o cat -t exchange-lb-failover | grep -E 'failed 3 times|claim attempt' | tail -4",
@@ -158,7 +165,7 @@ pairTest(
     expect(ec2Holder(lab)).toBe(other);
     expect(await eventsOf(other)).toMatch(/ RETRY-\d+ claimed$/m);
     // The node the master was comes back as backup: the VIP stays.
-    await guestSh(lab.vms.get(holder)!, "systemctl start keepalived");
+    await guestSh(lab.vms.get(holder)!, "systemctl start haproxy keepalived");
     expect(await settledHolder(lab, 10_000, 90_000)).toBe(other);
   },
 );
