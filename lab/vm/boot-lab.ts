@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { PATHS } from "../../lib/instance/paths";
+import type { NetworkSetup } from "../aws/network";
 import { labDown } from "../lab";
 import { LAB_DIR, startServers } from "../servers";
 import { SynthesizedLoadBalancer } from "../stacks";
@@ -22,7 +23,7 @@ import { Vm, startVm } from "./qemu";
 import { createVpc, startDnsAndDhcp } from "./vpc";
 
 /** Bounds every stand-in's life: none outlives a crashed test by more than this. */
-const STAND_IN_MAX_MS = 2 * 3600 * 1000;
+export const STAND_IN_MAX_MS = 2 * 3600 * 1000;
 /** Packages a scenario reinstalls as unattended-upgrades would (the network-stack scenario). */
 export const REINSTALLED = ["systemd"];
 
@@ -46,8 +47,21 @@ export function vipsOf(lb: SynthesizedLoadBalancer): string[] {
   return (lb.nodes[0].files[PATHS.VIPS_FILE]?.content ?? "").split("\n").filter(Boolean);
 }
 
-/** Everything but the VMs: network, servers, stand-ins. Cleans up first, and on failure. */
-export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): Promise<BootLab> {
+/** The pair's VIP placement, from its settings file ("" for one instance). */
+export function placementOf(lb: SynthesizedLoadBalancer): string {
+  const settings = lb.nodes[0].files[PATHS.SETTINGS]?.content ?? "";
+  return /^PLACEMENT="([\w-]*)"/m.exec(settings)?.[1] ?? "";
+}
+
+/**
+ * Everything but the VMs: network, servers, stand-ins. Cleans up first, and on failure.
+ * `seed`: the route tables and Elastic IPs EC2 holds before the instances launch.
+ */
+export async function bootLabUp(
+  lb: SynthesizedLoadBalancer,
+  release: number,
+  seed: Pick<NetworkSetup, "routeTables" | "elasticIps"> = {},
+): Promise<BootLab> {
   bootLabDown();
   const dir = join(LAB_DIR, "vpc");
   try {
@@ -66,9 +80,11 @@ export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): P
         hostname: i.hostname.split(".")[0],
       })),
     );
-    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS);
+    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS, seed);
     startImds(dir, instances, STAND_IN_MAX_MS, roleForImds);
-    startFabric(dir, instances, vipsOf(lb), STAND_IN_MAX_MS);
+    // Only private IPs are the fabric's: a routed VIP or an Elastic IP is never on the subnet.
+    const privateVips = ["", "secondary-ip"].includes(placementOf(lb)) ? vipsOf(lb) : [];
+    startFabric(dir, instances, privateVips, STAND_IN_MAX_MS);
     startMirror(mirror, dir);
     return { lb, release, dir, instances, vms: new Map() };
   } catch (error) {

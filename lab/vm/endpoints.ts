@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { endpointNames, makeCertificates } from "../aws/certificates";
+import type { NetworkSetup } from "../aws/network";
 import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { ACCOUNT, LabInstance, PARTITION } from "./instances";
@@ -39,6 +40,7 @@ export function startEndpoints(
   cdkTfJson: string,
   instances: readonly LabInstance[],
   maxMs: number,
+  seed: Pick<NetworkSetup, "routeTables" | "elasticIps"> = {},
 ): void {
   const tls = makeCertificates(
     [...endpointNames(REGION), `*.${REGION}.amazonaws.com`],
@@ -68,6 +70,7 @@ export function startEndpoints(
         instanceId: i.instanceId,
         privateIps: [...i.localIpv4s],
       })),
+      ...seed,
     },
     objects: {
       [`amazon-ssm-${REGION}/latest/debian_amd64/amazon-ssm-agent.deb`]: {
