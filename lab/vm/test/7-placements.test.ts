@@ -111,7 +111,7 @@ function scenario(placement: LabPlacement): void {
       const other = holder === "lb" ? "lb2" : "lb";
       const before = claims().length;
       const client = timeline(placement.probe.ns, placement.probe.port, {
-        ms: 45_000,
+        ms: 35_000,
         everyMs: 250,
         timeoutMs: 2000,
         host: placement.probe.options.host,
