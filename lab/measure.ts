@@ -4,11 +4,16 @@
  */
 import { ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { join } from "node:path";
-import { HOSTS, VIP } from "./topology";
+import { HOSTS, INTERNET_NS, VIP } from "./topology";
 
 const PROBE = join(__dirname, "tools", "probe.js");
 
-export type ClientNs = "client" | "smarthost";
+export type ClientNs = "client" | "smarthost" | "internet";
+
+/** The namespace a client runs in: a lab host's, or the boot lab's internet. */
+export function clientNamespace(ns: ClientNs): string {
+  return ns === "internet" ? INTERNET_NS : HOSTS[ns].ns;
+}
 
 export interface Attempt {
   /** Milliseconds after the client started. */
@@ -32,6 +37,8 @@ export function timeline(
     everyMs: number;
     timeoutMs: number;
     from?: readonly string[];
+    /** The address to connect to; the VIP unless given. */
+    host?: string;
     /** Stop before `ms` once this file exists (a command's end, then a few seconds more). */
     untilFile?: string;
   },
@@ -78,7 +85,7 @@ export function spawnProbe(ns: ClientNs, args: object): ChildProcessWithoutNullS
   return spawn("ip", [
     "netns",
     "exec",
-    HOSTS[ns].ns,
+    clientNamespace(ns),
     process.execPath,
     PROBE,
     JSON.stringify(args),

@@ -20,6 +20,7 @@ import {
   PopVip,
   RpcStaticPortVip,
   SmtpVip,
+  VipPlacement,
 } from "../lib";
 import { PATHS } from "../lib/instance/paths";
 import { labRelease } from "./release";
@@ -247,4 +248,34 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Scenario 7's route tables: the lab subnet's (its router follows it), and another subnet's without the route. */
+export const LAB_ROUTE_TABLES = ["rtb-0lab1", "rtb-0lab2"];
+/** A VIP outside the VPC CIDR, as the route-table placement needs (routed, never on the subnet). */
+export const ROUTED_VIP = "10.99.0.10";
+/** Scenario 7's Elastic IP: an address of a documentation range (RFC 5737). */
+export const LAB_ELASTIC_IP = { allocationId: "eipalloc-0lab", publicIp: "203.0.113.10" };
+/** The internet client of the Elastic IP pair (lab/vm/gateway.ts), a documentation range too. */
+export const INTERNET_CIDR = "198.51.100.0/24";
+
+/** The pair with its VIP placed by route tables or an Elastic IP (scenario 7): IMAP only. */
+export function labPlacementPair(kind: "route-table" | "elastic-ip"): StackBuilder {
+  return (app) => {
+    const stack = new TerraformStack(app, `lab-2010-pair-${kind}`);
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const props = pairProps(ExchangeVersion.EXCHANGE_2010);
+    const vipPlacement =
+      kind === "route-table"
+        ? VipPlacement.routeTable({ routeTableIds: LAB_ROUTE_TABLES })
+        : VipPlacement.elasticIp({ allocationId: LAB_ELASTIC_IP.allocationId });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", {
+      ...props,
+      vipAddress: kind === "route-table" ? ROUTED_VIP : LAB_ELASTIC_IP.publicIp,
+      clientCidrs: [LAB_CLIENT_CIDR, INTERNET_CIDR],
+      highAvailability: { ...props.highAvailability!, vipPlacement },
+    });
+    new ImapVip(lb, "CasImap");
+    return { stack, lb };
+  };
 }

@@ -49,6 +49,8 @@ export const HOSTS = {
 
 export type HostName = keyof typeof HOSTS;
 export const SWITCH = `${PREFIX}switch`;
+/** The boot lab's internet, beyond its internet gateway (lab/vm/gateway.ts): one client there. */
+export const INTERNET_NS = `${PREFIX}internet`;
 
 /** Namespaces left by this or an earlier lab, crashed or not. */
 export function labNamespaces(): string[] {

@@ -5,7 +5,16 @@
  */
 import { App } from "cdktf";
 import { firewallRules } from "../lab/firewall";
-import { lab2010, lab2010Pair, lab2013, synthesize } from "../lab/stacks";
+import {
+  LAB_ROUTE_TABLES,
+  ROUTED_VIP,
+  lab2010,
+  lab2010Pair,
+  lab2013,
+  labPlacementPair,
+  synthesize,
+} from "../lab/stacks";
+import { placementOf, vipsOf } from "../lab/vm/boot-lab";
 import { withTempDir } from "./support/tools";
 
 describe("lab stacks", () => {
@@ -62,5 +71,18 @@ describe("lab stacks", () => {
       "-A OUTPUT -p 112 -d 192.168.30.6 -j ACCEPT",
     ]);
     expect(JSON.parse(pair.configDocument).mainSteps[0].action).toBe("aws:runShellScript");
+  });
+
+  test("scenario 7's pairs: a routed VIP outside the subnet, and an Elastic IP bound on the wildcard", () => {
+    const routed = synthesize(labPlacementPair("route-table"));
+    expect([placementOf(routed), vipsOf(routed)]).toEqual(["route-table", [ROUTED_VIP]]);
+    const routes = Object.values(JSON.parse(routed.cdkTfJson).resource.aws_route) as {
+      route_table_id: string;
+    }[];
+    expect(routes.map((r) => r.route_table_id)).toEqual(LAB_ROUTE_TABLES);
+    const eip = synthesize(labPlacementPair("elastic-ip"));
+    expect([placementOf(eip), vipsOf(eip)]).toEqual(["elastic-ip", []]);
+    expect(eip.haproxyConfig).toContain("bind 0.0.0.0:143");
+    expect(placementOf(synthesize(lab2010Pair))).toBe("secondary-ip");
   });
 });

@@ -1,11 +1,11 @@
 /** Clients for the scenarios: the probe tool run inside a lab namespace. */
 import { join } from "node:path";
 import { applyStack } from "../lab";
-import { ClientNs, spawnProbe } from "../measure";
+import { ClientNs, clientNamespace, spawnProbe } from "../measure";
 import { pairDiagnostics } from "../pair";
 import { inNs } from "../shell";
 import { StackBuilder, synthesize } from "../stacks";
-import { HOSTS, VIP } from "../topology";
+import { VIP } from "../topology";
 
 const PROBE = join(__dirname, "..", "tools", "probe.js");
 
@@ -28,7 +28,7 @@ export function connect(
   options: { from?: readonly string[]; tls?: boolean; http?: string; host?: string } = {},
 ): ProbeResult[] {
   const args = { mode: "banner", host: options.host ?? VIP, port, count, ...options };
-  const out = inNs(HOSTS[ns].ns, [process.execPath, PROBE, JSON.stringify(args)], {
+  const out = inNs(clientNamespace(ns), [process.execPath, PROBE, JSON.stringify(args)], {
     timeoutMs: 120_000,
   });
   return JSON.parse(out.stdout);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { PATHS } from "../../lib/instance/paths";
+import type { NetworkSetup } from "../aws/network";
 import { labDown } from "../lab";
 import { LAB_DIR, startServers } from "../servers";
 import { SynthesizedLoadBalancer } from "../stacks";
@@ -22,7 +23,7 @@ import { Vm, startVm } from "./qemu";
 import { createVpc, startDnsAndDhcp } from "./vpc";
 
 /** Bounds every stand-in's life: none outlives a crashed test by more than this. */
-const STAND_IN_MAX_MS = 2 * 3600 * 1000;
+export const STAND_IN_MAX_MS = 2 * 3600 * 1000;
 /** Packages a scenario reinstalls as unattended-upgrades would (the network-stack scenario). */
 export const REINSTALLED = ["systemd"];
 
@@ -46,10 +47,18 @@ export function vipsOf(lb: SynthesizedLoadBalancer): string[] {
   return (lb.nodes[0].files[PATHS.VIPS_FILE]?.content ?? "").split("\n").filter(Boolean);
 }
 
-/** What the AWS stand-in's stores hold besides the SSM agent's package. */
-export interface BootLabStores {
+/** The pair's VIP placement, from its settings file ("" for one instance). */
+export function placementOf(lb: SynthesizedLoadBalancer): string {
+  const settings = lb.nodes[0].files[PATHS.SETTINGS]?.content ?? "";
+  return /^PLACEMENT="([\w-]*)"/m.exec(settings)?.[1] ?? "";
+}
+
+/** What the AWS stand-in holds besides the stack's role and instances. */
+export interface BootLabOptions {
   /** SecureString parameters (AWS managed key) holding the lab's certificate and key PEM. */
   readonly certificateParameters?: readonly string[];
+  /** The route tables and Elastic IPs EC2 holds before the instances launch. */
+  readonly seed?: Pick<NetworkSetup, "routeTables" | "elasticIps">;
 }
 
 /** The lab's certificate bundle (mail.lab.test, what the real servers present): cert, then key. */
@@ -62,7 +71,7 @@ export function labCertificateBundle(): string {
 export async function bootLabUp(
   lb: SynthesizedLoadBalancer,
   release: number,
-  stores: BootLabStores = {},
+  options: BootLabOptions = {},
 ): Promise<BootLab> {
   bootLabDown();
   const dir = join(LAB_DIR, "vpc");
@@ -82,14 +91,19 @@ export async function bootLabUp(
         hostname: i.hostname.split(".")[0],
       })),
     );
-    const bundle = stores.certificateParameters?.length ? labCertificateBundle() : "";
-    const parameters = (stores.certificateParameters ?? []).map((name) => ({
+    const bundle = options.certificateParameters?.length ? labCertificateBundle() : "";
+    const parameters = (options.certificateParameters ?? []).map((name) => ({
       name,
       value: bundle,
     }));
-    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS, parameters);
+    startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS, {
+      parameters,
+      seed: options.seed,
+    });
     startImds(dir, instances, STAND_IN_MAX_MS, roleForImds);
-    startFabric(dir, instances, vipsOf(lb), STAND_IN_MAX_MS);
+    // Only private IPs are the fabric's: a routed VIP or an Elastic IP is never on the subnet.
+    const privateVips = ["", "secondary-ip"].includes(placementOf(lb)) ? vipsOf(lb) : [];
+    startFabric(dir, instances, privateVips, STAND_IN_MAX_MS);
     startMirror(mirror, dir);
     return { lb, release, dir, instances, vms: new Map() };
   } catch (error) {

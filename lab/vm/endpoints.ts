@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { endpointNames, makeCertificates } from "../aws/certificates";
 import type { Parameter } from "../aws/stores";
+import type { NetworkSetup } from "../aws/network";
 import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { ACCOUNT, LabInstance, PARTITION } from "./instances";
@@ -40,7 +41,10 @@ export function startEndpoints(
   cdkTfJson: string,
   instances: readonly LabInstance[],
   maxMs: number,
-  parameters: readonly Parameter[] = [],
+  standIn: {
+    readonly parameters?: readonly Parameter[];
+    readonly seed?: Pick<NetworkSetup, "routeTables" | "elasticIps">;
+  } = {},
 ): void {
   const tls = makeCertificates(
     [...endpointNames(REGION), `*.${REGION}.amazonaws.com`],
@@ -70,8 +74,9 @@ export function startEndpoints(
         instanceId: i.instanceId,
         privateIps: [...i.localIpv4s],
       })),
+      ...standIn.seed,
     },
-    parameters,
+    parameters: standIn.parameters ?? [],
     objects: {
       [`amazon-ssm-${REGION}/latest/debian_amd64/amazon-ssm-agent.deb`]: {
         file: ssmAgentPackage(dir),

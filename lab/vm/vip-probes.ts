@@ -9,7 +9,7 @@ export interface VipProbe {
   readonly name: string;
   readonly ns: ClientNs;
   readonly port: number;
-  readonly options: { tls?: boolean; http?: string; from?: readonly string[] };
+  readonly options: { tls?: boolean; http?: string; from?: readonly string[]; host?: string };
   /** Who may answer: the real servers of that VIP. */
   readonly servers: RegExp;
 }
