@@ -11,7 +11,7 @@ import { startDetached } from "../servers";
 import { inNs, sh } from "../shell";
 import { GATEWAY, HOSTS, INTERNET_NS, PREFIX } from "../topology";
 import { LabInstance } from "./instances";
-import { VPC_NS } from "./vpc";
+import { VPC_NS, awsChangesFile } from "./vpc";
 
 const GATEWAY_TOOL = join(__dirname, "..", "tools", "gateway.js");
 export const IGW_NS = `${PREFIX}igw`;
@@ -56,7 +56,7 @@ export function routeVipThroughRouter(
   inNs(HOSTS.client.ns, ["ip", "route", "replace", `${route.vip}/32`, "via", GATEWAY]);
   startTool(VPC_NS, dir, "router", {
     mode: "route",
-    changes: join(dir, "aws-changes.jsonl"),
+    changes: awsChangesFile(dir),
     routeTableId: route.routeTableId,
     destination: `${route.vip}/32`,
     primaries: Object.fromEntries(instances.map((i) => [i.eniId, i.localIpv4s[0]])),
@@ -111,7 +111,7 @@ export function startInternetGateway(
   inNs(INTERNET_NS, ["ip", "route", "add", "default", "via", INTERNET_SIDE]);
   startTool(IGW_NS, dir, "internet-gateway", {
     mode: "elastic-ip",
-    changes: join(dir, "aws-changes.jsonl"),
+    changes: awsChangesFile(dir),
     ...eip,
     maxMs,
   });
