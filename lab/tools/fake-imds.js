@@ -14,6 +14,14 @@ const metadata = {
   [`network/interfaces/macs/${args.mac}/local-ipv4s`]: (args.localIpv4s || [args.localIpv4]).join(
     "\n",
   ),
+  // The public addresses associated with the interface's private ones (an Elastic IP): 404 if none.
+  ...(args.ipv4Associations
+    ? {
+        [`network/interfaces/macs/${args.mac}/ipv4-associations/`]: Object.keys(
+          args.ipv4Associations,
+        ).join("\n"),
+      }
+    : {}),
   "placement/region": args.region,
   "local-ipv4": args.localIpv4,
   // The partition's DNS suffix (amazonaws.com.cn in China).

@@ -34,6 +34,9 @@ function tree(n) {
     "vpc-ipv4-cidr-block": n.vpcCidr,
     "vpc-ipv4-cidr-blocks": n.vpcCidr,
   };
+  // Public address -> private address; EC2 lists the directory only while one is associated.
+  const associations = n.ipv4Associations || {};
+  if (Object.keys(associations).length > 0) iface["ipv4-associations"] = { ...associations };
   const meta = {
     "ami-id": n.amiId,
     "ami-launch-index": "0",
@@ -150,13 +153,23 @@ function serve(req, res) {
 }
 
 // EC2's metadata follows the AWS API: an address the stand-in assigned to another interface
-// leaves this one's local-ipv4s (the failover program compares its VIPs with it).
+// leaves this one's local-ipv4s, and an Elastic IP's association moves between their
+// ipv4-associations (the failover program compares what it should hold with them).
 let applied = 0;
 function follow() {
   if (!config.changes || !existsSync(config.changes)) return;
   const lines = readFileSync(config.changes, "utf8").split("\n").filter(Boolean);
   for (const line of lines.slice(applied)) {
     const change = JSON.parse(line);
+    if (change.kind === "elastic-ip") {
+      for (const n of nodes.values()) {
+        n.ipv4Associations = { ...n.ipv4Associations };
+        delete n.ipv4Associations[change.publicIp];
+        if (n.eniId === change.networkInterfaceId) {
+          n.ipv4Associations[change.publicIp] = change.privateIp;
+        }
+      }
+    }
     if (change.kind !== "private-ip") continue;
     for (const n of nodes.values()) {
       const held = n.localIpv4s.indexOf(change.address);

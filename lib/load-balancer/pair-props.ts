@@ -41,7 +41,8 @@ export function resolvePair(
       "give a whole number from 1 to 255",
     );
   }
-  return { nodes: pairNodes([a, b]), placement, virtualRouterId };
+  const elasticIpAddress = placement.kind === "elastic-ip" ? given.vipAddress : undefined;
+  return { nodes: pairNodes([a, b]), placement, virtualRouterId, elasticIpAddress };
 }
 
 /** Two nodes at distinct IPv4 addresses, hardware of one node at a time. */

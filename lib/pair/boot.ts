@@ -22,10 +22,11 @@ export const PRESTART_WAIT_SECONDS = 120;
 export const CLAIM_RETRY = { firstSeconds: 2, maxSeconds: 60, attempts: 30 } as const;
 
 /**
- * Seconds between the master's comparisons of its VIPs with the addresses IMDS lists for its
- * interface (network/interfaces/macs/<mac>/local-ipv4s, which follows assignments: EC2 User
- * Guide, "Instance metadata categories"); a VIP missing twice in a row is claimed again, so a
- * master that lost a VIP at EC2 serves again within about two intervals.
+ * Seconds between the master's comparisons of what it should hold with what IMDS lists for its
+ * interface (network/interfaces/macs/<mac>/local-ipv4s for secondary IPs, .../ipv4-associations/
+ * for an Elastic IP; both follow the API's changes: EC2 User Guide, "Instance metadata
+ * categories"); an address missing twice in a row is claimed again, so a master that lost it at
+ * EC2 serves again within about two intervals.
  */
 export const VERIFY_INTERVAL_SECONDS = 5;
 
@@ -64,6 +65,7 @@ export function pairNodePart(pair: PairSettings, node: PairNode): BootPart {
         NODE_ADDRESS: node.address,
         ROUTE_TABLES: placement.routeTableIds.join(" "),
         ALLOCATION_ID: placement.allocationId ?? "",
+        ELASTIC_IP: pair.elasticIpAddress ?? "",
         PRESTART_WAIT: String(PRESTART_WAIT_SECONDS),
         CLAIM_RETRY_FIRST: String(CLAIM_RETRY.firstSeconds),
         CLAIM_RETRY_MAX: String(CLAIM_RETRY.maxSeconds),

@@ -23,4 +23,6 @@ export interface PairSettings {
   readonly nodes: readonly [PairNode, PairNode];
   readonly placement: VipPlacement;
   readonly virtualRouterId: number;
+  /** An Elastic IP pair's public address (the load balancer's `vipAddress`), which the master checks it holds. */
+  readonly elasticIpAddress?: string;
 }

@@ -6,7 +6,7 @@
  * exactly as synthesized, and the addresses as the AWS stand-in last assigned them. Run on loopback: 127.0.0.1 and 127.0.0.2 are two instances.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -185,4 +185,32 @@ test("an address the AWS stand-in reassigned leaves the old interface's local-ip
   }
   expect(await ips("127.0.0.2", "0a:00:00:00:00:02")).toBe("127.0.0.2\n192.168.30.10");
   expect(await ips("127.0.0.1", "0a:00:00:00:00:01")).toBe("127.0.0.1");
+});
+
+test("an Elastic IP the AWS stand-in associated shows in the new interface's ipv4-associations only", async () => {
+  const list = async (from: string, mac: string) => {
+    const t = await token(from);
+    return get(`/latest/meta-data/network/interfaces/macs/${mac}/ipv4-associations/`, from, t);
+  };
+  const association = (eni: string, privateIp: string) =>
+    JSON.stringify({
+      kind: "elastic-ip",
+      allocationId: "eipalloc-0lab",
+      publicIp: "203.0.113.10",
+      networkInterfaceId: eni,
+      privateIp,
+      instanceId: `i-0${eni.slice(5)}`,
+    }) + "\n";
+  appendFileSync(changes, association("eni-0lb", "127.0.0.1"));
+  for (let i = 0; i < 50 && (await list("127.0.0.1", "0a:00:00:00:00:01")).status !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await list("127.0.0.1", "0a:00:00:00:00:01")).body.toString()).toBe("203.0.113.10");
+  expect((await list("127.0.0.2", "0a:00:00:00:00:02")).status).toBe(404);
+  appendFileSync(changes, association("eni-0lb2", "127.0.0.2"));
+  for (let i = 0; i < 50 && (await list("127.0.0.2", "0a:00:00:00:00:02")).status !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await list("127.0.0.2", "0a:00:00:00:00:02")).body.toString()).toBe("203.0.113.10");
+  expect((await list("127.0.0.1", "0a:00:00:00:00:01")).status).toBe(404);
 });

@@ -51,7 +51,13 @@ function setUp(given: Node, options: { awsFailures?: number } = {}): void {
     { subnetId: "subnet-a", address: "10.0.1.6" },
   ]);
   const pair = pairNodePart(
-    { nodes: [pairNode, pairNode], placement: given.placement, virtualRouterId: 51 },
+    {
+      nodes: [pairNode, pairNode],
+      placement: given.placement,
+      virtualRouterId: 51,
+      // The load balancer's vipAddress, for an Elastic IP pair.
+      elasticIpAddress: given.placement.kind === "elastic-ip" ? "203.0.113.10" : undefined,
+    },
     pairNode,
   );
   root.install([
@@ -645,6 +651,25 @@ describe("verify on the master: a VIP EC2 gave to the other node (a split that e
     root.write(PATHS.FAILOVER_STATE, "MASTER\n");
     for (let i = 0; i < 2; i++) expect((await verify([])).code).toBe(0);
     expect(calls("aws")).toEqual([]);
+  });
+
+  test("Elastic IP: associated elsewhere at two verifies in a row, it is associated with this node again", async () => {
+    setUp({ placement: VipPlacement.elasticIp({ allocationId: "eipalloc-0e" }), vips: [] });
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    const verifyEip = (associations?: Record<string, string>) =>
+      root.run(PATHS.FAILOVER_PROGRAM, ["verify"], {
+        metadata: { ...METADATA, ipv4Associations: associations },
+      });
+    for (let i = 0; i < 2; i++) {
+      expect((await verifyEip({ "203.0.113.10": node })).code).toBe(0);
+    }
+    expect(calls("aws")).toEqual([]);
+    // Associated with the other node: IMDS lists nothing for this interface (404).
+    for (let i = 0; i < 2; i++) expect((await verifyEip()).code).toBe(0);
+    expect(calls("aws")).toEqual([
+      "aws ec2 associate-address --region eu-west-2 --allocation-id eipalloc-0e --network-interface-id eni-0aaa --private-ip-address 10.0.1.5 --allow-reassociation",
+    ]);
+    expect(events()).toEqual(["VERIFY claimed"]);
   });
 
   test("a claim that fails is retried in the background, as after an election", async () => {

@@ -30,6 +30,8 @@ export interface InstanceMetadata {
   readonly localIpv4: string;
   /** The interface's private addresses as EC2 assigned them, primary first: [localIpv4] unless given. */
   readonly localIpv4s?: readonly string[];
+  /** Public address -> private address, as EC2 associated them (an Elastic IP); none unless given. */
+  readonly ipv4Associations?: Readonly<Record<string, string>>;
   /** services/domain, the partition's DNS suffix: amazonaws.com unless given. */
   readonly domain?: string;
 }
