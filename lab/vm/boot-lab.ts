@@ -16,13 +16,13 @@ import { guestRun, waitForAgent } from "./guest";
 import { roleForImds, startEndpoints } from "./endpoints";
 import { startFabric } from "./fabric";
 import { startImds } from "./imds";
-import { LabInstance, labInstances } from "./instances";
+import { LabInstance, dhcpReservations, labInstances } from "./instances";
 import { ensureMirror, startMirror } from "./mirror";
 import { Vm, startVm } from "./qemu";
 import { createVpc, startDnsAndDhcp } from "./vpc";
 
 /** Bounds every stand-in's life: none outlives a crashed test by more than this. */
-const STAND_IN_MAX_MS = 2 * 3600 * 1000;
+export const STAND_IN_MAX_MS = 2 * 3600 * 1000;
 /** Packages a scenario reinstalls as unattended-upgrades would (the network-stack scenario). */
 export const REINSTALLED = ["systemd"];
 
@@ -58,14 +58,7 @@ export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): P
     startServers();
     createVpc();
     mkdirSync(dir, { recursive: true });
-    startDnsAndDhcp(
-      dir,
-      instances.map((i) => ({
-        mac: i.mac,
-        address: i.localIpv4s[0],
-        hostname: i.hostname.split(".")[0],
-      })),
-    );
+    startDnsAndDhcp(dir, dhcpReservations(instances));
     startEndpoints(dir, release, lb.cdkTfJson, instances, STAND_IN_MAX_MS);
     startImds(dir, instances, STAND_IN_MAX_MS, roleForImds);
     startFabric(dir, instances, vipsOf(lb), STAND_IN_MAX_MS);
@@ -78,9 +71,13 @@ export async function bootLabUp(lb: SynthesizedLoadBalancer, release: number): P
 }
 
 /** Launches an instance: power on with a fresh disk (`keepDisk`: the same instance started again). */
-export function launch(lab: BootLab, name: string, keepDisk = false): Vm {
+export function launch(
+  lab: Pick<BootLab, "instances" | "release" | "vms">,
+  name: string,
+  keepDisk = false,
+): Vm {
   const instance = lab.instances.find((i) => i.name === name);
-  if (!instance) throw new Error(`no instance ${name} in ${lab.lb.stackName}`);
+  if (!instance) throw new Error(`no instance ${name} in the lab`);
   const vm = startVm(
     {
       name,
