@@ -101,6 +101,21 @@ export interface CloudInitResult {
   readonly finishedAfterS: number;
 }
 
+/**
+ * What cloud-init 23.4+ reports as `recoverable_errors` (its log's WARNING and DEPRECATED
+ * records), read from the log where cloud-init predates them (Debian 12's 22.4).
+ */
+async function loggedWarnings(vm: Vm): Promise<Record<string, string[]>> {
+  const log = (await guestRun(vm, ["cat", "/var/log/cloud-init.log"])).stdout;
+  const found: Record<string, string[]> = {};
+  for (const [, level, message] of log.matchAll(
+    /^\S+ \S+ - \S+\[(WARNING|DEPRECATED)\]: (.*)$/gm,
+  )) {
+    (found[level] ??= []).push(message);
+  }
+  return found;
+}
+
 /** Waits for cloud-init to finish (`cloud-init status --wait`), then reads its result. */
 export async function cloudInitResult(vm: Vm, timeoutMs: number): Promise<CloudInitResult> {
   await waitForAgent(vm, timeoutMs);
@@ -110,14 +125,15 @@ export async function cloudInitResult(vm: Vm, timeoutMs: number): Promise<CloudI
   ) as {
     status: string;
     errors: string[];
-    recoverable_errors: Record<string, string[]>;
+    recoverable_errors?: Record<string, string[]>;
   };
   const log = (await guestRun(vm, ["cat", "/var/log/cloud-init-output.log"])).stdout;
+  const recoverableErrors = json.recoverable_errors ?? (await loggedWarnings(vm));
   const finished = /^Cloud-init v\. \S+ finished at .* Up ([\d.]+) seconds/m.exec(log);
   return {
     status: json.status,
     errors: json.errors,
-    recoverableErrors: json.recoverable_errors,
+    recoverableErrors,
     finishedAfterS: finished ? Number(finished[1]) : NaN,
   };
 }
