@@ -21,8 +21,12 @@ set -euo pipefail
 
 release="${1:?usage: vm-image.sh <release number: 12 or 13>}"
 case "$release" in
-  12) suite=bookworm ;;
-  13) suite=trixie ;;
+  # bookworm's cloud-init (22.4) generates its default en_US.UTF-8 unless the image names a system
+  # locale, and Debian's locale-gen ignores the name it is given, so update-locale then fails
+  # (canonical/cloud-init#4195; cloud-init 23.4 made C.UTF-8 the default). Debian's bookworm cloud
+  # images name one: their untouched first boot has no locale error (same issue).
+  12) suite=bookworm; system_locale=C.UTF-8 ;;
+  13) suite=trixie; system_locale= ;;
   *) echo "vm-image.sh: no suite known for Debian $release" >&2; exit 2 ;;
 esac
 cache="${EXCHANGE_LB_CACHE:-/var/cache/exchange-lb-cdktf}"
@@ -31,7 +35,7 @@ packages+=",cloud-init,cloud-guest-utils,netplan.io,systemd-resolved,unattended-
 packages+=",ca-certificates,awscli,amazon-ec2-utils,iproute2,iputils-ping,iptables,apt-utils"
 packages+=",sudo,less,netbase,openssh-server,qemu-guest-agent"
 recipe=2
-key="$(printf '%s %s %s' "$suite" "$packages" "$recipe" | sha256sum | cut -c1-12)"
+key="$(printf '%s %s %s%s' "$suite" "$packages" "$recipe" "${system_locale:+ $system_locale}" | sha256sum | cut -c1-12)"
 target="$cache/vm-$release-$key"
 link="$cache/vm-$release"
 mirror="http://deb.debian.org"
@@ -52,6 +56,8 @@ if [ ! -e "$target/.complete" ]; then
   echo "== building the Debian $release ($suite) EC2-like image in $target"
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Exchange LB lab CA" \
     -keyout "$target/ca.key" -out "$target/ca.pem" 2>/dev/null
+  locale_hook=()
+  [ -z "$system_locale" ] || locale_hook=(--customize-hook="echo LANG=$system_locale > \"\$1/etc/default/locale\"")
   # The three suites an EC2 image's apt reads: the release, its updates and security.
   mmdebstrap --quiet --variant=minbase --mode=root --include="$packages" \
     --customize-hook='echo "LABEL=lab-root / ext4 rw,discard,errors=remount-ro 0 1" > "$1/etc/fstab"' \
@@ -59,6 +65,7 @@ if [ ! -e "$target/.complete" ]; then
     --customize-hook='chroot "$1" update-ca-certificates >/dev/null' \
     --customize-hook=': > "$1/etc/machine-id"; rm -f "$1/var/lib/dbus/machine-id"' \
     --customize-hook='echo localhost > "$1/etc/hostname"' \
+    "${locale_hook[@]}" \
     "$suite" "$root" \
     "deb $mirror/debian $suite main" \
     "deb $mirror/debian $suite-updates main" \

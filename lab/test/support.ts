@@ -25,7 +25,13 @@ export function connect(
   ns: ClientNs,
   port: number,
   count: number,
-  options: { from?: readonly string[]; tls?: boolean; http?: string; host?: string } = {},
+  options: {
+    from?: readonly string[];
+    tls?: boolean;
+    http?: string;
+    host?: string;
+    timeoutMs?: number;
+  } = {},
 ): ProbeResult[] {
   const args = { mode: "banner", host: options.host ?? VIP, port, count, ...options };
   const out = inNs(clientNamespace(ns), [process.execPath, PROBE, JSON.stringify(args)], {

@@ -17,7 +17,7 @@ import { guestRun, waitForAgent } from "./guest";
 import { roleForImds, startEndpoints } from "./endpoints";
 import { startFabric } from "./fabric";
 import { startImds } from "./imds";
-import { LabInstance, labInstances } from "./instances";
+import { LabInstance, dhcpReservations, labInstances } from "./instances";
 import { ensureMirror, startMirror } from "./mirror";
 import { Vm, startVm } from "./qemu";
 import { createVpc, startDnsAndDhcp } from "./vpc";
@@ -83,14 +83,7 @@ export async function bootLabUp(
     startServers();
     createVpc();
     mkdirSync(dir, { recursive: true });
-    startDnsAndDhcp(
-      dir,
-      instances.map((i) => ({
-        mac: i.mac,
-        address: i.localIpv4s[0],
-        hostname: i.hostname.split(".")[0],
-      })),
-    );
+    startDnsAndDhcp(dir, dhcpReservations(instances));
     const bundle = options.certificateParameters?.length ? labCertificateBundle() : "";
     const parameters = (options.certificateParameters ?? []).map((name) => ({
       name,
@@ -113,9 +106,13 @@ export async function bootLabUp(
 }
 
 /** Launches an instance: power on with a fresh disk (`keepDisk`: the same instance started again). */
-export function launch(lab: BootLab, name: string, keepDisk = false): Vm {
+export function launch(
+  lab: Pick<BootLab, "instances" | "release" | "vms">,
+  name: string,
+  keepDisk = false,
+): Vm {
   const instance = lab.instances.find((i) => i.name === name);
-  if (!instance) throw new Error(`no instance ${name} in ${lab.lb.stackName}`);
+  if (!instance) throw new Error(`no instance ${name} in the lab`);
   const vm = startVm(
     {
       name,
@@ -139,6 +136,21 @@ export interface CloudInitResult {
   readonly finishedAfterS: number;
 }
 
+/**
+ * What cloud-init 23.4+ reports as `recoverable_errors` (its log's WARNING and DEPRECATED
+ * records), read from the log where cloud-init predates them (Debian 12's 22.4).
+ */
+async function loggedWarnings(vm: Vm): Promise<Record<string, string[]>> {
+  const log = (await guestRun(vm, ["cat", "/var/log/cloud-init.log"])).stdout;
+  const found: Record<string, string[]> = {};
+  for (const [, level, message] of log.matchAll(
+    /^\S+ \S+ - \S+\[(WARNING|DEPRECATED)\]: (.*)$/gm,
+  )) {
+    (found[level] ??= []).push(message);
+  }
+  return found;
+}
+
 /** Waits for cloud-init to finish (`cloud-init status --wait`), then reads its result. */
 export async function cloudInitResult(vm: Vm, timeoutMs: number): Promise<CloudInitResult> {
   await waitForAgent(vm, timeoutMs);
@@ -148,14 +160,15 @@ export async function cloudInitResult(vm: Vm, timeoutMs: number): Promise<CloudI
   ) as {
     status: string;
     errors: string[];
-    recoverable_errors: Record<string, string[]>;
+    recoverable_errors?: Record<string, string[]>;
   };
   const log = (await guestRun(vm, ["cat", "/var/log/cloud-init-output.log"])).stdout;
+  const recoverableErrors = json.recoverable_errors ?? (await loggedWarnings(vm));
   const finished = /^Cloud-init v\. \S+ finished at .* Up ([\d.]+) seconds/m.exec(log);
   return {
     status: json.status,
     errors: json.errors,
-    recoverableErrors: json.recoverable_errors,
+    recoverableErrors,
     finishedAfterS: finished ? Number(finished[1]) : NaN,
   };
 }

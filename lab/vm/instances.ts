@@ -7,14 +7,15 @@ import { createHash } from "node:crypto";
 import { SynthesizedLoadBalancer } from "../stacks";
 import { HOSTS } from "../topology";
 import { macFor } from "./qemu";
-import { DNS_DOMAIN, REGION } from "./vpc";
+import { DNS_DOMAIN, DhcpReservation, REGION } from "./vpc";
 
 export const ACCOUNT = "111122223333";
 export const PARTITION = "aws";
 const SUBNET_CIDR = "192.168.30.0/24";
 
 export interface LabInstance {
-  readonly name: "lb" | "lb2";
+  /** Short lab name (lb, lb2, ex1): its VM's and tap's name. */
+  readonly name: string;
   readonly instanceId: string;
   readonly eniId: string;
   readonly mac: string;
@@ -30,25 +31,51 @@ function id(prefix: string, seed: string): string {
   return `${prefix}-0${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`;
 }
 
+/** What an instance of `stackName` launched with `launched` looks like to AWS: ids, MAC, host name. */
+export function labInstance(
+  stackName: string,
+  name: string,
+  launched: {
+    readonly address: string;
+    readonly secondaryIps?: readonly string[];
+    readonly instanceType: string;
+    readonly hopLimit: number;
+    readonly userDataBase64: string;
+  },
+): LabInstance {
+  const { address, instanceType, hopLimit, userDataBase64 } = launched;
+  const seed = `${stackName}/${name}`;
+  return {
+    name,
+    instanceId: id("i", seed),
+    eniId: id("eni", seed),
+    mac: macFor(seed),
+    localIpv4s: [address, ...(launched.secondaryIps ?? [])],
+    hostname: `ip-${address.replace(/\./g, "-")}.${DNS_DOMAIN}`,
+    instanceType,
+    hopLimit,
+    userDataBase64,
+  };
+}
+
 /** The stack's instances as the lab launches them: a pair node at its fixed address, one instance at lb's. */
 export function labInstances(lb: SynthesizedLoadBalancer): LabInstance[] {
   const names = ["lb", "lb2"] as const;
-  return lb.nodes.map((node, i) => {
-    const name = names[i];
-    const address = node.address ?? HOSTS[name].addresses[0];
-    const seed = `${lb.stackName}/${name}`;
-    return {
-      name,
-      instanceId: id("i", seed),
-      eniId: id("eni", seed),
-      mac: macFor(seed),
-      localIpv4s: [address, ...node.secondaryIps],
-      hostname: `ip-${address.replace(/\./g, "-")}.${DNS_DOMAIN}`,
-      instanceType: node.instanceType,
-      hopLimit: node.hopLimit,
-      userDataBase64: node.userDataBase64,
-    };
-  });
+  return lb.nodes.map((node, i) =>
+    labInstance(lb.stackName, names[i], {
+      ...node,
+      address: node.address ?? HOSTS[names[i]].addresses[0],
+    }),
+  );
+}
+
+/** The VPC's DHCP reservation of each instance: its primary address and host name by MAC. */
+export function dhcpReservations(instances: readonly LabInstance[]): DhcpReservation[] {
+  return instances.map((i) => ({
+    mac: i.mac,
+    address: i.localIpv4s[0],
+    hostname: i.hostname.split(".")[0],
+  }));
 }
 
 /** The IMDS stand-in's view of one instance (lab/tools/imds.js). */

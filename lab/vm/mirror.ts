@@ -4,6 +4,7 @@
  * versions the instances have), then replayed in the VPC namespace while VMs boot.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDetached } from "../servers";
@@ -16,8 +17,10 @@ const MIRROR_TOOL = join(__dirname, "..", "tools", "mirror.js");
 const FRESH_MS = 20 * 3600 * 1000;
 const RECORD_PORT = 39127;
 
-function recording(release: number): string {
-  return join(imageDir(release), "mirror");
+/** One recording per package set, so scenarios that install different packages keep theirs. */
+function recording(release: number, key: string): string {
+  const digest = createHash("sha256").update(key).digest("hex").slice(0, 12);
+  return join(imageDir(release), `mirror-${digest}`);
 }
 
 /**
@@ -30,8 +33,8 @@ export async function ensureMirror(
   packages: readonly string[],
   reinstalled: readonly string[] = [],
 ): Promise<string> {
-  const dir = recording(release);
   const key = [...[...new Set(packages)].sort(), "--reinstall", ...reinstalled].join(" ");
+  const dir = recording(release, key);
   const stamp = join(dir, ".complete");
   if (
     existsSync(stamp) &&
