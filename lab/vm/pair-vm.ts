@@ -91,7 +91,7 @@ export async function pairVmDiagnostics(lab: BootLab): Promise<string> {
     const r = await guestRun(vm, [
       "/bin/sh",
       "-c",
-      "ip -4 -o address show | cut -c1-80; journalctl -b --no-pager -o short-monotonic -t exchange-lb-failover + -u keepalived | tail -30",
+      "ip -4 -o address show | cut -c1-80; journalctl -b --no-pager -o short-monotonic -t exchange-lb-failover | tail -20; journalctl -b --no-pager -o short-monotonic -u keepalived | tail -12",
     ]).catch((e: Error) => ({ stdout: `(no answer: ${e.message})`, stderr: "" }));
     parts.push(`== ${name}\n${r.stdout}${r.stderr}`);
   }
