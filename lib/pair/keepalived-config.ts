@@ -26,10 +26,12 @@ export const STARTUP_DELAY_SECONDS = 5;
 const TRACK_SCRIPT: readonly string[] = [
   "# HAProxy tracked: a node whose HAProxy is gone, or that gave up claiming the VIPs, enters",
   "# FAULT and the peer takes over (weight 0: a failing script means FAULT, keepalived.conf(5)).",
+  "# A dead HAProxy fails at once; a slow check (a burstable instance out of CPU credits, a claim's",
+  "# AWS CLI or a rollout's haproxy -c on the vCPU) is not a dead HAProxy, hence timeout 5.",
   "vrrp_script haproxy_alive {",
   `    script "${PATHS.FAILOVER_PROGRAM} check"`,
   "    interval 1",
-  "    timeout 1",
+  "    timeout 5",
   "    weight 0",
   "    fall 2",
   "    rise 2",

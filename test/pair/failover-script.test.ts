@@ -573,11 +573,13 @@ describe("check on the master: a VIP the interface lost (systemd-networkd restar
     root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
     expect((await script("check")).code).toBe(0);
     root.write(PATHS.FAILOVER_STATE, "MASTER\n");
-    const holder = spawn("flock", [root.path(PATHS.FAILOVER_LOCK), "sleep", "3"], {
-      stdio: "ignore",
-    });
-    cleanups.push(() => void holder.kill("SIGKILL"));
-    await new Promise((r) => setTimeout(r, 300));
+    const lock = root.path(PATHS.FAILOVER_LOCK);
+    const holder = spawn("flock", [lock, "sleep", "30"], { stdio: "ignore", detached: true });
+    cleanups.push(() => void process.kill(-holder.pid!, "SIGKILL")); // flock and its sleep
+    // Held once a non-blocking flock fails (a loaded machine may take a while to start it).
+    for (let i = 0; i < 100 && spawnSync("flock", ["-n", lock, "true"]).status === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(spawnSync("flock", ["-n", lock, "true"]).status).toBe(1);
     expect((await script("check")).code).toBe(0);
     expect(calls("ip").filter((c) => c.includes("replace"))).toEqual([]);
   });

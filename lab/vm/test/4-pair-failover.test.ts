@@ -83,6 +83,21 @@ pairTest(
   },
 );
 
+/** keepalived's state changes and check failures on each node, for the report. */
+const vrrpEvents = async () => {
+  const events: Record<string, string[]> = {};
+  for (const [name, vm] of lab.vms)
+    events[name] = (
+      await guestSh(
+        vm,
+        "journalctl -b --no-pager -o short-monotonic -u keepalived | grep -E 'Entering|timed out|failed|succeeded' | tail -8 || true",
+      )
+    )
+      .trim()
+      .split("\n");
+  return events;
+};
+
 /** The failover program's events on a node (`<epoch> <event> <outcome>` a line). */
 const eventsOf = (name: string) =>
   guestSh(lab.vms.get(name)!, "cat /run/exchange-lb/events.log 2>/dev/null || true");
@@ -133,6 +148,7 @@ pairTest(
       targets: run?.targets.map((t) => [t.instance, t.status, t.seconds]),
       attempts: seen.attempts.length,
       failed: seen.failed,
+      vrrp: await vrrpEvents(),
     });
     expect(run?.status).toBe("Success");
     expect(run?.targets.map((t) => [t.instance, t.status])).toEqual([
