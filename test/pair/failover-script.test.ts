@@ -263,6 +263,21 @@ test("reclaim (after a new VIP list): a master claims every VIP again; a backup 
   expect(root.read(PATHS.FAILOVER_STATE)).toBe("MASTER\n");
 });
 
+test("keepalived stopped on a master: its unit's ExecStopPost releases the VIPs, and a rollout's reclaim then claims nothing", async () => {
+  setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
+  root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+  // The command as the installed drop-in names it (keepalived's notify handler dies with it).
+  const line = root.read(PATHS.KEEPALIVED_DROP_IN).match(/^ExecStopPost=(\S+) (.*)$/m);
+  expect(line?.[1]).toBe(PATHS.FAILOVER_PROGRAM);
+  expect((await root.run(line![1], line![2].split(" "), { metadata: METADATA })).code).toBe(0);
+  expect(calls("ip").filter((c) => c.includes(" del "))).toEqual([
+    "ip address del 10.0.1.10/32 dev eth9",
+  ]);
+  expect((await script("reclaim")).code).toBe(0);
+  expect(calls("aws")).toEqual([]);
+  expect(events()).toEqual(["STOP released"]);
+});
+
 test("reclaim and keepalived's events take turns: a BACKUP that lands during a reclaim releases after it", async () => {
   setUp({ placement: secondaryIp, vips: ["10.0.1.10"] });
   root.write(PATHS.FAILOVER_STATE, "MASTER\n");

@@ -202,9 +202,10 @@ pairTest(
     let restoredAt = 0;
     try {
       // The master leaves (priority 0) and stops serving: the other is elected at once and
-      // claims. (keepalived's stop ends its notify handler with it, so the VIP stays on the
-      // interface; EC2, not the interface, decides where it is delivered.)
+      // claims. The unit's ExecStopPost says STOP: the VIP leaves the stopped node's interface
+      // (EC2, not the interface, decides where it is delivered).
       await guestSh(lab.vms.get(holder)!, "systemctl stop keepalived haproxy");
+      expect(await holdsVip(lab.vms.get(holder)!)).toBe(false);
       await waitUntil(
         "the first retry of the denied claim",
         async () => /RETRY-1 claim-failed/.test(await eventsOf(other)),
