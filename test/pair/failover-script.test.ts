@@ -12,7 +12,7 @@ import { dirname } from "node:path";
 import { renderVipList } from "../../lib/delivery/vip-list";
 import { baseInstancePart } from "../../lib/instance/base";
 import { PATHS } from "../../lib/instance/paths";
-import { pairNodePart } from "../../lib/pair/boot";
+import { PRESTART_WAIT_SECONDS, pairNodePart } from "../../lib/pair/boot";
 import { pairNodes } from "../../lib/pair/pair-node";
 import { VipPlacement } from "../../lib/pair/vip-placement";
 import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
@@ -261,6 +261,12 @@ test("reclaim (after a new VIP list): a master claims every VIP again; a backup 
   ]);
   expect(events()).toEqual(["RECLAIM claimed"]);
   expect(root.read(PATHS.FAILOVER_STATE)).toBe("MASTER\n");
+});
+
+test("keepalived's start timeout outlasts prestart's wait for the unicast source (systemd's default 90 s would not)", () => {
+  setUp({ placement: secondaryIp, vips: [] });
+  const timeout = /^TimeoutStartSec=(\d+)$/m.exec(root.read(PATHS.KEEPALIVED_DROP_IN))?.[1];
+  expect(Number(timeout)).toBeGreaterThan(PRESTART_WAIT_SECONDS + 10);
 });
 
 test("keepalived stopped on a master: its unit's ExecStopPost releases the VIPs, and a rollout's reclaim then claims nothing", async () => {
