@@ -4,7 +4,7 @@
  * (master-worker, pid in /run/haproxy.pid, a pair node's peer name from
  * EXTRAOPTS in /etc/default/haproxy), and read through its admin socket.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { PATHS } from "../lib/instance/paths";
@@ -71,7 +71,11 @@ export async function loadHaproxy(
   await waitFor("HAProxy to stop", () => haproxyPids(node).length === 0, 10_000).catch(() => {
     sh(["kill", "-KILL", ...haproxyPids(node)], { allowFailure: true });
   });
-  if (mode === "new-instance") await forgetTimeWait(node);
+  if (mode === "new-instance") {
+    await forgetTimeWait(node);
+    // A new instance starts from no saved server states, not an earlier scenario's drain.
+    rmSync(nodePath(node, PATHS.SERVER_STATE), { force: true });
+  }
   writeFileSync(nodePath(node, CONFIG), config);
   const start = ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID];
   const log = nodePath(node, "/run/haproxy-control.log");

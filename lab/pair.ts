@@ -197,8 +197,39 @@ export function runConfigDocument(
   node: LabNode,
   document: string,
 ): { status: number | null; output: string } {
-  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
-  const result = inNode(node, ["sh", "-c", commands.join("\n")], { allowFailure: true });
+  return runCommandDocument(node, document);
+}
+
+/**
+ * Runs a Command document's step in the node as Run Command would: each `{{ name }}` is the
+ * parameter given or its default, and a value the parameter's allowedPattern or
+ * allowedValues refuse is refused before anything runs, as SSM does.
+ */
+export function runCommandDocument(
+  node: LabNode,
+  document: string,
+  parameters: Readonly<Record<string, string>> = {},
+): { status: number | null; output: string } {
+  const parsed = JSON.parse(document);
+  const declared: Record<
+    string,
+    { default?: string; allowedPattern?: string; allowedValues?: string[] }
+  > = parsed.parameters ?? {};
+  const values: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = parameters[name] ?? spec.default;
+    if (value === undefined) throw new Error(`SSM: parameter ${name} is required`);
+    const allowed =
+      (!spec.allowedPattern || new RegExp(spec.allowedPattern).test(value)) &&
+      (!spec.allowedValues || spec.allowedValues.includes(value));
+    if (!allowed) throw new Error(`SSM: parameter ${name} "${value}" is not allowed`);
+    values[name] = value;
+  }
+  const commands: string[] = parsed.mainSteps[0].inputs.runCommand;
+  const script = commands
+    .join("\n")
+    .replace(/\{\{ *([A-Za-z]+) *\}\}/g, (_m, name: string) => values[name]);
+  const result = inNode(node, ["sh", "-c", script], { allowFailure: true });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 

@@ -82,16 +82,26 @@ export const lab2010: StackBuilder = (app) => {
   return { stack, lb };
 };
 
-/** Guide 001's web, RPC and IMAP VIPs on a clustered pair: source-IP persistence to carry across. */
-export const lab2010Pair: StackBuilder = (app) => {
-  const stack = new TerraformStack(app, "lab-2010-pair");
-  new AwsProvider(stack, "aws", { region: "eu-west-2" });
-  const lb = new ExchangeLoadBalancer(stack, "Lb", pairProps(ExchangeVersion.EXCHANGE_2010));
-  new CasHttpsVip(lb, "CasWeb");
-  new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
-  new ImapVip(lb, "CasImap");
-  return { stack, lb };
-};
+/**
+ * Guide 001's web, RPC and IMAP VIPs on a clustered pair: source-IP persistence to carry
+ * across; `more` adds to them (a changed config for a rollout).
+ */
+export function lab2010PairWith(
+  more: (lb: ExchangeLoadBalancer) => void = () => undefined,
+): StackBuilder {
+  return (app) => {
+    const stack = new TerraformStack(app, "lab-2010-pair");
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", pairProps(ExchangeVersion.EXCHANGE_2010));
+    new CasHttpsVip(lb, "CasWeb");
+    new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
+    new ImapVip(lb, "CasImap");
+    more(lb);
+    return { stack, lb };
+  };
+}
+
+export const lab2010Pair = lab2010PairWith();
 
 /** Guide 004's SNAT-mode VIPs; `customize` adds or changes VIPs for one scenario; `pair` runs them on both nodes. */
 export function lab2013(
@@ -147,6 +157,9 @@ export interface SynthesizedLoadBalancer {
   readonly nodes: readonly SynthesizedNode[];
   /** The SSM document's content: how a changed config reaches running instances. */
   readonly configDocument: string;
+  /** The operator's documents: a real server's state, and every server's status. */
+  readonly setServerStateDocument: string;
+  readonly serverStatusDocument: string;
   readonly pairRules: readonly PairRule[];
   /** Name filters of the stack's Debian AMI lookups ("debian-13-amd64-*"): the release it boots. */
   readonly amiNamePatterns: readonly string[];
@@ -228,9 +241,15 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
           }
           return [{ port: r.from_port as number, cidr: r.cidr_ipv4 }];
         });
-    const [document] = Object.values(json.resource.aws_ssm_document ?? {}) as {
+    const documents = Object.values(json.resource.aws_ssm_document ?? {}) as {
+      name: string;
       content: string;
     }[];
+    const documentOf = (what: string): string => {
+      const found = documents.find((d) => d.name.endsWith(`-${what}`));
+      if (!found) throw new Error(`the stack has no ${what} document`);
+      return terraformLiteral(found.content);
+    };
     const amis = Object.values(json.data?.aws_ami ?? {}) as { filter: AmiFilter[] }[];
     return {
       stackName: stack.node.id,
@@ -240,7 +259,9 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
         .flatMap((f) => f.values),
       haproxyConfig,
       nodes,
-      configDocument: terraformLiteral(document.content),
+      configDocument: documentOf("config"),
+      setServerStateDocument: documentOf("SetServerState"),
+      serverStatusDocument: documentOf("ServerStatus"),
       ingress: rules("aws_vpc_security_group_ingress_rule"),
       egress: rules("aws_vpc_security_group_egress_rule"),
       pairRules,

@@ -10,6 +10,7 @@ export type { HealthCheckOptions } from "./exchange/health-check";
 export { Persistence } from "./exchange/persistence";
 export type { ExchangeProfile, HttpHandling } from "./exchange/profiles";
 export type { RealServer } from "./exchange/real-server";
+export { RealServerState } from "./exchange/real-server";
 export { ExchangeVersion } from "./exchange/version";
 export { OperatingSystem } from "./instance/operating-system";
 export type { ExchangeWebService } from "./exchange/web-services";

@@ -11,7 +11,7 @@ export CHECKPOINT_DISABLE=1
 declare -A packages=(
   [haproxy]=haproxy [cloud-init]=cloud-init [iptables]=iptables [ip]=iproute2 [ss]=iproute2
   [keepalived]=keepalived [arping]=iputils-arping [shellcheck]=shellcheck
-  [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
+  [socat]=socat [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
   [aws]=awscli
   [qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [dnsmasq]=dnsmasq-base [ebtables]=iptables
 )

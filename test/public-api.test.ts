@@ -22,6 +22,7 @@ test("exports only constructs, value objects and enums", () => {
     "OperatingSystem",
     "Persistence",
     "PopVip",
+    "RealServerState",
     "RpcStaticPortVip",
     "SmtpVip",
     "TlsCertificate",

@@ -4,7 +4,8 @@
  * given the profile and the pair. Pure.
  */
 import { ExchangeProfile } from "../exchange/profiles";
-import { Backend } from "../haproxy/model";
+import { RealServerState } from "../exchange/real-server";
+import { Backend, Server } from "../haproxy/model";
 import { VipDescription } from "../vips/description";
 
 export interface SectionContext {
@@ -58,6 +59,13 @@ export function backendBase(vip: VipDescription, context: SectionContext): Backe
       name: server.name,
       address: server.address,
       weight: server.weight ?? p.serverWeight.value,
+      admin: adminOf(server.state),
     })),
   };
+}
+
+function adminOf(state: RealServerState | undefined): Server["admin"] {
+  if (state === RealServerState.DRAIN) return "drain";
+  if (state === RealServerState.MAINTENANCE) return "maintenance";
+  return undefined;
 }

@@ -56,10 +56,11 @@ export function localVipAddresses(lb: LoadBalancerModel): string[] {
   return lb.pair?.placement.bindsWildcard ? [] : vipAddresses(lb);
 }
 
-/** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers. */
+/** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers, admin. */
 function listenPorts(lb: LoadBalancerModel): number[] {
   return [
     ...lb.vips.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
     ...(lb.pair ? [PEER_PORT] : []),
+    lb.admin.port,
   ];
 }

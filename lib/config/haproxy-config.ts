@@ -12,10 +12,17 @@ import { PATHS } from "../instance/paths";
 import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
+import { adminFrontendOf } from "./admin-section";
 import { SectionContext } from "./backend-base";
 import { LoadBalancerModel } from "./model";
 import { redirectFrontend, tcpBackend, tcpFrontend } from "./tcp-sections";
 import { terminatedBackends, terminatedFrontend } from "./terminated-sections";
+
+/** Why the servers' states are saved and loaded, printed above the global section's lines. */
+const SERVER_STATE_COMMENT =
+  "server-state-file: a drained or halted real server stays so across a reload, a rollout and a " +
+  "reboot (004 §12 halt; 002 §2.2.4 drain) [HAProxy 2.6 manual, 3.1 server-state-file; 4.2 " +
+  "load-server-state-from-file]";
 
 export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
   const p = lb.profile;
@@ -37,10 +44,15 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
       bufsize: buffers.length > 0 ? Math.max(...buffers) : undefined,
       tls: lb.vips.some((vip) => vip.terminatedTls) ? INTERMEDIATE_TLS : undefined,
       hardStopAfter: p.reloadGrace.value,
-      comments: [`hard-stop-after: sessions left on a reloaded process [${p.reloadGrace.source}]`],
+      serverStateFile: PATHS.SERVER_STATE,
+      comments: [
+        `hard-stop-after: sessions left on a reloaded process [${p.reloadGrace.source}]`,
+        SERVER_STATE_COMMENT,
+      ],
     },
     defaults: defaultsOf(p),
     peers: lb.pair ? peersOf(lb.pair) : undefined,
+    admin: adminFrontendOf(lb.admin),
     groups: lb.vips.map((vip) => vipGroup(vip, context)),
   };
 }
@@ -66,6 +78,8 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
     },
     serverKeepalive: p.serverKeepalive.value,
     source: SOURCE_ADDRESS_WORD,
+    loadServerState: true,
+    logHealthChecks: true,
     comments: [
       `timeout client [${p.clientTimeout.source}]`,
       `timeout server [${p.serverTimeout.source}]`,
@@ -76,6 +90,7 @@ function defaultsOf(p: ExchangeProfile): DefaultsSection {
       `fastinter, after a failed check [${sectionOf(p.checkFastInterval.source)}]; timeout check [${sectionOf(p.checkTimeout.source)}]`,
       `TCP keepalive to the servers [${sectionOf(p.serverKeepalive.source)}]`,
       SOURCE_ADDRESS_COMMENT,
+      "log-health-checks: why a real server went down or came back, in the journal (journalctl -u haproxy)",
     ],
   };
 }

@@ -4,6 +4,7 @@
  * snapshot of it.
  */
 import { ExchangeProfile } from "../exchange/profiles";
+import type { AdminAccess } from "./admin-section";
 import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { PairSettings } from "../pair/pair-settings";
@@ -12,6 +13,8 @@ import { VipDescription } from "../vips/description";
 export interface LoadBalancerModel {
   readonly profile: ExchangeProfile;
   readonly maxconn: number;
+  /** The admin port (exporter, stats page) and who may reach it. */
+  readonly admin: AdminAccess;
   readonly installSsmAgent: boolean;
   /** The instances' Debian release: named in the user-data, nothing else differs. */
   readonly operatingSystem: OperatingSystemRelease;

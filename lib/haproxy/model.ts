@@ -19,6 +19,8 @@ export interface GlobalSection {
   readonly hardStopAfter?: Duration;
   /** TLS defaults for every `ssl` bind and server (`ssl-default-*`), when any terminates TLS. */
   readonly tls?: TlsDefaults;
+  /** `server-state-file`: the servers' states saved before a reload, read by the new process. */
+  readonly serverStateFile?: string;
   readonly comments?: Comments;
 }
 
@@ -62,6 +64,10 @@ export interface DefaultsSection {
    */
   readonly source?: string;
   readonly serverKeepalive?: ServerKeepalive;
+  /** `option log-health-checks`: each change of a server's check result is logged. */
+  readonly logHealthChecks?: boolean;
+  /** `load-server-state-from-file global`: start from the saved states. */
+  readonly loadServerState?: boolean;
   readonly comments?: Comments;
 }
 
@@ -185,6 +191,8 @@ export interface Server {
   /** Absent: the server is reached on the port the client connected to. */
   readonly port?: number;
   readonly weight: number;
+  /** Drain (`weight 0`: no new connections) or maintenance (`disabled`: no traffic). */
+  readonly admin?: "drain" | "maintenance";
   /** Speak TLS to the server, sending this SNI; the certificate is not verified. */
   readonly ssl?: { readonly sni: string };
   /** The value of the persistence cookie that names this server. */
@@ -216,11 +224,24 @@ export interface ProxyGroup {
   readonly backends: readonly Backend[];
 }
 
+/** An http frontend serving HAProxy's own pages: the Prometheus exporter and a read-only stats page. */
+export interface AdminFrontend {
+  readonly name: string;
+  /** The bind address; a quoted word may read an environment variable. */
+  readonly address: string;
+  readonly port: number;
+  readonly metricsPath: string;
+  readonly statsPath: string;
+  readonly comments?: Comments;
+}
+
 export interface HaproxyConfig {
   readonly header?: Comments;
   readonly global: GlobalSection;
   readonly defaults: DefaultsSection;
   /** Printed after defaults; the local peer's name comes from `haproxy -L` at start. */
   readonly peers?: PeersSection;
+  /** Printed after peers, before the VIPs. */
+  readonly admin?: AdminFrontend;
   readonly groups: readonly ProxyGroup[];
 }

@@ -98,7 +98,9 @@ function healthCheckLines(check: HealthCheck | undefined): string[] {
 
 function serverLine(server: Server, check: HealthCheck | undefined): string {
   const target = server.port === undefined ? server.address : `${server.address}:${server.port}`;
-  const words = [`server ${server.name} ${target}`, `weight ${server.weight}`];
+  const weight = server.admin === "drain" ? 0 : server.weight;
+  const words = [`server ${server.name} ${target}`, `weight ${weight}`];
+  if (server.admin === "maintenance") words.push("disabled");
   // Exchange's certificate is often from an internal CA the load balancer does not hold.
   if (server.ssl) words.push(`ssl verify none sni str(${server.ssl.sni})`);
   if (server.cookie) words.push(`cookie ${server.cookie}`);

@@ -3,6 +3,7 @@
  * gives the same bytes. Sections follow the order of the model.
  */
 import {
+  AdminFrontend,
   DefaultsSection,
   GlobalSection,
   HaproxyConfig,
@@ -20,6 +21,7 @@ export function renderHaproxyConfig(config: HaproxyConfig): string {
     renderGlobal(config.global),
     renderDefaults(config.defaults),
     config.peers ? renderPeers(config.peers) : "",
+    config.admin ? renderAdmin(config.admin) : "",
     ...config.groups.map(renderGroup),
   ].filter((block) => block.length > 0);
   return blocks.join("\n\n") + "\n";
@@ -48,6 +50,7 @@ function renderGlobal(global: GlobalSection): string {
       global.hardStopAfter ? `hard-stop-after ${global.hardStopAfter.toHaproxy()}` : undefined,
       global.bufsize !== undefined ? `tune.bufsize ${global.bufsize}` : undefined,
       ...(global.tls ? tlsDefaultLines(global.tls) : []),
+      global.serverStateFile ? `server-state-file ${global.serverStateFile}` : undefined,
     ],
     global.comments,
   );
@@ -73,12 +76,14 @@ function renderDefaults(defaults: DefaultsSection): string {
       "log global",
       `mode ${defaults.mode}`,
       "option dontlognull",
+      defaults.logHealthChecks ? "option log-health-checks" : undefined,
       defaults.redispatch ? "option redispatch" : undefined,
       `retries ${defaults.retries}`,
       defaults.source ? `source ${defaults.source}` : undefined,
       ...timeoutLines(defaults.timeouts),
       ...serverKeepaliveLines(defaults.serverKeepalive),
       serverDefaultsLine(defaults.serverDefaults),
+      defaults.loadServerState ? "load-server-state-from-file global" : undefined,
     ],
     defaults.comments,
   );
@@ -99,5 +104,22 @@ function renderPeers(peers: PeersSection): string {
     `peers ${peers.name}`,
     peers.peers.map((peer) => `peer ${peer.name} ${peer.address}:${peer.port}`),
     peers.comments,
+  );
+}
+
+function renderAdmin(admin: AdminFrontend): string {
+  return section(
+    `frontend ${admin.name}`,
+    [
+      "mode http",
+      // A scrape a minute per node would fill the log; the VIPs' traffic is what it is for.
+      "no log",
+      `bind ${admin.address}:${admin.port}`,
+      `http-request use-service prometheus-exporter if { path ${admin.metricsPath} }`,
+      "stats enable",
+      `stats uri ${admin.statsPath}`,
+      "stats refresh 10s",
+    ],
+    admin.comments,
   );
 }

@@ -54,6 +54,13 @@ export const PATHS = {
   APPLY_HISTORY: "/var/lib/exchange-lb/history.log",
   /** Configs haproxy -c refused, kept for inspection. */
   REFUSED_DIR: "/var/lib/exchange-lb/refused",
+  /**
+   * HAProxy's servers' states (`show servers state`), saved before each reload and at stop,
+   * and after each run-time change; read by the next process.
+   */
+  SERVER_STATE: "/var/lib/exchange-lb/server-state",
+  /** The real servers' states set at run time, `<server> <drain|maintenance>` a line. */
+  SERVER_STATES_SET: "/var/lib/exchange-lb/server-states-set",
   /** The config before the last one applied. */
   PREVIOUS_CONFIG: "/var/lib/exchange-lb/haproxy.cfg.previous",
 
@@ -89,6 +96,7 @@ export const PATHS = {
   APPLY_PROGRAM: "/usr/local/sbin/exchange-lb-apply",
   CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
+  SERVER_STATE_PROGRAM: "/usr/local/sbin/exchange-lb-server-state",
   SAME_CERTIFICATE_PROGRAM: "/usr/local/sbin/exchange-lb-same-certificate",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
   SOURCE_ADDRESS_PROGRAM: "/usr/local/sbin/exchange-lb-source-address",

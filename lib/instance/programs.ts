@@ -30,6 +30,11 @@ export const PROGRAMS = {
     path: "SOURCE_ADDRESS_PROGRAM",
     permissions: "0755",
   },
+  serverState: {
+    file: "exchange-lb-server-state",
+    path: "SERVER_STATE_PROGRAM",
+    permissions: "0755",
+  },
   apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
   certificates: {
     file: "exchange-lb-certificates",
@@ -88,14 +93,25 @@ export function programText(name: ProgramName): string {
   return text;
 }
 
-/** The program as the user-data writes it: at its path, each `@NAME@` replaced by the path. */
+/**
+ * The program as the user-data writes it: at its path, each `@NAME@` replaced by the path,
+ * a shell program without its comment lines (EC2 holds user-data to 16 KB; the comments
+ * stay in the package, lib/instance/files/).
+ */
 export function installedProgram(name: ProgramName): CloudConfigFile {
   const program: Program = PROGRAMS[name];
   return {
     path: PATHS[program.path],
     permissions: program.permissions,
-    content: fillPaths(program.file, programText(name)),
+    content: withoutComments(fillPaths(program.file, programText(name))),
   };
+}
+
+/** A shell text (`#!`, or sourced: `# shellcheck shell=`) without its comment lines but the first. */
+export function withoutComments(text: string): string {
+  if (!text.startsWith("#!") && !/^# shellcheck shell=/m.test(text)) return text;
+  const [first, ...rest] = text.split("\n");
+  return [first, ...rest.filter((line) => !/^\s*#/.test(line))].join("\n");
 }
 
 /** `@NAME@` -> `PATHS.NAME`; a name PATHS does not have is refused. */

@@ -24,6 +24,7 @@ import { CertificatePolicy } from "./certificate-policy";
 import { ConfigDelivery } from "./config-delivery";
 import { InstanceRole } from "./instance-role";
 import { createInstances } from "./instances";
+import { addOperationsDocuments } from "./operations-documents";
 import { addOutputs } from "./outputs";
 import { pairNodeAt } from "./pair-props";
 import { PairResources } from "./pair-resources";
@@ -101,6 +102,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
+    addOperationsDocuments(this);
     addOutputs(this, {
       vipAddresses: () => this.vipAddresses,
       instances: this.instances,

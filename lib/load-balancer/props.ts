@@ -57,6 +57,18 @@ export interface ExchangeLoadBalancerProps {
    */
   readonly maxconn?: number;
   /**
+   * CIDR blocks that reach each node's admin port: HAProxy's Prometheus exporter (`/metrics`)
+   * and its read-only stats page (`/stats`), on the node's own primary address. Nothing on the
+   * port changes a server.
+   * @default none: the port listens, the security group lets nobody in
+   */
+  readonly adminCidrs?: string[];
+  /**
+   * The admin port.
+   * @default 8404 (HAProxy's documented stats and exporter port)
+   */
+  readonly adminPort?: number;
+  /**
    * Security group of the Exchange servers; when given, it gains ingress rules from
    * the load balancer on exactly the ports the VIPs forward and check.
    * @default no rules are added to the servers' group

@@ -18,6 +18,8 @@ import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
 import { DEFAULT_INSTANCE_TYPE, SECURITY_GROUP_RULE_QUOTA } from "./aws-limits";
+import type { AdminAccess } from "../config/admin-section";
+import { adminAccessOf } from "./admin-props";
 import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
@@ -29,6 +31,8 @@ const MAXCONN_LIMIT = 1_000_000;
 /** What the load balancer's props say, checked; VIPs inherit the defaults part. */
 export interface LoadBalancerSettings extends VipDefaults {
   readonly maxconn: number;
+  /** The admin port and who may reach it. */
+  readonly admin: AdminAccess;
   readonly operatingSystem: OperatingSystemRelease;
   readonly rootVolumeSizeGib: number;
   readonly installSsmAgent: boolean;
@@ -80,6 +84,7 @@ export function resolveProps(
     servers,
     namespace,
     maxconn,
+    admin: adminAccessOf(scope, props),
     operatingSystem,
     rootVolumeSizeGib,
     installSsmAgent: props.installSsmAgent ?? true,

@@ -100,3 +100,18 @@ export function planServerIngress(vip: VipDescription): PlannedRule[] {
     })),
   );
 }
+
+/** The admin port (exporter, stats page) from each of `adminCidrs`, and from nowhere else. */
+export function planAdminIngress(admin: {
+  readonly port: number;
+  readonly cidrs: readonly string[];
+}): PlannedRule[] {
+  return ordered(
+    admin.cidrs.map((cidr) => ({
+      id: `Admin-${admin.port}-${idPart(cidr)}`,
+      port: admin.port,
+      cidr,
+      description: "admin port: Prometheus exporter and read-only stats page",
+    })),
+  );
+}

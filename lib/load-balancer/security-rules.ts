@@ -21,6 +21,7 @@ import { bootReachOf } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
 import {
   PlannedRule,
+  planAdminIngress,
   planEgress,
   planIngress,
   planServerIngress,
@@ -47,7 +48,7 @@ export class SecurityRules {
     props: ExchangeLoadBalancerProps,
     settings: Pick<
       LoadBalancerSettings,
-      "securityGroupRuleQuota" | "packageSource" | "installSsmAgent" | "pair"
+      "securityGroupRuleQuota" | "packageSource" | "installSsmAgent" | "pair" | "admin"
     >,
   ) {
     const { vpcId, serverSecurityGroupId: serverGroupId } = props;
@@ -69,6 +70,9 @@ export class SecurityRules {
       (rule) =>
         new VpcSecurityGroupEgressRule(this.egress, rule.id, ruleConfig(this.groupId, rule)),
     );
+    for (const rule of planAdminIngress(settings.admin)) {
+      new VpcSecurityGroupIngressRule(this.ingress, rule.id, ruleConfig(this.groupId, rule));
+    }
     // Rules anyone adds to the group later in the stack count too.
     owner.node.addValidation({
       validate: () =>

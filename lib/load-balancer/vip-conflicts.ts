@@ -32,6 +32,13 @@ export function checkVipFits(
       fail(vip.path, `port ${port} is listed twice`, "give each port of the VIP once");
     own.add(key);
   }
+  if (listeners(vip).includes(settings.admin.port)) {
+    fail(
+      vip.path,
+      `port ${settings.admin.port} is the load balancer's adminPort: the security group would let this VIP's clients reach the admin port too`,
+      "give the VIP another port, or the load balancer another adminPort",
+    );
+  }
   const pair = settings.pair;
   if (pair?.placement.bindsWildcard && vip.address !== settings.vipAddress) {
     fail(

@@ -1,7 +1,7 @@
 /** Synth-time checks of what a VIP is given: names, servers, sources, health-check counts. */
 import { Scope, fail } from "../core/errors";
 import { HealthCheckOptions } from "../exchange/health-check";
-import { RealServer } from "../exchange/real-server";
+import { RealServer, RealServerState } from "../exchange/real-server";
 import { Token } from "../framework";
 import { isIpv4 } from "../net/ipv4";
 import { parseSource, sourceToCidrs } from "../net/source-range";
@@ -63,6 +63,22 @@ function checkServer(scope: Scope, server: RealServer): void {
       "give a whole weight from 0 to 256",
     );
   }
+  const states = Object.values(RealServerState) as string[];
+  if (server.state !== undefined && !states.includes(server.state)) {
+    fail(
+      scope,
+      `server ${server.name} state "${server.state}" is not a real server state`,
+      `give one of ${states.join(", ")} (RealServerState)`,
+    );
+  }
+}
+
+/** No server takes new connections: every one is drained (state or weight 0) or in maintenance. */
+export function noServerReady(servers: readonly RealServer[]): boolean {
+  return servers.every(
+    (server) =>
+      (server.state ?? RealServerState.READY) !== RealServerState.READY || server.weight === 0,
+  );
 }
 
 /** Allowed sources as CIDR blocks, deduplicated, in the order given. */

@@ -14,6 +14,9 @@ import { TlsCertificate } from "../tls/tls-certificate";
 import { VipTimeouts } from "./options";
 
 /** The redirect frontend of VIP `X` is `X-redirect`. */
+/** The admin port's frontend (lib/config/admin-section.ts): no VIP may take its name. */
+export const ADMIN_SECTION = "exchange-lb-admin";
+
 export const REDIRECT_SUFFIX = "-redirect";
 
 export interface VipDescription {

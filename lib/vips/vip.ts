@@ -7,10 +7,10 @@ import { fail } from "../core/errors";
 import { BalanceMode } from "../exchange/balance-mode";
 import { Persistence } from "../exchange/persistence";
 import { RealServer } from "../exchange/real-server";
-import { Construct } from "../framework";
-import { NAME } from "./checks";
+import { Annotations, Construct } from "../framework";
+import { NAME, noServerReady } from "./checks";
 import { VipKind, describeVip } from "./describe";
-import { REDIRECT_SUFFIX, VipDescription } from "./description";
+import { ADMIN_SECTION, REDIRECT_SUFFIX, VipDescription } from "./description";
 import { VipOptions } from "./options";
 import { DescribedVip, VipHost } from "./vip-host";
 
@@ -32,6 +32,9 @@ export abstract class ExchangeVip extends Construct implements DescribedVip {
         "use letters, digits, _ . : -",
       );
     }
+    if (id === ADMIN_SECTION) {
+      fail(this, `VIP id "${id}" is the admin port's frontend`, "choose another id");
+    }
     if (id.endsWith(REDIRECT_SUFFIX)) {
       fail(
         this,
@@ -40,6 +43,12 @@ export abstract class ExchangeVip extends Construct implements DescribedVip {
       );
     }
     this.description = describeVip(this.node.path, id, host.vipDefaults, options, kind);
+    if (noServerReady(this.description.servers)) {
+      Annotations.of(this).addWarning(
+        `no real server of ${id} takes new connections (each is drained or in maintenance): ` +
+          "clients of this VIP are refused. Set one server's state to ready.",
+      );
+    }
     host.addVip(this);
   }
 

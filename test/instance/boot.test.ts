@@ -31,8 +31,8 @@ describe("one instance's user-data", () => {
     expectValidCloudConfig(text);
   });
 
-  test("installs haproxy, curl and the AWS CLI (certificates of terminating VIPs)", () => {
-    expect(doc.packages).toEqual(["haproxy", "curl", "awscli"]);
+  test("installs haproxy, curl, socat (the admin socket) and the AWS CLI (certificates of terminating VIPs)", () => {
+    expect(doc.packages).toEqual(["haproxy", "curl", "socat", "awscli"]);
   });
 
   test("writes the settings first, haproxy.cfg byte for byte, and the VIP list", () => {
@@ -42,12 +42,15 @@ describe("one instance's user-data", () => {
   });
 
   test("sizes the file limit for maxconn, never below nr_open's default: maxconn can grow live", () => {
-    expect(file(PATHS.HAPROXY_DROP_IN).content).toBe("[Service]\nLimitNOFILE=1048576\n");
+    const saveAtStop = `LogRateLimitIntervalSec=0\nExecStop=-${PATHS.SERVER_STATE_PROGRAM} save\n`;
+    expect(file(PATHS.HAPROXY_DROP_IN).content).toBe(
+      `[Service]\nLimitNOFILE=1048576\n${saveAtStop}`,
+    );
     // Two descriptors per proxied connection plus 1024 of headroom, once that is larger.
     const big = parse(userData({ maxconn: 600_000 }).text).write_files.find(
       (f: WriteFile) => f.path === PATHS.HAPROXY_DROP_IN,
     );
-    expect(big.content).toBe("[Service]\nLimitNOFILE=1201024\n");
+    expect(big.content).toBe(`[Service]\nLimitNOFILE=1201024\n${saveAtStop}`);
   });
 
   test("puts every VIP on the interface before HAProxy starts, from the package's first start on", () => {
@@ -63,7 +66,7 @@ describe("one instance's user-data", () => {
 
   test("keeps listener ports out of the ephemeral range, in the file the apply program rewrites", () => {
     expect(file(PATHS.RESERVED_PORTS).content).toContain(
-      "net.ipv4.ip_local_reserved_ports = 8443,59531-60554\n",
+      "net.ipv4.ip_local_reserved_ports = 8404,8443,59531-60554\n",
     );
     // Applied after the range (60-…), so a port is never both ephemeral and listened on.
     expect(file(PATHS.SYSCTL).content).not.toContain("reserved_ports");
@@ -75,6 +78,7 @@ describe("one instance's user-data", () => {
     const programs = doc.write_files.filter((f) => f.content.startsWith("#!/bin/sh"));
     expect(programs.map((f) => f.path)).toEqual([
       PATHS.SOURCE_ADDRESS_PROGRAM,
+      PATHS.SERVER_STATE_PROGRAM,
       PATHS.VIP_ADDRESSES_PROGRAM,
       PATHS.APPLY_PROGRAM,
       PATHS.CERTIFICATES_PROGRAM,
@@ -130,7 +134,14 @@ describe("a pair node's user-data", () => {
   const paths: string[] = doc.write_files.map((f: WriteFile) => f.path);
 
   test("adds keepalived, whose failover program claims the VIPs: no VIP unit", () => {
-    expect(doc.packages).toEqual(["haproxy", "curl", "awscli", "keepalived", "iputils-arping"]);
+    expect(doc.packages).toEqual([
+      "haproxy",
+      "curl",
+      "socat",
+      "awscli",
+      "keepalived",
+      "iputils-arping",
+    ]);
     expect(paths).toEqual(
       expect.arrayContaining([
         PATHS.KEEPALIVED_CONFIG,

@@ -20,6 +20,7 @@ import {
   PROGRAM_DIR,
   fillPaths,
   installedProgram,
+  withoutComments,
   programText,
 } from "../../lib/instance/programs";
 import { fixture } from "../support/synth";
@@ -139,3 +140,21 @@ function programName(file: string): keyof typeof PROGRAMS {
   if (!entry) throw new Error(`${file} is not in PROGRAMS`);
   return entry[0] as keyof typeof PROGRAMS;
 }
+
+test("the installed copy of a shell program has no comment lines but its first; a unit keeps its own", () => {
+  const installed = installedProgram("apply").content;
+  expect(installed.startsWith("#!/bin/sh\n")).toBe(true);
+  expect(installed.split("\n").filter((line) => /^\s*#/.test(line))).toEqual(["#!/bin/sh"]);
+  expect(
+    programText("apply")
+      .split("\n")
+      .filter((line) => /^\s*#/.test(line)).length,
+  ).toBeGreaterThan(5);
+  expect(installedProgram("functions").content).not.toMatch(/^\s*#(?! Exchange)/m);
+  expect(installedProgram("certificatesService").content).toBe(
+    fillPaths("x", programText("certificatesService")),
+  );
+  expect(withoutComments("#!/bin/sh\n# why\necho '#'  # keep\n  # indented\n")).toBe(
+    "#!/bin/sh\necho '#'  # keep\n",
+  );
+});

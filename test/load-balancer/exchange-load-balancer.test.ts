@@ -107,13 +107,15 @@ describe("ExchangeLoadBalancer resources", () => {
     );
   });
 
-  test("outputs: VIP addresses, instance id, security group id", () => {
+  test("outputs: VIP addresses, instance id, security group id, the operator's documents", () => {
     const outputs = Object.entries(json.output as Record<string, { value: unknown }>).map(
       ([k, v]) => [k.replace(/_[0-9A-F]{8}$/, ""), v.value],
     );
     expect(outputs).toEqual([
       ["Lb_InstanceId", expect.stringMatching(/aws_instance\.\w+\.id/)],
       ["Lb_SecurityGroupId", expect.stringMatching(/aws_security_group\.\w+\.id/)],
+      ["Lb_ServerStatusDocumentName", expect.stringMatching(/aws_ssm_document\.\w+\.name/)],
+      ["Lb_SetServerStateDocumentName", expect.stringMatching(/aws_ssm_document\.\w+\.name/)],
       ["Lb_VipAddresses", ["192.168.30.10", "192.168.30.11"]],
     ]);
   });

@@ -223,6 +223,7 @@ describe("two instances", () => {
       expect(parse(userData).packages).toEqual([
         "haproxy",
         "curl",
+        "socat",
         "awscli",
         "keepalived",
         "iputils-arping",

@@ -252,6 +252,8 @@ describe("the scripts follow the VIPs, whenever they are created", () => {
       "ExchangeLb-test-Lb-ReceiveConnector-25",
       "ExchangeLb-test-Lb-StaticRpcPorts",
       "ExchangeLb-test-Lb-VirtualDirectoryUrls",
+      "ExchangeLb-test-Lb-ServerStatus",
+      "ExchangeLb-test-Lb-SetServerState",
     ]);
   });
 });

@@ -7,6 +7,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SERVER_STATE_AT_BOOT } from "../../lib/instance/base";
+import { PATHS } from "../../lib/instance/paths";
 import { DEBIAN_RELEASES, DebianRelease, Tool, toolCommand, toolVersion } from "./debian-releases";
 
 export interface RunResult {
@@ -114,7 +116,7 @@ export function haproxyCheck(
   return verdictOf(
     release,
     "haproxy",
-    { name: "haproxy.cfg", text: config },
+    { name: "haproxy.cfg", text: withBootServerState(config) },
     (haproxy, file) => ({
       command: haproxy,
       args: ["-c", "-V", ...(localPeer ? ["-L", localPeer] : []), "-f", file],
@@ -128,6 +130,22 @@ export function haproxyCheck(
     },
   );
 }
+
+/**
+ * The config reading its server-state file from a copy of the one a node boots with: the
+ * host has none at the instance's path, and HAProxy 2.6 warns of a missing one.
+ */
+function withBootServerState(config: string): string {
+  if (!bootServerState) {
+    bootServerState = join(mkdtempSync(join(tmpdir(), "server-state-")), "server-state");
+    writeFileSync(bootServerState, SERVER_STATE_AT_BOOT);
+  }
+  return config.replace(
+    `server-state-file ${PATHS.SERVER_STATE}\n`,
+    `server-state-file ${bootServerState}\n`,
+  );
+}
+let bootServerState: string | undefined;
 
 /** Asserts every release's HAProxy accepts the config with no alert and no warning. */
 export function expectValidHaproxy(
