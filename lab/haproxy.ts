@@ -77,7 +77,19 @@ export async function loadHaproxy(
     rmSync(nodePath(node, PATHS.SERVER_STATE), { force: true });
   }
   writeFileSync(nodePath(node, CONFIG), config);
-  const start = ["haproxy", "-W", "-D", ...peerOptions(node), "-f", CONFIG, "-p", PID];
+  // Debian's unit gives the master a CLI (EXTRAOPTS="-S /run/haproxy-master.sock").
+  const masterCli = ["-S", PATHS.HAPROXY_MASTER_SOCKET];
+  const start = [
+    "haproxy",
+    "-W",
+    "-D",
+    ...masterCli,
+    ...peerOptions(node),
+    "-f",
+    CONFIG,
+    "-p",
+    PID,
+  ];
   const log = nodePath(node, "/run/haproxy-control.log");
   const started = inNode(node, start, { log, allowFailure: true });
   if (started.status !== 0) {

@@ -70,7 +70,7 @@ afterAll(() => {
 });
 
 pairTest(
-  "drain: CAS1's IMAP and HTTPS sessions carry on, 20 of 20 new connections of the same client go to CAS2; the drain time's end shuts the rest; ready brings CAS1 back",
+  "drain: CAS1's IMAP and HTTPS sessions carry on, 20 of 20 new connections of the same client go to CAS2; the drain time's end shuts the rest, left with an old process by a reload; ready brings CAS1 back",
   async () => {
     const start = Date.now();
     const probes = [500, 8_000, 12_000];
@@ -110,6 +110,9 @@ pairTest(
     ).toContain("X-Exchange-Server: CAS1");
     expect(imap.events.some((e) => e.event === "closed")).toBe(false);
 
+    // A reload (a certificate renewal, a rollout) leaves both sessions with the old process,
+    // which the admin socket no longer reaches; the drain time's end shuts them there too.
+    await loadHaproxy(stack.haproxyConfig, "reload", lb);
     // Drain time: 3 s, then what is left is shut (the master holds both sessions).
     const shutAt = Date.now();
     const ended = setState("CAS1", "drain", 3);

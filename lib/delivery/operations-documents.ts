@@ -45,10 +45,10 @@ function commandDocument(
 export function renderSetServerStateDocument(loadBalancer: string): string {
   return commandDocument(
     `Exchange load balancer ${loadBalancer}: sets a real server's state in every VIP on this node. ` +
-      "ready: in service. drain: no new connections (clients held by persistence go elsewhere); " +
-      "established sessions carry on, and with drainSeconds those left at the end are shut. " +
-      "maintenance: no traffic at all. Kept across reloads, rollouts, reboots and failovers; " +
-      "send it to every node.",
+      "ready: in service. drain: no new connections (clients held by a persistence table go " +
+      "elsewhere); established sessions carry on, and with drainSeconds those left at the end " +
+      "are shut. maintenance: no traffic at all. The stricter of this and the server's state in " +
+      "code applies. Kept across reloads, rollouts, reboots and failovers; send it to every node.",
     {
       server: {
         type: "String",

@@ -71,6 +71,8 @@ export const PATHS = {
   FAILOVER_EVENTS: "/run/exchange-lb/events.log",
   /** `<epoch seconds>` the certificates service's fetches began failing; removed by a success or when it gives up. */
   CERTIFICATE_RETRY_SINCE: "/run/exchange-lb/certificates-failing-since",
+  /** Held while the servers' states change (a run-time change, a rollout's save and re-apply). */
+  SERVER_STATE_LOCK: "/run/exchange-lb/server-state.lock",
   /** Held while a keepalived event or a reclaim is handled. */
   FAILOVER_LOCK: "/run/exchange-lb/event.lock",
   /** The pid of the loop that claims again after a failed claim, while it runs. */

@@ -12,10 +12,11 @@ export const DEFAULT_ADMIN_PORT = 8404;
 
 export function adminAccessOf(scope: Construct, props: ExchangeLoadBalancerProps): AdminAccess {
   const port = props.adminPort ?? DEFAULT_ADMIN_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535 || port === PEER_PORT) {
+  // Below 1024: ports of the node's own services (SSH on 22) and of Exchange's protocols.
+  if (!Number.isInteger(port) || port < 1024 || port > 65535 || port === PEER_PORT) {
     fail(
       scope,
-      `adminPort ${port} is not a free TCP port (1-65535, not the pair's ${PEER_PORT})`,
+      `adminPort ${port} is not a free TCP port (1024-65535, not the pair's ${PEER_PORT})`,
       `give another port, e.g. ${DEFAULT_ADMIN_PORT}`,
     );
   }

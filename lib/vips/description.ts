@@ -13,10 +13,10 @@ import { HealthCheck } from "../haproxy/model";
 import { TlsCertificate } from "../tls/tls-certificate";
 import { VipTimeouts } from "./options";
 
-/** The redirect frontend of VIP `X` is `X-redirect`. */
 /** The admin port's frontend (lib/config/admin-section.ts): no VIP may take its name. */
 export const ADMIN_SECTION = "exchange-lb-admin";
 
+/** The redirect frontend of VIP `X` is `X-redirect`. */
 export const REDIRECT_SUFFIX = "-redirect";
 
 export interface VipDescription {

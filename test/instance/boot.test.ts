@@ -42,7 +42,7 @@ describe("one instance's user-data", () => {
   });
 
   test("sizes the file limit for maxconn, never below nr_open's default: maxconn can grow live", () => {
-    const saveAtStop = `LogRateLimitIntervalSec=0\nExecStop=-${PATHS.SERVER_STATE_PROGRAM} save\n`;
+    const saveAtStop = `LogRateLimitIntervalSec=30s\nLogRateLimitBurst=600000\nExecStop=-${PATHS.SERVER_STATE_PROGRAM} save\n`;
     expect(file(PATHS.HAPROXY_DROP_IN).content).toBe(
       `[Service]\nLimitNOFILE=1048576\n${saveAtStop}`,
     );

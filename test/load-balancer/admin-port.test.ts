@@ -62,17 +62,17 @@ test.each([
   [{ adminCidrs: ["10.0.50.0/33"] }, "test/Lb: adminCidrs: "],
   [
     { adminPort: 10000 },
-    "test/Lb: adminPort 10000 is not a free TCP port (1-65535, not the pair's 10000)",
+    "test/Lb: adminPort 10000 is not a free TCP port (1024-65535, not the pair's 10000)",
   ],
-  [{ adminPort: 0 }, "test/Lb: adminPort 0 is not a free TCP port"],
+  [{ adminPort: 22 }, "test/Lb: adminPort 22 is not a free TCP port"],
 ])("%j is refused", (props, message) => {
   expect(() => fixture(props)).toThrow(message);
 });
 
 test("a VIP on the admin port is refused: its clients would reach the admin port too", () => {
-  const { lb } = fixture({ adminPort: 443 });
-  expect(() => new CasHttpsVip(lb, "CasWeb")).toThrow(
-    "test/Lb/CasWeb: port 443 is the load balancer's adminPort",
+  const { lb } = fixture({ adminPort: 8443 });
+  expect(() => new CasHttpsVip(lb, "CasWeb", { httpsPort: 8443 })).toThrow(
+    "test/Lb/CasWeb: port 8443 is the load balancer's adminPort",
   );
   expect(() => new ImapVip(lb, "exchange-lb-admin")).toThrow(
     'test/Lb/exchange-lb-admin: VIP id "exchange-lb-admin" is the admin port\'s frontend',
