@@ -11,6 +11,7 @@ import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
 import { DEBIAN_AMI_OWNER, OperatingSystemRelease } from "../instance/operating-system";
 import { PairNode } from "../pair/pair-node";
 import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
+import { NODES_TAG } from "./names";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings } from "./resolve-props";
 
@@ -52,7 +53,10 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
     rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: settings.rootVolumeSizeGib },
     userData: Lazy.stringValue({ produce: () => encoded(pairNode, "userData") }),
     userDataBase64: Lazy.stringValue({ produce: () => encoded(pairNode, "userDataBase64") }),
-    tags: { Name: pairNode ? `${owner.node.path}/${pairNode.peerName}` : owner.node.path },
+    tags: {
+      Name: pairNode ? `${owner.node.path}/${pairNode.peerName}` : owner.node.path,
+      [NODES_TAG]: owner.node.path,
+    },
     lifecycle: { ignoreChanges: ignoredChanges(props, pairNode) },
   });
   const pair = settings.pair;

@@ -1,6 +1,13 @@
 /** How the load balancer names what AWS shows: a prefix people can search for, and SSM documents by path. */
 import { Construct } from "../framework";
 
+/**
+ * The tag every instance of a load balancer carries, its construct path the value: Run Command
+ * reaches every node with `--targets Key=tag:ExchangeLoadBalancer,Values=<path>`, a replaced
+ * node included.
+ */
+export const NODES_TAG = "ExchangeLoadBalancer";
+
 /** The start of every name the load balancer gives an AWS resource. */
 export const NAME_PREFIX = "exchange-lb-";
 

@@ -95,3 +95,20 @@ test("the document's parameters admit names and drain times the program takes, n
   expect(["86401", "99999", "-1", "1e3", "300s", ""].some((s) => seconds.test(s))).toBe(false);
   expect(parameters.state.allowedValues).toEqual(["ready", "drain", "maintenance"]);
 });
+
+test("every node carries the tag Run Command targets, the load balancer's path its value", () => {
+  const { lb, stack } = fixture({
+    subnetId: undefined,
+    highAvailability: {
+      nodes: [
+        { subnetId: "subnet-0a1b2c3d", address: "192.168.30.5" },
+        { subnetId: "subnet-0a1b2c3d", address: "192.168.30.6" },
+      ],
+    },
+  });
+  new ImapVip(lb, "CasImap");
+  const tags = resourcesOf(synthJson(stack), "aws_instance").map(
+    (instance: { tags: Record<string, string> }) => instance.tags.ExchangeLoadBalancer,
+  );
+  expect(tags).toEqual(["test/Lb", "test/Lb"]);
+});
