@@ -19,6 +19,8 @@ const FAKE_IMDS = join(__dirname, "tools", "fake-imds.js");
 const LAB_BUNDLE = `${PATHS.CERTIFICATE_DIR}/lab-bundle.pem`;
 /** The fake `aws` records its calls here: `<epoch seconds> <arguments>` a line. */
 export const AWS_CALLS = `${PATHS.RUN_DIR}/aws-calls.log`;
+/** And each `cloudwatch put-metric-data`'s data: `<epoch seconds> <the JSON array>` a line. */
+export const AWS_METRICS = `${PATHS.RUN_DIR}/aws-metrics.log`;
 /**
  * Records every AWS CLI call, with a timestamp, in the node's /run, and
  * succeeds; reading a certificate parameter or secret returns the lab's bundle.
@@ -30,6 +32,13 @@ const FAKE_AWS = [
   `echo "$(date +%s.%N) $*" >> ${AWS_CALLS}`,
   'case "$*" in',
   `  *"ssm get-parameter"*|*"secretsmanager get-secret-value"*) cat ${LAB_BUNDLE} ;;`,
+  '  *"cloudwatch put-metric-data"*)',
+  '    for arg in "$@"; do',
+  '      case "$arg" in',
+  `        file://*) { printf '%s ' "$(date +%s.%N)"; tr -d '\\n' <"\${arg#file://}"; echo; } >>${AWS_METRICS} ;;`,
+  "      esac",
+  "    done",
+  "    ;;",
   "esac",
   "",
 ].join("\n");
@@ -87,6 +96,7 @@ function startFakeImds(node: LabNode): void {
       process.execPath,
       FAKE_IMDS,
       JSON.stringify({
+        instanceId: `i-lab-${node.name}`,
         eni: `eni-lab-${node.name}`,
         mac,
         region: "eu-west-2",

@@ -4,6 +4,7 @@
  * (master-worker, pid in /run/haproxy.pid, a pair node's peer name from
  * EXTRAOPTS in /etc/default/haproxy), and read through its admin socket.
  */
+import { SOURCE_ADDRESS_ENV } from "../lib/instance/base";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
@@ -79,7 +80,11 @@ export async function loadHaproxy(
   writeFileSync(nodePath(node, CONFIG), config);
   // Debian's unit gives the master a CLI (EXTRAOPTS="-S /run/haproxy-master.sock").
   const masterCli = ["-S", PATHS.HAPROXY_MASTER_SOCKET];
+  // As the unit runs it: its environment holds the node's primary address (the source-address
+  // program's, from IMDS), which `source` and the admin port's bind read.
   const start = [
+    "env",
+    `${SOURCE_ADDRESS_ENV}=${node.address}`,
     "haproxy",
     "-W",
     "-D",

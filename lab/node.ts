@@ -52,6 +52,8 @@ const MOUNTS: readonly string[] = [
   dirname(PATHS.APPLY_HISTORY),
   // The failover and VIP programs write networkd drop-ins here: the node's, never the host's.
   PATHS.NETWORKD_DIR,
+  // The config document's installer writes the metrics unit here: the node's, never the host's.
+  dirname(PATHS.METRICS_SERVICE),
   "/run",
 ];
 /** Mount points the host lacks; created empty for the lab and removed by `removeMountPoints`. */

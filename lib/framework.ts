@@ -31,6 +31,8 @@ export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+export { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { Route } from "@cdktf/provider-aws/lib/route";
 export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";

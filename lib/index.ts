@@ -17,6 +17,7 @@ export type { ExchangeWebService } from "./exchange/web-services";
 export { ExchangeLoadBalancer } from "./load-balancer/exchange-load-balancer";
 export type { ExchangeLoadBalancerProps } from "./load-balancer/props";
 export type { VpcEndpointsProps } from "./load-balancer/vpc-endpoints-props";
+export type { MonitoringProps } from "./load-balancer/monitoring-props";
 export type { HighAvailabilityProps } from "./pair/pair-settings";
 export type { PairNodeProps } from "./pair/pair-node";
 export { VipPlacement } from "./pair/vip-placement";

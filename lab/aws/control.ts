@@ -6,6 +6,7 @@
  *                                /latest/meta-data/iam/security-credentials/<roleName>
  *   PUT  /roles/<roleName>       a JSON array of policy documents: the role's new policies
  *   GET  /calls, /changes, /network   the call log, the network changes, the network now
+ *   GET  /metrics                the PutMetricData calls CloudWatch accepted
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -29,6 +30,7 @@ function route(
   const reads: Record<string, () => unknown> = {
     "/roles": () => standIn.credentials.roleNames(),
     "/calls": () => standIn.calls,
+    "/metrics": () => standIn.metricPuts,
     "/changes": () => changes,
     "/network": () => ({
       interfaces: [...network.interfaces.values()],

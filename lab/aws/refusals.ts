@@ -12,7 +12,7 @@
 import { ServiceError } from "./replies";
 import type { Refusal } from "./sigv4";
 
-export type Protocol = "ec2" | "json" | "s3";
+export type Protocol = "ec2" | "json" | "query" | "s3";
 
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
@@ -68,6 +68,29 @@ const TABLES: Readonly<Record<Protocol, Table>> = {
     ],
     scope: ["InvalidSignatureException", SCOPE, 400],
     signature: ["InvalidSignatureException", MISMATCH, 400],
+  },
+  // CloudWatch's query protocol (CloudWatch API Reference, "Common errors").
+  query: {
+    missing: ["MissingAuthenticationToken", "Request is missing Authentication Token", 403],
+    malformed: [
+      "IncompleteSignature",
+      "The request signature does not conform to AWS standards.",
+      400,
+    ],
+    "unknown-key": [
+      "InvalidClientTokenId",
+      "The security token included in the request is invalid.",
+      403,
+    ],
+    token: ["InvalidClientTokenId", "The security token included in the request is invalid.", 403],
+    expired: ["ExpiredToken", "The security token included in the request is expired", 403],
+    skew: [
+      "SignatureDoesNotMatch",
+      "Signature expired: the request time is too far from now.",
+      403,
+    ],
+    scope: ["SignatureDoesNotMatch", SCOPE, 403],
+    signature: ["SignatureDoesNotMatch", MISMATCH, 403],
   },
   s3: {
     missing: ["AccessDenied", "Access Denied", 403],

@@ -1,6 +1,6 @@
 /**
  * The lab's AWS API endpoints in one HTTPS server: the service is the one the
- * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`,
+ * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`, `monitoring.`,
  * `<bucket>.s3.`), as VPC interface endpoints with private DNS answer them, or
  * the one the signature's credential scope names (a client given
  * `--endpoint-url https://127.0.0.1:<port>`). Every call is signature-checked
@@ -14,6 +14,7 @@ import { Server, createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Authorization, LabAccount, authorize } from "./authorizer";
 import { Caller, CredentialRegistry } from "./credentials";
+import { MetricPut, cloudWatchService } from "./cloudwatch";
 import { ec2Service } from "./ec2";
 import type { Decision } from "./iam";
 import { Network, NetworkChange, NetworkSetup } from "./network";
@@ -60,6 +61,8 @@ export class AwsStandIn {
   public readonly credentials: CredentialRegistry;
   public readonly network: Network;
   public readonly calls: CallRecord[] = [];
+  /** Every PutMetricData CloudWatch accepted, in order. */
+  public readonly metricPuts: MetricPut[] = [];
   public readonly lab: LabAccount;
   private readonly services: readonly Service[];
   private readonly server: Server;
@@ -73,6 +76,7 @@ export class AwsStandIn {
       ssmService(options.parameters ?? []),
       secretsManagerService(options.secrets ?? []),
       s3Service(options.objects ?? {}),
+      cloudWatchService(this.metricPuts),
     ];
     this.server = createServer(
       { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },

@@ -80,6 +80,10 @@ test("a server added and a weight changed under load: zero failed connections; a
       certificateList: "",
       reservedPorts: "",
       bridgeServers: "",
+      metricsSettings: "",
+      installProgram: "",
+      metricsProgram: "",
+      metricsService: "",
     },
     "broken",
   );

@@ -8,6 +8,7 @@ const http = require("node:http");
 const args = JSON.parse(process.argv[2]);
 const TOKEN = "lab-imds-token";
 const metadata = {
+  "instance-id": args.instanceId,
   mac: args.mac,
   [`network/interfaces/macs/${args.mac}/interface-id`]: args.eni,
   // The interface's private addresses, primary first, as EC2 has assigned them.

@@ -8,6 +8,8 @@ import { ConfigBundle } from "../delivery/bundle";
 import { renderReservedPorts } from "../delivery/reserved-ports";
 import { renderVipList } from "../delivery/vip-list";
 import { certificatePath } from "../instance/paths";
+import { deliveredProgram } from "../instance/programs";
+import { renderMetricsSettings } from "../monitoring/settings";
 import { PEER_PORT } from "../pair/pair-node";
 import { BridgedServer, renderBridgeServerList } from "../tls/bridge-server-list";
 import { renderCertificateList } from "../tls/certificate-list";
@@ -28,6 +30,10 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
     ),
     reservedPorts: renderReservedPorts(listenPorts(lb)),
     bridgeServers: renderBridgeServerList(lb.vips.flatMap(bridgedServers)),
+    metricsSettings: renderMetricsSettings(lb.monitoring, deliveredProgram("metrics")),
+    installProgram: deliveredProgram("install"),
+    metricsProgram: deliveredProgram("metrics"),
+    metricsService: deliveredProgram("metricsService"),
   };
 }
 

@@ -7,6 +7,7 @@ import { ExchangeProfile } from "../exchange/profiles";
 import type { AdminAccess } from "./admin-section";
 import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
+import { MonitoringSettings } from "../monitoring/settings";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
 
@@ -16,6 +17,8 @@ export interface LoadBalancerModel {
   /** The admin port (exporter, stats page) and who may reach it. */
   readonly admin: AdminAccess;
   readonly installSsmAgent: boolean;
+  /** CloudWatch metrics, alarms and dashboard. */
+  readonly monitoring: MonitoringSettings;
   /** The instances' Debian release: named in the user-data, nothing else differs. */
   readonly operatingSystem: OperatingSystemRelease;
   /** Where packages and the SSM agent come from; absent: the internet. */

@@ -16,12 +16,21 @@ export interface ConfigBundle {
   readonly reservedPorts: string;
   /** The bridge-servers list file's content (`renderBridgeServerList`, may be empty). */
   readonly bridgeServers: string;
+  /** The metrics program's settings (`renderMetricsSettings`). */
+  readonly metricsSettings: string;
+  /** The installer of the files below (`deliveredProgram`), which the document runs. */
+  readonly installProgram: string;
+  /** The metrics program and its unit, with their paths filled in (`deliveredProgram`). */
+  readonly metricsProgram: string;
+  readonly metricsService: string;
 }
 
 interface BundleFile {
   readonly key: keyof ConfigBundle;
   readonly path: PathName;
   readonly staged: keyof typeof STAGED;
+  /** Installed with these permissions; the user-data's files are 0644. */
+  readonly permissions?: "0644" | "0755";
 }
 
 /** The bundle's files, in the order the document writes them and the digest reads them. */
@@ -31,6 +40,29 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
   { key: "certificateList", path: "CERTIFICATE_LIST", staged: "STAGED_CERTIFICATES" },
   { key: "reservedPorts", path: "RESERVED_PORTS", staged: "STAGED_RESERVED_PORTS" },
   { key: "bridgeServers", path: "BRIDGE_SERVERS", staged: "STAGED_BRIDGE_SERVERS" },
+];
+
+/**
+ * Files only the config document carries: the user-data is held to 16 KB and a pair's is
+ * nearly full, and the document reaches running nodes. The installer among them installs
+ * them (lib/instance/files/exchange-lb-install) before the apply program runs. A new node has
+ * them once its association first runs, minutes after boot; nothing at boot needs them.
+ */
+export const DOCUMENT_FILES: readonly BundleFile[] = [
+  {
+    key: "installProgram",
+    path: "INSTALL_PROGRAM",
+    staged: "STAGED_INSTALL_PROGRAM",
+    permissions: "0755",
+  },
+  { key: "metricsSettings", path: "METRICS_SETTINGS", staged: "STAGED_METRICS_SETTINGS" },
+  {
+    key: "metricsProgram",
+    path: "METRICS_PROGRAM",
+    staged: "STAGED_METRICS_PROGRAM",
+    permissions: "0755",
+  },
+  { key: "metricsService", path: "METRICS_SERVICE", staged: "STAGED_METRICS_SERVICE" },
 ];
 
 /** Where a bundle file is installed on the node. */

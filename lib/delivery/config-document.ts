@@ -7,14 +7,16 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { PATHS, STAGED, SYSTEM_PATH } from "../instance/paths";
-import { BUNDLE_FILES, ConfigBundle } from "./bundle";
+import { BUNDLE_FILES, ConfigBundle, DOCUMENT_FILES } from "./bundle";
+
+const CARRIED = [...BUNDLE_FILES, ...DOCUMENT_FILES];
 
 /** SSM's limit on a document's content. */
 export const SSM_DOCUMENT_LIMIT = 64 * 1024;
 
 export function configDigest(bundle: ConfigBundle): string {
   const hash = createHash("sha256");
-  BUNDLE_FILES.forEach((file, i) => {
+  CARRIED.forEach((file, i) => {
     if (i > 0) hash.update("\0");
     hash.update(bundle[file.key]);
   });
@@ -42,10 +44,12 @@ export function renderConfigDocument(bundle: ConfigBundle, description: string):
               `export PATH=${SYSTEM_PATH}`,
               "stage=$(mktemp -d)",
               "trap 'rm -rf \"$stage\"' EXIT",
-              ...BUNDLE_FILES.map(
+              ...CARRIED.map(
                 (file) =>
                   `echo '${packed(bundle[file.key])}' | base64 -d | gunzip > "$stage/${STAGED[file.staged]}"`,
               ),
+              // A failed install leaves the programs it carries as they were; the config goes on.
+              `sh "$stage/${STAGED.STAGED_INSTALL_PROGRAM}" "$stage" || echo "${STAGED.STAGED_INSTALL_PROGRAM} failed" >&2`,
               `${PATHS.APPLY_PROGRAM} "$stage"`,
             ],
           },

@@ -9,9 +9,10 @@ import { PATHS, SYSTEM_PATH } from "../instance/paths";
 /** The longest drain `drainSeconds` accepts: a day. */
 export const MAX_DRAIN_SECONDS = 86_400;
 /** A real server's name as the VIPs' checks accept it (lib/vips/checks.ts). */
-const SERVER_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$";
+export const SERVER_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$";
 /** 0 to 86400, so the step's timeout always outlasts the drain. */
-const DRAIN_SECONDS_PATTERN = "^([0-9]{1,4}|[1-7][0-9]{4}|8[0-5][0-9]{3}|86[0-3][0-9]{2}|86400)$";
+export const DRAIN_SECONDS_PATTERN =
+  "^([0-9]{1,4}|[1-7][0-9]{4}|8[0-5][0-9]{3}|86[0-3][0-9]{2}|86400)$";
 
 function commandDocument(
   description: string,

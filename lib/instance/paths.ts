@@ -61,6 +61,12 @@ export const PATHS = {
   SERVER_STATE: "/var/lib/exchange-lb/server-state",
   /** The real servers' states set at run time, `<server> <drain|maintenance>` a line. */
   SERVER_STATES_SET: "/var/lib/exchange-lb/server-states-set",
+  /** What the metrics program publishes and where: delivered with each config. */
+  METRICS_SETTINGS: "/etc/exchange-lb/metrics",
+  /** `<backend>,<server>,<sessions>,<connection errors>,<check failures>` as last published. */
+  METRICS_COUNTERS: "/var/lib/exchange-lb/metrics-counters",
+  /** When the metrics were last published (epoch seconds). */
+  METRICS_LAST: "/var/lib/exchange-lb/metrics-last",
   /** The config before the last one applied. */
   PREVIOUS_CONFIG: "/var/lib/exchange-lb/haproxy.cfg.previous",
 
@@ -99,6 +105,8 @@ export const PATHS = {
   CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
   SERVER_STATE_PROGRAM: "/usr/local/sbin/exchange-lb-server-state",
+  METRICS_PROGRAM: "/usr/local/sbin/exchange-lb-metrics",
+  INSTALL_PROGRAM: "/usr/local/sbin/exchange-lb-install",
   SAME_CERTIFICATE_PROGRAM: "/usr/local/sbin/exchange-lb-same-certificate",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
   SOURCE_ADDRESS_PROGRAM: "/usr/local/sbin/exchange-lb-source-address",
@@ -106,6 +114,7 @@ export const PATHS = {
   VIP_ADDRESSES_UNIT: "/etc/systemd/system/exchange-vip-addresses.service",
   CERTIFICATES_SERVICE: "/etc/systemd/system/exchange-lb-certificates.service",
   CERTIFICATES_TIMER: "/etc/systemd/system/exchange-lb-certificates.timer",
+  METRICS_SERVICE: "/etc/systemd/system/exchange-lb-metrics.service",
 } as const;
 
 export type PathName = keyof typeof PATHS;
@@ -120,6 +129,10 @@ export const STAGED = {
   STAGED_CERTIFICATES: "certificates",
   STAGED_RESERVED_PORTS: "reserved-ports.conf",
   STAGED_BRIDGE_SERVERS: "bridge-servers",
+  STAGED_INSTALL_PROGRAM: "exchange-lb-install",
+  STAGED_METRICS_SETTINGS: "metrics",
+  STAGED_METRICS_PROGRAM: "exchange-lb-metrics",
+  STAGED_METRICS_SERVICE: "exchange-lb-metrics.service",
 } as const;
 
 /** systemd's PATH, which the programs run with wherever they are started from. */

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CloudConfigFile } from "../cloud-init/cloud-config";
-import { PATHS, PathName } from "./paths";
+import { PATHS, PathName, STAGED } from "./paths";
 
 export const PROGRAM_DIR = join(__dirname, "files");
 
@@ -34,6 +34,13 @@ export const PROGRAMS = {
     file: "exchange-lb-server-state",
     path: "SERVER_STATE_PROGRAM",
     permissions: "0755",
+  },
+  install: { file: "exchange-lb-install", path: "INSTALL_PROGRAM", permissions: "0755" },
+  metrics: { file: "exchange-lb-metrics", path: "METRICS_PROGRAM", permissions: "0755" },
+  metricsService: {
+    file: "exchange-lb-metrics.service",
+    path: "METRICS_SERVICE",
+    permissions: "0644",
   },
   apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
   certificates: {
@@ -107,6 +114,11 @@ export function installedProgram(name: ProgramName): CloudConfigFile {
   };
 }
 
+/** The program as the config document carries it: each `@NAME@` replaced, comments kept. */
+export function deliveredProgram(name: ProgramName): string {
+  return fillPaths(PROGRAMS[name].file, programText(name));
+}
+
 /** A shell text (`#!`, or sourced: `# shellcheck shell=`) without its comment lines but the first. */
 export function withoutComments(text: string): string {
   if (!text.startsWith("#!") && !/^# shellcheck shell=/m.test(text)) return text;
@@ -114,10 +126,12 @@ export function withoutComments(text: string): string {
   return [first, ...rest.filter((line) => !/^\s*#/.test(line))].join("\n");
 }
 
-/** `@NAME@` -> `PATHS.NAME`; a name PATHS does not have is refused. */
+const FILLED: Readonly<Record<string, string>> = { ...PATHS, ...STAGED };
+
+/** `@NAME@` -> `PATHS.NAME` (or a staging name of STAGED); any other name is refused. */
 export function fillPaths(file: string, text: string): string {
   return text.replace(/@([A-Z_]+)@/g, (_match, key: string) => {
-    if (!(key in PATHS)) throw new Error(`${file}: @${key}@ is not a path of PATHS`);
-    return PATHS[key as PathName];
+    if (!(key in FILLED)) throw new Error(`${file}: @${key}@ is not a path of PATHS`);
+    return FILLED[key];
   });
 }

@@ -2,7 +2,8 @@
 import { Construct, DataAwsCallerIdentity, DataAwsRegion } from "../framework";
 
 export class Arns extends Construct {
-  private readonly region: string;
+  /** The deploying region (a token). */
+  public readonly region: string;
   private readonly account: string;
 
   /**

@@ -6,14 +6,16 @@
  * of an instance. One instance at a time, and a refused config stops the
  * rollout and fails `cdktf deploy` while the old config keeps serving.
  */
+import { ConfigBundle } from "../delivery/bundle";
+import { renderConfigDocument } from "../delivery/config-document";
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import type { InstanceRole } from "./instance-role";
 import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
-  /** The document's content, rendered at synth (it holds the config). */
-  readonly content: () => string;
+  /** The config bundle, rendered at synth: the document carries it. */
+  readonly bundle: () => ConfigBundle;
   readonly instanceIds: readonly string[];
   /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
   readonly waitSeconds: number;
@@ -32,7 +34,15 @@ export class ConfigDelivery extends Construct {
       name,
       documentType: "Command",
       documentFormat: "JSON",
-      content: Lazy.stringValue({ produce: () => escapeTerraformTemplate(props.content()) }),
+      content: Lazy.stringValue({
+        produce: () =>
+          escapeTerraformTemplate(
+            renderConfigDocument(
+              props.bundle(),
+              `Exchange load balancer ${scope.node.path}: haproxy.cfg and VIP list`,
+            ),
+          ),
+      }),
     });
     props.role.agentReads(this.document.arn);
     this.association = new SsmAssociation(this, "Association", {

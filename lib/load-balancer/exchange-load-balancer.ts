@@ -1,16 +1,14 @@
 /**
- * The load balancer construct: checks its props, wires the small pieces that
- * make it (security group and rules, instance role and policies, instances,
- * pair resources, config delivery, outputs), holds the VIPs' descriptions,
- * adds the resources each one needs as it arrives, and renders the text
- * (haproxy.cfg, user-data, the config document) from them at synth.
+ * The load balancer construct: checks its props, wires the small pieces that make it (security
+ * group and rules, instance role and policies, instances, pair resources, config delivery,
+ * monitoring, outputs), holds the VIPs' descriptions, adds the resources each one needs as it
+ * arrives, and renders the text (haproxy.cfg, user-data, the config document) at synth.
  */
 import { fail } from "../core/errors";
 import { configBundleOf, vipAddresses } from "../config/bundle";
 import { LoadBalancerModel } from "../config/model";
 import { userDataOf } from "../config/user-data";
 import { ConfigBundle } from "../delivery/bundle";
-import { renderConfigDocument } from "../delivery/config-document";
 import { ExchangeProfile } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
 import { Construct, Instance, SecurityGroup } from "../framework";
@@ -24,6 +22,7 @@ import { CertificatePolicy } from "./certificate-policy";
 import { ConfigDelivery } from "./config-delivery";
 import { InstanceRole } from "./instance-role";
 import { createInstances } from "./instances";
+import { Monitoring } from "./monitoring";
 import { addOperationsDocuments } from "./operations-documents";
 import { addOutputs } from "./outputs";
 import { pairNodeAt } from "./pair-props";
@@ -59,6 +58,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   private readonly pairResources?: PairResources;
   private arnBuilder?: Arns;
   private certificatePolicy?: CertificatePolicy;
+  private readonly monitoring: Monitoring;
   /** The bundle of the VIPs added so far: rendered once per set of VIPs, whoever asks. */
   private rendered?: { readonly vips: number; readonly bundle: ConfigBundle };
 
@@ -93,16 +93,15 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       });
     }
     this.delivery = new ConfigDelivery(this, "ConfigDelivery", {
-      content: () =>
-        renderConfigDocument(
-          this.bundle(),
-          `Exchange load balancer ${this.node.path}: haproxy.cfg and VIP list`,
-        ),
+      bundle: () => this.bundle(),
       instanceIds: this.instances.map((i) => i.id),
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
     addOperationsDocuments(this);
+    const { role, arns, instances } = this;
+    const model = () => this.model();
+    this.monitoring = new Monitoring(this, "Monitoring", { role, arns, instances, model });
     addOutputs(this, {
       vipAddresses: () => this.vipAddresses,
       instances: this.instances,
@@ -160,13 +159,19 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     }
     checkVipFits(vip, this.vipList, this.settings);
     this.vipList.push(vip);
-    if (vip.terminatedTls) this.certificatePolicy ??= this.createCertificatePolicy();
+    if (vip.terminatedTls) {
+      this.certificatePolicy ??= new CertificatePolicy(this, "CertificatePolicy", {
+        ...{ role: this.role.role, arns: this.arns, instances: this.instances },
+        certificates: () => this.vipList.flatMap((v) => v.terminatedTls?.certificate ?? []),
+      });
+    }
     // The paths to the real servers open, and the VIP's routes exist (the rollout's claim
     // repoints them), before a config that uses them is rolled out.
     this.delivery.runAfter([
       ...this.rules.allow(vip),
       ...(this.pairResources?.routeVip(vip.address) ?? []),
     ]);
+    this.monitoring.vipsChanged();
     for (const listener of this.vipListeners) listener(vip);
   }
 
@@ -237,14 +242,5 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   private get arns(): Arns {
     this.arnBuilder ??= new Arns(this, "Arns", this.role.partition, this.role.dnsSuffix);
     return this.arnBuilder;
-  }
-
-  private createCertificatePolicy(): CertificatePolicy {
-    return new CertificatePolicy(this, "CertificatePolicy", {
-      role: this.role.role,
-      arns: this.arns,
-      instances: this.instances,
-      certificates: () => this.vipList.flatMap((vip) => vip.terminatedTls?.certificate ?? []),
-    });
   }
 }

@@ -39,6 +39,7 @@ export function addPrivateSubnetAccess(
       vpcId: props.vpcId,
       endpoints: props.vpcEndpoints,
       pair: props.highAvailability !== undefined,
+      metrics: props.monitoring?.metrics ?? true,
     });
   }
   const proxy = aptProxyOf(owner, props.aptProxy);

@@ -3,6 +3,7 @@ import { RealServer } from "../exchange/real-server";
 import { ExchangeVersion } from "../exchange/version";
 import { OperatingSystem } from "../instance/operating-system";
 import { HighAvailabilityProps } from "../pair/pair-settings";
+import type { MonitoringProps } from "./monitoring-props";
 import type { VpcEndpointsProps } from "./vpc-endpoints-props";
 
 export interface ExchangeLoadBalancerProps {
@@ -68,6 +69,11 @@ export interface ExchangeLoadBalancerProps {
    * @default 8404 (HAProxy's documented stats and exporter port)
    */
   readonly adminPort?: number;
+  /**
+   * CloudWatch: metrics from each node, alarms, a dashboard, EC2 instance recovery.
+   * @default all on, in the namespace "ExchangeLoadBalancer", every minute
+   */
+  readonly monitoring?: MonitoringProps;
   /**
    * Security group of the Exchange servers; when given, it gains ingress rules from
    * the load balancer on exactly the ports the VIPs forward and check.

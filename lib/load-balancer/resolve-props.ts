@@ -20,6 +20,8 @@ import { VipDefaults } from "../vips/vip-host";
 import { DEFAULT_INSTANCE_TYPE, SECURITY_GROUP_RULE_QUOTA } from "./aws-limits";
 import type { AdminAccess } from "../config/admin-section";
 import { adminAccessOf } from "./admin-props";
+import { MonitoringSettings } from "../monitoring/settings";
+import { monitoringOf } from "./monitoring-props";
 import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
@@ -36,6 +38,8 @@ export interface LoadBalancerSettings extends VipDefaults {
   readonly operatingSystem: OperatingSystemRelease;
   readonly rootVolumeSizeGib: number;
   readonly installSsmAgent: boolean;
+  /** CloudWatch metrics, alarms, dashboard and instance recovery. */
+  readonly monitoring: MonitoringSettings;
   readonly pair?: PairSettings;
   /** Where packages and the SSM agent come from. */
   readonly packageSource: PackageSource;
@@ -88,6 +92,7 @@ export function resolveProps(
     operatingSystem,
     rootVolumeSizeGib,
     installSsmAgent: props.installSsmAgent ?? true,
+    monitoring: monitoringOf(scope, props.monitoring),
     pair,
     packageSource: packageSourceOf(scope, props, operatingSystem),
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),

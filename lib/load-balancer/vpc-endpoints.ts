@@ -37,11 +37,15 @@ const AGENT_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
 const PAIR_SERVICE = "ec2";
 /** A certificate in Secrets Manager (`secretsmanager get-secret-value`). */
 const SECRETS_SERVICE = "secretsmanager";
+/** CloudWatch's API (PutMetricData): its endpoint service is named monitoring. */
+const METRICS_SERVICE = "monitoring";
 
 export interface VpcEndpointsSetup {
   readonly vpcId: string;
   readonly endpoints: VpcEndpointsProps;
   readonly pair: boolean;
+  /** The nodes publish metrics to CloudWatch (`monitoring`). */
+  readonly metrics: boolean;
   /** The load balancer's security group. */
   readonly securityGroupId: string;
   readonly instances: readonly Instance[];
@@ -84,6 +88,7 @@ export class VpcEndpoints extends Construct {
     );
     for (const service of AGENT_SERVICES) this.addInterface(service);
     if (setup.pair) this.addInterface(PAIR_SERVICE);
+    if (setup.metrics) this.addInterface(METRICS_SERVICE);
     if (setup.endpoints.s3RouteTableIds) this.addS3Gateway(setup.endpoints.s3RouteTableIds);
     setup.forEachVip((vip) => {
       if (vip.terminatedTls?.certificate.store === "secretsmanager")

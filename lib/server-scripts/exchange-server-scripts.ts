@@ -6,13 +6,14 @@
  * (static RPC ports, a receive connector for the load balancer's addresses).
  * It follows the load balancer's VIPs, so it may be added before or after them.
  */
-import { Construct, Lazy, SsmDocument, Token } from "../framework";
+import { Construct, Lazy, SsmDocument, TerraformOutput, Token } from "../framework";
 import type { ExchangeLoadBalancer } from "../load-balancer/exchange-load-balancer";
-import { documentName } from "../load-balancer/names";
+import { NODES_TAG, documentName } from "../load-balancer/names";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import { ExchangeSide } from "../vips/description";
 import { renderCasArrayScript } from "./cas-array";
 import { renderMaintenanceScript } from "./maintenance";
+import { renderPatchingAutomation } from "./patching-automation";
 import { renderReceiveConnectorScript } from "./receive-connector";
 import { ScriptDocument, parameterReference, renderScriptDocument } from "./script-document";
 import { ExchangeServerScriptsProps, SITE_PATTERN, resolveScriptsProps } from "./scripts-props";
@@ -82,6 +83,7 @@ export class ExchangeServerScripts extends Construct {
           },
         },
       });
+      this.addPatchingAutomation();
     }
     lb.forEachVip((vip) => {
       if (vip.exchangeSide) this.addExchangeSide(vip.exchangeSide, vip.path);
@@ -103,6 +105,27 @@ export class ExchangeServerScripts extends Construct {
     return Object.fromEntries(
       this.ordered().map((name) => [name, withSources(this.scripts.get(name)!.script, shown)]),
     );
+  }
+
+  /** The runbook that drains a server on the load balancer, then runs Maintenance (004 §12). */
+  private addPatchingAutomation(): void {
+    const document = new SsmDocument(this, "PatchExchangeServer", {
+      name: documentName(this.lb, "PatchExchangeServer"),
+      documentType: "Automation",
+      documentFormat: "JSON",
+      content: escapeTerraformTemplate(
+        renderPatchingAutomation({
+          loadBalancer: this.lb.node.path,
+          nodesTag: { key: NODES_TAG, value: this.lb.node.path },
+          setServerStateDocument: documentName(this.lb, "SetServerState"),
+          maintenanceDocument: documentName(this.lb, "Maintenance"),
+        }),
+      ),
+    });
+    new TerraformOutput(this, "PatchExchangeServerDocumentName", {
+      description: "aws ssm start-automation-execution --document-name <this> (README, Patching)",
+      value: document.name,
+    });
   }
 
   private addExchangeSide(side: ExchangeSide, vipPath: string): void {

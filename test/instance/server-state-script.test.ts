@@ -11,8 +11,9 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CasHttpsVip, ImapVip, PopVip, RealServer, RealServerState } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
-import { DEBIAN_RELEASES, toolCommand } from "../support/debian-releases";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { InstanceRoot } from "../support/instance-root";
+import { adminCommand, installConfig, startHaproxy } from "../support/root-haproxy";
 import { fixture } from "../support/synth";
 
 const CAS1 = { name: "CAS1", address: "192.168.30.20" };
@@ -35,26 +36,10 @@ function loadBalancer(servers: RealServer[] = [CAS1, CAS2], imapCas2?: string, p
 jest.setTimeout(30_000);
 
 describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
-  const haproxy = toolCommand(release, "haproxy");
   let root: InstanceRoot;
 
-  /** The config as the node runs it, its socket and state file under the root. */
-  function install(config: string): void {
-    root.write(
-      PATHS.HAPROXY_CONFIG,
-      config
-        .replace(PATHS.HAPROXY_ADMIN_SOCKET, root.path(PATHS.HAPROXY_ADMIN_SOCKET))
-        .replace(PATHS.SERVER_STATE, root.path(PATHS.SERVER_STATE)),
-    );
-  }
-
-  function admin(command: string): string {
-    const socket = root.path(PATHS.HAPROXY_ADMIN_SOCKET);
-    return spawnSync("socat", ["-t", "5", "-", `UNIX-CONNECT:${socket}`], {
-      input: `${command}\n`,
-      encoding: "utf8",
-    }).stdout;
-  }
+  const install = (config: string) => installConfig(root, config);
+  const admin = (command: string) => adminCommand(root, command);
 
   /** backend/server -> srv_admin_state flags, as the running process has them. */
   function adminStates(): Record<string, number> {
@@ -80,17 +65,7 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
     throw new Error("no new HAProxy process answered");
   }
 
-  function start(): void {
-    const pidfile = root.path(PATHS.HAPROXY_PIDFILE);
-    const script = [
-      "ip link set lo up",
-      "sysctl -q net.ipv4.ip_nonlocal_bind=1",
-      // As Debian's unit runs it: a master CLI beside the admin socket.
-      `exec ${haproxy} -W -D -p ${pidfile} -S ${root.path(PATHS.HAPROXY_MASTER_SOCKET)} -f ${root.path(PATHS.HAPROXY_CONFIG)}`,
-    ].join("; ");
-    const started = spawnSync("unshare", ["--net", "sh", "-c", script], { encoding: "utf8" });
-    if (started.status !== 0) throw new Error(`HAProxy did not start: ${started.stderr}`);
-  }
+  const start = () => startHaproxy(root, release);
 
   /** What the apply program does around a reload: save against both configs, signal, forget. */
   async function rollOut(config: string) {

@@ -8,8 +8,6 @@
  * program logs and retries, and the retry succeeds once the policy is back.
  */
 import { readFileSync } from "node:fs";
-import { Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { ImdsCredentials } from "../../lab/aws/credentials";
 import type { PolicyDocument } from "../../lab/aws/iam";
@@ -24,6 +22,7 @@ import {
   startStandIn,
   stopStandIn,
 } from "../support/aws-stand-in";
+import { RunningImds, startImds } from "../support/imds-stand-in";
 import { InstanceRoot } from "../support/instance-root";
 
 const GOLDEN = join(__dirname, "..", "golden");
@@ -34,7 +33,7 @@ const BUNDLE =
   "-----BEGIN CERTIFICATE-----\nlab\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nlab\n-----END PRIVATE KEY-----\n";
 
 let running: Running;
-let imds: Server;
+let imds: RunningImds | undefined;
 let root: InstanceRoot;
 const changes: NetworkChange[] = [];
 
@@ -50,27 +49,6 @@ function stack(name: string, userData: string) {
 const without = (policies: readonly PolicyDocument[], sid: string): PolicyDocument[] =>
   policies.map((p) => ({ ...p, Statement: [p.Statement].flat().filter((s) => s.Sid !== sid) }));
 
-/** IMDSv2 for the node at 10.0.1.5: token first, its identity, the role's credentials. */
-function startImds(credentials: () => ImdsCredentials): Promise<number> {
-  const items: Record<string, () => string> = {
-    mac: () => "0a:00:00:00:01:05",
-    "network/interfaces/macs/0a:00:00:00:01:05/interface-id": () => "eni-lab0a000105",
-    "placement/region": () => LAB.region,
-    "local-ipv4": () => "10.0.1.5",
-    "iam/security-credentials/": () => ROLE,
-    [`iam/security-credentials/${ROLE}`]: () => JSON.stringify(credentials()),
-  };
-  imds = createServer((req, res) => {
-    if (req.method === "PUT" && req.url === "/latest/api/token") return res.end("lab-token");
-    if (req.headers["x-aws-ec2-metadata-token"] !== "lab-token") return res.writeHead(401).end();
-    const item = items[(req.url ?? "").replace("/latest/meta-data/", "")];
-    return item ? res.end(item()) : res.writeHead(404).end();
-  });
-  return new Promise((resolve) =>
-    imds.listen(0, "127.0.0.1", () => resolve((imds.address() as AddressInfo).port)),
-  );
-}
-
 /**
  * The node's files from its user-data, with IMDS at the stand-in's port and
  * the settings given changed; `aws` is Debian's CLI pointed at the stand-in.
@@ -80,7 +58,18 @@ async function installNode(
   settings: Record<string, string>,
   credentials: () => ImdsCredentials,
 ) {
-  const port = await startImds(credentials);
+  imds = await startImds(
+    {
+      instanceId: "i-lab0a000105",
+      interfaceId: "eni-lab0a000105",
+      mac: "0a:00:00:00:01:05",
+      region: LAB.region,
+      address: "10.0.1.5",
+      roleName: ROLE,
+    },
+    credentials,
+  );
+  const port = imds.port;
   root = new InstanceRoot();
   root.installUserData(userData);
   let text = root.read(PATHS.SETTINGS);
@@ -127,7 +116,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await new Promise((resolve) => imds?.close(resolve));
+  await imds?.close();
+  imds = undefined;
   killRetryLoop();
   root?.remove();
 });

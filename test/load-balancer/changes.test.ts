@@ -86,13 +86,15 @@ describe.each([
     }
   });
 
-  test("adding a server: the config document, and egress to the new server on the VIPs' ports", () => {
+  test("adding a server: the config document, egress to the new server on the VIPs' ports, its alarm", () => {
     const after = build({
       ...base,
       servers: [...SERVERS, { name: "CAS3", address: "192.168.30.22" }],
     });
     expect(changes(before, after)).toEqual({
       ...delivered,
+      "aws_cloudwatch_dashboard.Lb_Monitoring_Dashboard": "update dashboard_body",
+      "aws_cloudwatch_metric_alarm.Lb_Monitoring_ServerDown_CAS3": "create",
       ...Object.fromEntries(
         [80, 135, 443, 60200, 60201].map((port) => [
           `aws_vpc_security_group_egress_rule.Lb_Egress_Egress-${port}-192_168_30_22_32`,

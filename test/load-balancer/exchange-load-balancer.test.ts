@@ -68,7 +68,7 @@ describe("ExchangeLoadBalancer resources", () => {
     );
   });
 
-  test("an instance role with the SSM agent's calls and nothing else; no SSH key, no port 22", () => {
+  test("an instance role with the SSM agent's calls and its metrics, nothing else; no SSH key, no port 22", () => {
     const [role] = resourcesOf(json, "aws_iam_role");
     expect(JSON.parse(role.assume_role_policy)).toEqual({
       Version: "2012-10-17",
@@ -78,8 +78,10 @@ describe("ExchangeLoadBalancer resources", () => {
     });
     // No managed policy (AmazonSSMManagedInstanceCore reads every parameter): see instance-policies.test.ts.
     expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual([]);
+    // The metrics statement and its namespace condition: see monitoring.test.ts.
     expect(resourcesOf(json, "aws_iam_role_policy").map((p) => p.name_prefix)).toEqual([
       "exchange-lb-ssm-agent-",
+      "exchange-lb-metrics-",
     ]);
     expect(instance.iam_instance_profile).toMatch(/aws_iam_instance_profile/);
     expect(instance.key_name).toBeUndefined();

@@ -62,6 +62,7 @@ describe("vpcEndpoints, one instance", () => {
     expect(services(json)).toEqual([
       "Gateway s3",
       "Interface ec2messages",
+      "Interface monitoring",
       "Interface ssm",
       "Interface ssmmessages",
     ]);
@@ -176,11 +177,12 @@ describe("vpcEndpoints per case", () => {
     expect(services(json)).toEqual([
       "Interface ec2",
       "Interface ec2messages",
+      "Interface monitoring",
       "Interface ssm",
       "Interface ssmmessages",
     ]);
     for (const node of resourcesOf(json, "aws_instance")) {
-      expect(dependsOn(node).filter((d) => d.startsWith("aws_vpc_endpoint."))).toHaveLength(4);
+      expect(dependsOn(node).filter((d) => d.startsWith("aws_vpc_endpoint."))).toHaveLength(5);
     }
   });
 
@@ -192,6 +194,7 @@ describe("vpcEndpoints per case", () => {
     );
     expect(services(secrets.json)).toEqual([
       "Interface ec2messages",
+      "Interface monitoring",
       "Interface secretsmanager",
       "Interface ssm",
       "Interface ssmmessages",
@@ -205,6 +208,7 @@ describe("vpcEndpoints per case", () => {
     );
     expect(services(parameter.json)).toEqual([
       "Interface ec2messages",
+      "Interface monitoring",
       "Interface ssm",
       "Interface ssmmessages",
     ]);

@@ -92,7 +92,8 @@ function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
  * that a change inside the document reads as a text diff.
  */
 function stagedFiles(document: string): [string, string][] {
-  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
+  // An Automation document's steps run no shell: nothing staged.
+  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand ?? [];
   return commands.flatMap((line) => {
     const match = /^echo '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$stage\/([^"]+)"$/.exec(
       line,

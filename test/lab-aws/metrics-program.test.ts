@@ -1,0 +1,315 @@
+/**
+ * The metrics program run for real: each release's HAProxy running the synthesized
+ * haproxy.cfg in a network namespace of its own (CAS1 answers IMAP there, nothing else
+ * does), the program and its settings as the config document delivers them, Debian's real
+ * AWS CLI calling the CloudWatch stand-in with the synthesized role's credentials from an
+ * IMDSv2 stand-in. What reaches CloudWatch is read back: every metric named as
+ * lib/monitoring/metrics.ts names it, the values HAProxy's state gives, the pair's split
+ * between master and backup, and a refusal when the role may not write the namespace.
+ */
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CasHttpsVip, ImapVip } from "../../lib";
+import { DOCUMENT_FILES } from "../../lib/delivery/bundle";
+import { PATHS, STAGED } from "../../lib/instance/paths";
+import { METRICS, MetricDefinition, metricIdentity } from "../../lib/monitoring/metrics";
+import type { Datum } from "../../lab/aws/cloudwatch";
+import type { PolicyDocument } from "../../lab/aws/iam";
+import { labInstances, rolePolicies } from "../../lab/aws/role-policies";
+import {
+  AWS_CLI,
+  LAB,
+  Running,
+  cliEnvironment,
+  startStandIn,
+  stopStandIn,
+} from "../support/aws-stand-in";
+import { DEBIAN_RELEASES } from "../support/debian-releases";
+import { RunningImds, startImds } from "../support/imds-stand-in";
+import { InstanceRoot } from "../support/instance-root";
+import { adminCommand, installConfig, startHaproxy } from "../support/root-haproxy";
+import { fixture, resourcesOf, synthJson } from "../support/synth";
+
+const CAS1 = { name: "CAS1", address: "192.168.30.20" };
+const CAS2 = { name: "CAS2", address: "192.168.30.21" };
+const NODE = "i-lab0a000105";
+const LB = "test/Lb";
+
+jest.setTimeout(60_000);
+
+let running: Running;
+beforeAll(async () => {
+  running = await startStandIn({});
+});
+afterAll(() => stopStandIn(running));
+
+/** The load balancer, its user-data, the files its config document carries, its role. */
+function synthesized() {
+  const { stack, lb } = fixture({ servers: [CAS1, CAS2], maxconn: 1000 });
+  new CasHttpsVip(lb, "CasWeb");
+  new ImapVip(lb, "CasImap");
+  const json = synthJson(stack);
+  const [role] = rolePolicies(json, {
+    lab: { ...LAB, dnsSuffix: "amazonaws.com" },
+    instances: labInstances(json),
+  });
+  const document = resourcesOf(json, "aws_ssm_document").find((d) => d.name.endsWith("-config"));
+  return {
+    config: lb.renderHaproxyConfig(),
+    userData: lb.renderUserData(),
+    document: String(document.content)
+      .replace(/\$\$\{/g, "${")
+      .replace(/%%\{/g, "%{"),
+    role,
+  };
+}
+
+/** The statement of the metrics policy removed, or its namespace changed. */
+function metricsPolicy(policies: readonly PolicyDocument[], namespace?: string): PolicyDocument[] {
+  return policies.map((p) => ({
+    ...p,
+    Statement: [p.Statement]
+      .flat()
+      .flatMap((s) =>
+        s.Sid !== "PutTheLoadBalancersMetrics"
+          ? [s]
+          : namespace
+            ? [{ ...s, Condition: { StringEquals: { "cloudwatch:namespace": namespace } } }]
+            : [],
+      ),
+  }));
+}
+
+const valueOf = (data: readonly Datum[], name: string, dims: Record<string, string>) =>
+  data.find(
+    (d) =>
+      d.metricName === name &&
+      JSON.stringify(d.dimensions) === JSON.stringify({ LoadBalancer: LB, ...dims }),
+  )?.value;
+
+const identities = (data: readonly Datum[]) =>
+  new Set(data.map((d) => [d.metricName, ...Object.keys(d.dimensions)].join(" ")));
+
+const identitiesOf = (metrics: readonly MetricDefinition[]) => new Set(metrics.map(metricIdentity));
+
+describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
+  let root: InstanceRoot;
+  let imds: RunningImds;
+  let responder: ChildProcess | undefined;
+  let policies: readonly PolicyDocument[];
+  let roleName: string;
+
+  function setting(file: string, name: string, value: string) {
+    const text = root.read(file).replace(new RegExp(`^${name}=.*$`, "m"), `${name}="${value}"`);
+    root.write(file, text);
+  }
+
+  function haproxyPid(): number {
+    return +readFileSync(root.path(PATHS.HAPROXY_PIDFILE), "utf8").trim();
+  }
+
+  function inNamespace(command: string) {
+    return spawnSync("nsenter", [`--net=/proc/${haproxyPid()}/ns/net`, "sh", "-c", command], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+  }
+
+  const admin = (command: string) => adminCommand(root, command);
+
+  async function until(what: string, predicate: () => boolean): Promise<void> {
+    for (let i = 0; i < 100 && !predicate(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!predicate()) throw new Error(`timed out waiting for ${what}: ${admin("show stat")}`);
+  }
+
+  /** One publication; the data CloudWatch accepted from it. */
+  async function publish(): Promise<{ code: number; stderr: string; data: readonly Datum[] }> {
+    const before = running.standIn.metricPuts.length;
+    const result = await root.run(PATHS.METRICS_PROGRAM, ["once"], { timeout: 45_000 });
+    const puts = running.standIn.metricPuts.slice(before);
+    for (const put of puts) {
+      expect(put).toMatchObject({ namespace: "ExchangeLoadBalancer", instanceId: NODE });
+    }
+    return { code: result.code, stderr: result.stderr, data: puts.flatMap((p) => p.data) };
+  }
+
+  beforeEach(async () => {
+    const { config, userData, document, role } = synthesized();
+    ({ policies, roleName } = role);
+    const credentials = running.standIn.issueCredentials(NODE, roleName, policies);
+    imds = await startImds(
+      {
+        instanceId: NODE,
+        interfaceId: "eni-lab0a000105",
+        mac: "0a:00:00:00:01:05",
+        region: LAB.region,
+        address: "10.0.1.5",
+        roleName,
+      },
+      () => credentials,
+    );
+    root = new InstanceRoot();
+    root.installUserData(userData);
+    // The files the config document carries, from its own commands, where apply installs them.
+    const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
+    const stage = root.path("stage");
+    const unpack = [...commands.slice(0, -1), `mkdir -p ${stage}`, `cp -r "$stage/." ${stage}/`];
+    expect(spawnSync("sh", ["-c", unpack.join("\n")]).status).toBe(0);
+    for (const file of DOCUMENT_FILES) {
+      root.write(
+        PATHS[file.path],
+        readFileSync(join(stage, STAGED[file.staged]), "utf8"),
+        file.permissions === "0755" ? 0o755 : 0o644,
+      );
+    }
+    setting(PATHS.SETTINGS, "IMDS", `http://127.0.0.1:${imds.port}`);
+    const env = cliEnvironment(running);
+    delete env.AWS_EC2_METADATA_DISABLED;
+    const exports = Object.entries({
+      ...env,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}/`,
+    }).map(([name, value]) => `export ${name}='${value}'`);
+    root.fake(
+      "aws",
+      `${exports.join("\n")}\nexec ${AWS_CLI} --endpoint-url ${running.endpoint} "$@"\n`,
+    );
+    root.fake("logger");
+
+    installConfig(root, config);
+    root.write(PATHS.SERVER_STATE, "1\n");
+    startHaproxy(root, release, [
+      "ip address add 192.168.30.20/32 dev lo",
+      "ip address add 192.168.30.10/32 dev lo",
+    ]);
+    const pidfile = root.path(PATHS.HAPROXY_PIDFILE);
+    await until("HAProxy's pid file", () => existsSync(pidfile));
+    // CAS1 answers IMAP (the check's "* OK" greeting), in HAProxy's namespace.
+    root.write("imap-greeting", "#!/bin/sh\necho '* OK IMAP4rev1 ready'\nsleep 3\n", 0o755);
+    responder = spawn(
+      "nsenter",
+      [
+        `--net=/proc/${haproxyPid()}/ns/net`,
+        "socat",
+        "TCP-LISTEN:143,bind=192.168.30.20,fork,reuseaddr",
+        `EXEC:${root.path("imap-greeting")}`,
+      ],
+      { stdio: "ignore" },
+    );
+    await until("CAS1 up and CAS2 down in CasImap", () => {
+      const stat = admin("show stat");
+      return (
+        /^CasImap,CAS1,(?:[^,]*,){15}UP,/m.test(stat) &&
+        /^CasImap,CAS2,(?:[^,]*,){15}DOWN,/m.test(stat)
+      );
+    });
+  });
+
+  afterEach(async () => {
+    responder?.kill("SIGTERM");
+    if (existsSync(root.path(PATHS.HAPROXY_PIDFILE))) {
+      try {
+        process.kill(haproxyPid(), "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    await imds?.close();
+    root.remove();
+  });
+
+  test("one instance: each backend's and each server's state and sessions, named as the alarms read them", async () => {
+    // A session through the IMAP VIP, which goes to CAS1, the only server up.
+    const session = inNamespace("echo 'A1 LOGOUT' | socat -t 2 - TCP:192.168.30.10:143");
+    expect(session.stdout).toContain("* OK");
+
+    const first = await publish();
+    expect(first.code).toBe(0);
+    const { serverDown, serverDraining, serverInMaintenance, serverSessions, serverNewSessions } =
+      METRICS;
+    const { connectionErrors, checkFailures, anyServerDown, healthyServers, backendSessions } =
+      METRICS;
+    expect(identities(first.data)).toEqual(
+      identitiesOf([
+        serverDown,
+        serverDraining,
+        serverInMaintenance,
+        serverSessions,
+        serverNewSessions,
+        connectionErrors,
+        checkFailures,
+        anyServerDown,
+        healthyServers,
+        backendSessions,
+        METRICS.haproxyUp,
+      ]),
+    );
+    const imap = (server: string) => ({ Backend: "CasImap", Server: server });
+    expect(valueOf(first.data, "HaproxyUp", { Node: NODE })).toBe(1);
+    expect(valueOf(first.data, "HealthyServers", { Backend: "CasImap" })).toBe(1);
+    // Nothing answers HTTP: every CasWeb server fails its check.
+    expect(valueOf(first.data, "HealthyServers", { Backend: "CasWeb" })).toBe(0);
+    expect(valueOf(first.data, "ServerDown", imap("CAS1"))).toBe(0);
+    expect(valueOf(first.data, "ServerDown", imap("CAS2"))).toBe(1);
+    expect(valueOf(first.data, "ServerDown", { Server: "CAS1" })).toBe(1);
+    expect(valueOf(first.data, "Sessions", imap("CAS1"))).toBe(1);
+    expect(valueOf(first.data, "CheckFailures", imap("CAS2"))).toBeGreaterThan(0);
+
+    // Drained and halted at run time; the counters published are the increase since.
+    expect((await root.run(PATHS.SERVER_STATE_PROGRAM, ["set", "CAS1", "drain"])).code).toBe(0);
+    expect((await root.run(PATHS.SERVER_STATE_PROGRAM, ["set", "CAS2", "maintenance"])).code).toBe(
+      0,
+    );
+    const second = await publish();
+    expect(second.code).toBe(0);
+    expect(valueOf(second.data, "ServerDraining", imap("CAS1"))).toBe(1);
+    expect(valueOf(second.data, "ServerInMaintenance", imap("CAS2"))).toBe(1);
+    expect(valueOf(second.data, "ServerDown", imap("CAS2"))).toBe(0);
+    expect(valueOf(second.data, "HealthyServers", { Backend: "CasImap" })).toBe(0);
+    expect(valueOf(second.data, "Sessions", imap("CAS1"))).toBe(0);
+  });
+
+  test("a pair: the backup publishes only its own HAProxy and role; the master all, and the failovers since", async () => {
+    setting(PATHS.SETTINGS, "LOCAL_PEER", "node-10-0-1-5");
+    root.write(PATHS.FAILOVER_STATE, "BACKUP\n");
+    const backup = await publish();
+    expect(backup.code).toBe(0);
+    expect(identities(backup.data)).toEqual(
+      identitiesOf([METRICS.haproxyUp, METRICS.vrrpMaster, METRICS.failovers]),
+    );
+    expect(valueOf(backup.data, "VrrpMaster", { Node: NODE })).toBe(0);
+    expect(valueOf(backup.data, "Failovers", {})).toBe(0);
+
+    root.write(PATHS.FAILOVER_EVENTS, `${(Date.now() / 1000).toFixed(6)} MASTER claimed\n`);
+    root.write(PATHS.FAILOVER_STATE, "MASTER\n");
+    const master = await publish();
+    expect(valueOf(master.data, "VrrpMaster", { Node: NODE })).toBe(1);
+    expect(valueOf(master.data, "Failovers", {})).toBe(1);
+    expect(valueOf(master.data, "HealthyServers", { Backend: "CasImap" })).toBe(1);
+    expect((await publish()).data.find((d) => d.metricName === "Failovers")?.value).toBe(0);
+  });
+
+  test("the role may write its own namespace only: another is refused, and so is any without the policy", async () => {
+    setting(PATHS.METRICS_SETTINGS, "METRICS_NAMESPACE", "Other");
+    const other = await publish();
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      `An error occurred (AccessDenied) when calling the PutMetricData operation: User: arn:aws:sts::123456789012:assumed-role/${roleName}/${NODE} is not authorized to perform: cloudwatch:PutMetricData because no identity-based policy allows the cloudwatch:PutMetricData action`,
+    );
+    setting(PATHS.METRICS_SETTINGS, "METRICS_NAMESPACE", "ExchangeLoadBalancer");
+    running.standIn.credentials.setRolePolicies(roleName, metricsPolicy(policies));
+    expect((await publish()).code).toBe(1);
+    running.standIn.credentials.setRolePolicies(roleName, metricsPolicy(policies, "Other"));
+    expect((await publish()).code).toBe(1);
+    running.standIn.credentials.setRolePolicies(roleName, policies);
+    expect((await publish()).code).toBe(0);
+  });
+
+  test("HAProxy stopped: the node reports it down and nothing of the servers", async () => {
+    process.kill(haproxyPid(), "SIGTERM");
+    await until("HAProxy gone", () => !admin("show info").includes("Name:"));
+    const down = await publish();
+    expect(down.code).toBe(0);
+    expect(down.data.map((d) => [d.metricName, d.value])).toEqual([["HaproxyUp", 0]]);
+  });
+});

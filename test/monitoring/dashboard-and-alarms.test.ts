@@ -1,0 +1,108 @@
+/**
+ * Every golden stack's dashboard and alarms (the three examples and the coverage stacks):
+ * a dashboard body CloudWatch takes, every backend and real server of its haproxy.cfg
+ * watched, every metric one the nodes publish (lib/monitoring/metrics.ts, whose names the
+ * metrics program's test holds), each alarm as an Exchange admin would be paged.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DIMENSION, METRICS } from "../../lib/monitoring/metrics";
+import { dashboardMetrics, dashboardProblems } from "../support/dashboard";
+import { GOLDEN_DIR } from "../support/golden";
+import { Json, resourcesOf } from "../support/synth";
+
+/** A metric's name and its dimensions' names, in any order (Terraform's JSON sorts them). */
+const identity = (name: string, dimensions: Record<string, string>) =>
+  [name, ...Object.keys(dimensions).sort()].join(" ");
+
+const PUBLISHED = new Set(
+  Object.values(METRICS).map((m) =>
+    identity(m.name, Object.fromEntries(m.dimensions.map((d) => [DIMENSION[d], ""]))),
+  ),
+);
+
+const stacks = readdirSync(GOLDEN_DIR).map((name) => {
+  const json = JSON.parse(readFileSync(join(GOLDEN_DIR, name, "cdk.tf.json"), "utf8"));
+  const config = readFileSync(join(GOLDEN_DIR, name, "haproxy.cfg"), "utf8");
+  const backends = [...config.matchAll(/^backend (\S+)\n((?:.+\n)*?)(?=\n|$)/gm)].map((m) => ({
+    name: m[1],
+    servers: [...m[2].matchAll(/^ {4}server (\S+) /gm)].map((s) => s[1]),
+  }));
+  return { name, json, backends, pair: resourcesOf(json, "aws_instance").length === 2 };
+});
+
+describe.each(stacks)("$name", ({ json, backends, pair }) => {
+  const [dashboard] = resourcesOf(json, "aws_cloudwatch_dashboard");
+  const alarms: Json[] = resourcesOf(json, "aws_cloudwatch_metric_alarm");
+  const ours = alarms.filter((a) => a.namespace === "ExchangeLoadBalancer");
+
+  test("the dashboard is a body CloudWatch takes, of published metrics only", () => {
+    expect(dashboardProblems(dashboard.dashboard_body)).toEqual([]);
+    const lines = dashboardMetrics(dashboard.dashboard_body);
+    for (const line of lines) {
+      expect(PUBLISHED).toContain(identity(line.name, line.dimensions));
+      expect(line.namespace).toBe("ExchangeLoadBalancer");
+    }
+    // Each backend's healthy servers, each of its servers' sessions.
+    for (const backend of backends) {
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          name: "HealthyServers",
+          dimensions: expect.objectContaining({ Backend: backend.name }),
+        }),
+      );
+      for (const server of backend.servers) {
+        expect(lines).toContainEqual(
+          expect.objectContaining({
+            name: "CurrentSessions",
+            dimensions: expect.objectContaining({ Backend: backend.name, Server: server }),
+          }),
+        );
+      }
+    }
+  });
+
+  test("alarms: a critical one per backend, a warning per real server, each node, a failover of a pair", () => {
+    for (const alarm of ours)
+      expect(PUBLISHED).toContain(identity(alarm.metric_name, alarm.dimensions));
+    const named = (metric: string) => ours.filter((a) => a.metric_name === metric);
+    expect(
+      named("HealthyServers")
+        .map((a) => a.dimensions.Backend)
+        .sort(),
+    ).toEqual(backends.map((b) => b.name).sort());
+    for (const alarm of named("HealthyServers")) {
+      expect(alarm).toMatchObject({
+        alarm_name: expect.stringContaining("critical: no healthy server in"),
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        statistic: "Maximum",
+        treat_missing_data: "notBreaching",
+      });
+    }
+    const servers = [...new Set(backends.flatMap((b) => b.servers))].sort();
+    expect(
+      named("ServerDown")
+        .map((a) => a.dimensions.Server)
+        .sort(),
+    ).toEqual(servers);
+    const nodes = named("HaproxyUp");
+    expect(nodes).toHaveLength(pair ? 2 : 1);
+    for (const node of nodes) {
+      // A node gone sends nothing: missing data is the alarm.
+      expect(node).toMatchObject({ treat_missing_data: "breaching", statistic: "Minimum" });
+    }
+    expect(named("Failovers")).toHaveLength(pair ? 1 : 0);
+    // EC2 recovers each node whose system status check fails.
+    const recovery = alarms.filter((a) => a.metric_name === "StatusCheckFailed_System");
+    expect(recovery).toHaveLength(pair ? 2 : 1);
+    for (const alarm of recovery) {
+      expect(alarm.namespace).toBe("AWS/EC2");
+      expect(alarm.alarm_actions[0]).toMatch(
+        /^arn:\$\{data\.aws_partition\.[^}]+\}:automate:\$\{data\.aws_region\.[^}]+\}:ec2:recover$/,
+      );
+    }
+    // Alarm names are unique in an account's region: each carries the load balancer's path.
+    expect(new Set(alarms.map((a) => a.alarm_name)).size).toBe(alarms.length);
+  });
+});
