@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
 import { PATHS } from "../lib/instance/paths";
+import { withLogSocket } from "./haproxy-log";
 import { LB_NODES, LabNode, inNode, nodePath } from "./node";
 import { assertRunsRelease } from "./release";
 import { inNs, sh } from "./shell";
@@ -96,7 +97,7 @@ export async function loadHaproxy(
     PID,
   ];
   const log = nodePath(node, "/run/haproxy-control.log");
-  const started = inNode(node, start, { log, allowFailure: true });
+  const started = inNode(node, withLogSocket(node, start), { log, allowFailure: true });
   if (started.status !== 0) {
     // Listeners only (a bind conflict), then HAProxy's own words last, where a truncated log keeps them.
     const listeners = inNs(node.ns, ["ss", "-tlnp"], { allowFailure: true }).stdout;

@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { applyFirewall } from "./firewall";
 import { loadHaproxy, serverStats, waitAllUp } from "./haproxy";
+import { removeLogMountPoint } from "./haproxy-log";
 import { LB_NODES, removeMountPoints } from "./node";
 import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
 import { fetchCertificates, startAwsStandIns } from "./aws-stand-ins";
@@ -19,6 +20,7 @@ export function labDown(): void {
   forgetPostfixConfigDirs();
   rmSync(LAB_DIR, { recursive: true, force: true });
   removeMountPoints();
+  removeLogMountPoint();
 }
 
 export function labUp(): void {

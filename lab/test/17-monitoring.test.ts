@@ -6,9 +6,9 @@
  * stand-in: test/lab-aws/metrics-program.test.ts). CAS1 stops answering: the master publishes
  * it down, and the backends' healthy servers drop, within two periods of HAProxy seeing it; the
  * exporter on the admin port says the same to a host in adminCidrs, and nothing answers a host
- * outside them.
+ * outside them; the master's log holds the health-check transitions (option log-health-checks).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import {
   CasHttpsVip,
   ExchangeLoadBalancer,
@@ -23,6 +23,7 @@ import { TerraformStack } from "cdktf";
 import { AWS_METRICS } from "../aws-stand-ins";
 import { applyStack } from "../lab";
 import { serverStats, waitFor } from "../haproxy";
+import { haproxyLog } from "../haproxy-log";
 import { ALL_NODES, LB_NODES, LabNode, inNode, nodePath, startInNode } from "../node";
 import { runConfigDocument, vrrpState } from "../pair";
 import { inNs } from "../shell";
@@ -88,7 +89,16 @@ beforeAll(async () => {
   stack = synthesize(build);
   await applyStack(stack);
   for (const node of ALL_NODES) {
-    // As State Manager's first run on a new instance: the installer, then an unchanged config.
+    // As State Manager's first run on a new instance, which has none of the document's
+    // programs (an earlier scenario's run installed them): the installer, then the config.
+    for (const path of [
+      PATHS.INSTALL_PROGRAM,
+      PATHS.METRICS_PROGRAM,
+      PATHS.METRICS_SERVICE,
+      PATHS.METRICS_SETTINGS,
+      PATHS.METRICS_COUNTERS,
+    ])
+      rmSync(nodePath(node, path), { force: true });
     const result = runConfigDocument(node, stack.configDocument);
     expect(result).toMatchObject({ status: 0 });
     expect(result.output).toContain(`${PATHS.METRICS_PROGRAM} installed`);
@@ -199,6 +209,16 @@ pairTest(
     // From the client, outside adminCidrs: nothing answers.
     const refused = inNs(HOSTS.client.ns, ["curl", "-sf", "-m", "3", url], { allowFailure: true });
     expect(refused.status).not.toBe(0);
+
+    // The master's log (as journald has it on an instance) says why CAS1 went out, each backend.
+    const log = haproxyLog(lb);
+    for (const backend of ["CasWeb", "CasRpc", "CasImap"]) {
+      expect(log).toMatch(new RegExp(`Health check for server ${backend}/CAS1 failed`));
+      expect(log).toMatch(new RegExp(`Server ${backend}/CAS1 is DOWN`));
+    }
+    report("logs: CAS1's health-check transitions on the master", {
+      lines: log.split(/(?=<\d+>)/).filter((l) => l.includes("/CAS1 ")).length,
+    });
   },
   120_000,
 );

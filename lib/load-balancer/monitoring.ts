@@ -69,9 +69,8 @@ export class Monitoring extends Construct {
     if (!this.settings.alarms) return;
     const topic = this.settings.alarmTopicArn;
     for (const alarm of alarmsOf(this.loadBalancer())) {
-      const id = idPart(alarm.id);
-      if (this.node.tryFindChild(id)) continue;
-      const created = new CloudwatchMetricAlarm(this, id, {
+      if (this.node.tryFindChild(alarm.id)) continue;
+      const created = new CloudwatchMetricAlarm(this, alarm.id, {
         alarmName: alarm.name,
         alarmDescription: `${alarm.severity}: ${alarm.description}`,
         namespace: this.settings.namespace,

@@ -1,7 +1,7 @@
 /**
  * The load balancer's CloudWatch alarms as data, one per thing an Exchange admin is paged
- * for: a backend that cannot take a session, a real server failing its health check, a node
- * that stopped reporting, a pair failover. Names carry the load balancer's path (alarm names
+ * for: no node serving the VIPs, a backend that cannot take a session, a real server failing
+ * its health check, a node of a pair that stopped reporting, a pair failover. Names carry the load balancer's path (alarm names
  * are unique in an account's region) and the severity.
  */
 import { idPart } from "../core/id";
@@ -11,7 +11,7 @@ import { MonitoredLoadBalancer, MonitoredNode } from "./monitored";
 export type Severity = "critical" | "warning";
 
 export interface AlarmSpec {
-  /** A construct id from values. */
+  /** A construct id from values: distinct values, distinct ids (names hold no "/"). */
   readonly id: string;
   readonly name: string;
   readonly description: string;
@@ -23,8 +23,8 @@ export interface AlarmSpec {
   readonly threshold: number;
   readonly evaluationPeriods: number;
   /**
-   * A node's metrics missing means the node or its publisher is gone: that breaches. A
-   * server's missing means no node serves, which the node alarms report.
+   * The serving node's or a node's metrics missing means it or its publisher is gone: that
+   * breaches. A server's missing means no node serves, which the Serving alarm reports.
    */
   readonly treatMissingData: "breaching" | "notBreaching";
 }
@@ -42,10 +42,11 @@ const CONFIRM = 2;
 
 export function alarmsOf(lb: MonitoredLoadBalancer): AlarmSpec[] {
   return [
+    servingAlarm(lb),
     ...backendAlarms(lb),
     ...serverAlarms(lb),
-    ...lb.nodes.map((node) => nodeAlarm(lb, node)),
-    ...(lb.pair ? [failoverAlarm(lb)] : []),
+    // Alone, the instance not serving is the Serving alarm; of a pair, a node lost is a warning.
+    ...(lb.pair ? [...lb.nodes.map((node) => nodeAlarm(lb, node)), failoverAlarm(lb)] : []),
   ];
 }
 
@@ -66,6 +67,26 @@ function alarm(lb: MonitoredLoadBalancer, spec: Spec): AlarmSpec {
       metric.dimensions.map((d) => [DIMENSION[d], d === "loadBalancer" ? lb.name : values[d]]),
     ),
   };
+}
+
+/**
+ * Nobody holds the VIPs with HAProxy running: the instance or both nodes down, HAProxy
+ * stopped, or a pair where neither node is master. Every VIP is out of service.
+ */
+function servingAlarm(lb: MonitoredLoadBalancer): AlarmSpec {
+  return alarm(lb, {
+    id: "NoNodeServes",
+    what: "no node serves the VIPs",
+    description: `No node of ${lb.name} reports serving its VIPs with HAProxy running (${lb.pair ? "both nodes down, HAProxy stopped on the master, or neither node master" : "the instance, HAProxy or the metrics publisher is down"}): Exchange clients get no service.`,
+    severity: "critical",
+    metric: METRICS.serving,
+    values: {},
+    statistic: "Maximum",
+    comparison: "LessThanThreshold",
+    threshold: 1,
+    evaluationPeriods: CONFIRM,
+    treatMissingData: "breaching",
+  });
 }
 
 function backendAlarms(lb: MonitoredLoadBalancer): AlarmSpec[] {
@@ -93,7 +114,8 @@ function serverAlarms(lb: MonitoredLoadBalancer): AlarmSpec[] {
   const servers = new Set(lb.vips.flatMap((vip) => vip.backends.flatMap((b) => b.servers)));
   return [...servers].map((server) =>
     alarm(lb, {
-      id: `ServerDown_${idPart(server)}`,
+      // The name itself: CAS.1 and CAS_1 are two servers, two alarms.
+      id: `ServerDown_${server}`,
       what: `${server} fails its health check`,
       description: `Real server ${server} fails a health check of at least one backend; the others take its clients. The dashboard shows which.`,
       severity: "warning",
@@ -112,9 +134,8 @@ function nodeAlarm(lb: MonitoredLoadBalancer, node: MonitoredNode): AlarmSpec {
   return alarm(lb, {
     id: `NodeNotReporting_${idPart(node.label)}`,
     what: `${nodeName(node)} not reporting`,
-    description: `${nodeName(node)} has not reported HAProxy running: HAProxy, the metrics publisher or the instance is down.${lb.pair ? " The other node serves if it is the master." : ""}`,
-    // Alone, the node is the service; of a pair, the other may serve.
-    severity: lb.pair ? "warning" : "critical",
+    description: `${nodeName(node)} has not reported HAProxy running: HAProxy, the metrics publisher or the instance is down. The other node serves if it is the master; the pair has no spare.`,
+    severity: "warning",
     metric: METRICS.haproxyUp,
     values: { node: node.instanceId },
     statistic: "Minimum",

@@ -84,21 +84,23 @@ export function dashboardBody(lb: DashboardInput): string {
       ),
     ],
     nodeRow(lb),
-    ...(lb.alarmArns.length > 0
-      ? [
-          [
-            {
-              type: "alarm" as const,
-              width: WIDTH,
-              height: 4,
-              properties: { title: "Alarms", alarms: [...lb.alarmArns] },
-            },
-          ],
-        ]
-      : []),
+    ...alarmRows(lb.alarmArns),
     ...lb.vips.flatMap((vip) => vipRows(lb, vip)),
   ];
   return JSON.stringify({ widgets: placed(rows) });
+}
+
+/** An alarm status widget shows at most 100 alarms (Dashboard Body Structure, "alarms"). */
+const ALARMS_PER_WIDGET = 100;
+
+function alarmRows(arns: readonly string[]): Widget[][] {
+  const rows: Widget[][] = [];
+  for (let i = 0; i < arns.length; i += ALARMS_PER_WIDGET) {
+    const alarms = arns.slice(i, i + ALARMS_PER_WIDGET);
+    const title = arns.length > ALARMS_PER_WIDGET ? `Alarms (${rows.length + 1})` : "Alarms";
+    rows.push([{ type: "alarm", width: WIDTH, height: 4, properties: { title, alarms } }]);
+  }
+  return rows;
 }
 
 function nodeRow(lb: DashboardInput): Widget[] {
@@ -138,7 +140,8 @@ function vipRows(lb: DashboardInput, vip: MonitoredVip): Widget[][] {
       graph(
         lb,
         `${vip.name}: healthy servers`,
-        "Minimum",
+        // The statistic the alarm reads: the dashboard shows 0 only when it pages.
+        "Maximum",
         vip.backends.map((b) => line(lb, METRICS.healthyServers, { backend: b.name }, b.name)),
       ),
       graph(lb, `${vip.name}: sessions per real server`, "Maximum", sessions, true),

@@ -65,7 +65,8 @@ export const METRICS = {
   checkFailures: {
     name: "CheckFailures",
     dimensions: SERVER,
-    meaning: "failed health checks of the server in the period",
+    // HAProxy's chkfail: "only counts checks failed when the server is up" (management.txt, 9.1).
+    meaning: "health checks the server failed while up, in the period: a server that flaps",
   },
   anyServerDown: {
     name: "ServerDown",
@@ -81,6 +82,12 @@ export const METRICS = {
     name: "CurrentSessions",
     dimensions: BACKEND,
     meaning: "sessions open through the backend",
+  },
+  serving: {
+    name: "Serving",
+    dimensions: ["loadBalancer"],
+    meaning:
+      "1 from the node that serves the VIPs (the instance, or the pair's master) while HAProxy answers; none when no node does",
   },
   haproxyUp: {
     name: "HaproxyUp",

@@ -42,8 +42,8 @@ test("by default: metrics, their policy, alarms, a dashboard, recovery; the docu
     ],
   });
   expect(alarms.map((a: Json) => a.alarm_name).sort()).toEqual([
-    "test/Lb critical: instance not reporting",
     "test/Lb critical: no healthy server in CasImap",
+    "test/Lb critical: no node serves the VIPs",
     "test/Lb warning: CAS1 fails its health check",
     "test/Lb warning: CAS2 fails its health check",
     "test/Lb warning: instance system status check failed",

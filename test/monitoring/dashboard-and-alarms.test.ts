@@ -62,7 +62,7 @@ describe.each(stacks)("$name", ({ json, backends, pair }) => {
     }
   });
 
-  test("alarms: a critical one per backend, a warning per real server, each node, a failover of a pair", () => {
+  test("alarms: nobody serving, a critical one per backend, a warning per real server, a pair's nodes and failover", () => {
     for (const alarm of ours)
       expect(PUBLISHED).toContain(identity(alarm.metric_name, alarm.dimensions));
     const named = (metric: string) => ours.filter((a) => a.metric_name === metric);
@@ -86,11 +86,25 @@ describe.each(stacks)("$name", ({ json, backends, pair }) => {
         .map((a) => a.dimensions.Server)
         .sort(),
     ).toEqual(servers);
+    // Nobody serving sends nothing: missing data is the alarm, critical, alone or a pair.
+    expect(named("Serving")).toEqual([
+      expect.objectContaining({
+        alarm_name: expect.stringContaining("critical: no node serves the VIPs"),
+        treat_missing_data: "breaching",
+        statistic: "Maximum",
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+      }),
+    ]);
+    // A node of a pair gone: the other serves, a warning. Alone, Serving says it.
     const nodes = named("HaproxyUp");
-    expect(nodes).toHaveLength(pair ? 2 : 1);
+    expect(nodes).toHaveLength(pair ? 2 : 0);
     for (const node of nodes) {
-      // A node gone sends nothing: missing data is the alarm.
-      expect(node).toMatchObject({ treat_missing_data: "breaching", statistic: "Minimum" });
+      expect(node).toMatchObject({
+        alarm_name: expect.stringContaining("warning:"),
+        treat_missing_data: "breaching",
+        statistic: "Minimum",
+      });
     }
     expect(named("Failovers")).toHaveLength(pair ? 1 : 0);
     // EC2 recovers each node whose system status check fails.

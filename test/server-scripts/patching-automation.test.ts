@@ -97,7 +97,7 @@ describe("2013: drain, then Exchange's maintenance; the reverse", () => {
     }
   }
 
-  test("Enter: SetServerState drain on every node (by tag), then Maintenance On on the server", () => {
+  test("Enter: SetServerState drain, then maintenance, on every node (by tag), then Maintenance On on the server", () => {
     expect(runbook.name).toBe("ExchangeLb-test-Lb-PatchExchangeServer");
     expect(content.schemaVersion).toBe("0.3");
     const calls = walk(content.mainSteps, { ...given, Mode: "Enter" });
@@ -106,18 +106,27 @@ describe("2013: drain, then Exchange's maintenance; the reverse", () => {
         "ExchangeLb-test-Lb-SetServerState",
         { server: "CAS1", state: "drain", drainSeconds: "600" },
       ],
+      // Halted once drained: its health check stops, so the patching reads as maintenance,
+      // not as a server down (no ServerDown alarm each month).
+      ["ExchangeLb-test-Lb-SetServerState", { server: "CAS1", state: "maintenance" }],
       ["ExchangeLb-test-Lb-Maintenance", { Mode: "On" }],
     ]);
     calls.forEach(expectAccepted);
-    // Every node carries the tag the drain targets.
-    const [tag] = calls[0].targets;
-    expect(tag.Key).toBe("tag:ExchangeLoadBalancer");
-    for (const instance of instances)
-      expect(instance.tags.ExchangeLoadBalancer).toBe(tag.Values[0]);
-    expect(calls[1].instances).toEqual(["i-0abc12345678def01"]);
-    // The drain step outlasts the longest drain.
+    // Every node carries the tag the load balancer's steps target.
+    for (const call of calls.slice(0, 2)) {
+      const [tag] = call.targets;
+      expect(tag.Key).toBe("tag:ExchangeLoadBalancer");
+      for (const instance of instances)
+        expect(instance.tags.ExchangeLoadBalancer).toBe(tag.Values[0]);
+    }
+    expect(calls[2].instances).toEqual(["i-0abc12345678def01"]);
+    // The drain step outlasts the longest drain; a node that does not take the command fails
+    // the step within minutes (TimeoutSeconds is delivery), before Exchange's maintenance.
     const drain = content.mainSteps.find((s: Step) => s.name === "drainOnLoadBalancer");
     expect(drain.timeoutSeconds).toBeGreaterThan(86_400);
+    for (const step of content.mainSteps as Step[]) {
+      if (step.inputs.Targets) expect(step.inputs.TimeoutSeconds).toBe(600);
+    }
   });
 
   test("Exit: Maintenance Off, then SetServerState ready on every node", () => {
