@@ -32,6 +32,7 @@ export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 export { Route } from "@cdktf/provider-aws/lib/route";

@@ -21,6 +21,8 @@ for command in "${!packages[@]}"; do
 done
 [ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
 [ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
+# The logs program's test writes real journal files for journalctl to read.
+[ -e /usr/lib/systemd/systemd-journal-remote ] || missing+=(systemd-journal-remote)
 # The AWS stand-in's tests run Debian's AWS CLI, the instances' own, whatever other `aws` is on PATH.
 [ -x /usr/bin/aws ] || missing+=(awscli)
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u | sed '/^$/d')

@@ -87,6 +87,10 @@ function referenceValue(json: Json, setup: PolicySetup, reference: string): stri
   if (key === "aws_ssm_document.arn" && typeof resource?.name === "string") {
     return `arn:${lab.partition}:ssm:${lab.region}:${lab.account}:document/${resource.name}`;
   }
+  // The provider's log group ARN, without the ":*" the API adds.
+  if (key === "aws_cloudwatch_log_group.arn" && typeof resource?.name === "string") {
+    return `arn:${lab.partition}:logs:${lab.region}:${lab.account}:log-group:${resource.name}`;
+  }
   const instance = type === "aws_instance" ? setup.instances?.[resource?.private_ip] : undefined;
   if (key === "aws_instance.id") return instance?.instanceId;
   if (key === "aws_instance.primary_network_interface_id") return instance?.networkInterfaceId;

@@ -1,6 +1,6 @@
 /**
  * The lab's AWS API endpoints in one HTTPS server: the service is the one the
- * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`, `monitoring.`,
+ * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`, `monitoring.`, `logs.`,
  * `<bucket>.s3.`), as VPC interface endpoints with private DNS answer them, or
  * the one the signature's credential scope names (a client given
  * `--endpoint-url https://127.0.0.1:<port>`). Every call is signature-checked
@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { Authorization, LabAccount, authorize } from "./authorizer";
 import { Caller, CredentialRegistry } from "./credentials";
 import { MetricPut, cloudWatchService } from "./cloudwatch";
+import { LogGroups, logsService } from "./logs";
 import { ec2Service } from "./ec2";
 import type { Decision } from "./iam";
 import { Network, NetworkChange, NetworkSetup } from "./network";
@@ -34,6 +35,8 @@ export interface StandInOptions {
   readonly parameters?: readonly Parameter[];
   readonly secrets?: readonly Secret[];
   readonly objects?: Objects;
+  /** CloudWatch Logs groups that exist (Terraform created them). */
+  readonly logGroups?: readonly string[];
   /** Every call appended here as one JSON line. */
   readonly logFile?: string;
   readonly onChange?: (change: NetworkChange) => void;
@@ -63,6 +66,8 @@ export class AwsStandIn {
   public readonly calls: CallRecord[] = [];
   /** Every PutMetricData CloudWatch accepted, in order. */
   public readonly metricPuts: MetricPut[] = [];
+  /** Every log event CloudWatch Logs accepted, by group and stream. */
+  public readonly logGroups: LogGroups;
   public readonly lab: LabAccount;
   private readonly services: readonly Service[];
   private readonly server: Server;
@@ -71,12 +76,14 @@ export class AwsStandIn {
     this.lab = { dnsSuffix: "amazonaws.com", ...options.lab };
     this.credentials = options.credentials ?? new CredentialRegistry();
     this.network = new Network(options.network ?? {}, (change) => options.onChange?.(change));
+    this.logGroups = new Map((options.logGroups ?? []).map((group) => [group, new Map()]));
     this.services = [
       ec2Service(this.network),
       ssmService(options.parameters ?? []),
       secretsManagerService(options.secrets ?? []),
       s3Service(options.objects ?? {}),
       cloudWatchService(this.metricPuts),
+      logsService(this.logGroups),
     ];
     this.server = createServer(
       { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },

@@ -80,10 +80,12 @@ test("a server added and a weight changed under load: zero failed connections; a
       certificateList: "",
       reservedPorts: "",
       bridgeServers: "",
-      metricsSettings: "",
+      monitoringSettings: "",
       installProgram: "",
       metricsProgram: "",
       metricsService: "",
+      logsProgram: "",
+      logsService: "",
     },
     "broken",
   );

@@ -95,14 +95,14 @@ beforeAll(async () => {
       PATHS.INSTALL_PROGRAM,
       PATHS.METRICS_PROGRAM,
       PATHS.METRICS_SERVICE,
-      PATHS.METRICS_SETTINGS,
+      PATHS.MONITORING_SETTINGS,
       PATHS.METRICS_COUNTERS,
     ])
       rmSync(nodePath(node, path), { force: true });
     const result = runConfigDocument(node, stack.configDocument);
     expect(result).toMatchObject({ status: 0 });
     expect(result.output).toContain(`${PATHS.METRICS_PROGRAM} installed`);
-    const settings = nodePath(node, PATHS.METRICS_SETTINGS);
+    const settings = nodePath(node, PATHS.MONITORING_SETTINGS);
     writeFileSync(
       settings,
       readFileSync(settings, "utf8").replace(

@@ -9,7 +9,7 @@ import { renderReservedPorts } from "../delivery/reserved-ports";
 import { renderVipList } from "../delivery/vip-list";
 import { certificatePath } from "../instance/paths";
 import { deliveredProgram } from "../instance/programs";
-import { renderMetricsSettings } from "../monitoring/settings";
+import { renderMonitoringSettings } from "../monitoring/settings";
 import { PEER_PORT } from "../pair/pair-node";
 import { BridgedServer, renderBridgeServerList } from "../tls/bridge-server-list";
 import { renderCertificateList } from "../tls/certificate-list";
@@ -30,10 +30,15 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
     ),
     reservedPorts: renderReservedPorts(listenPorts(lb)),
     bridgeServers: renderBridgeServerList(lb.vips.flatMap(bridgedServers)),
-    metricsSettings: renderMetricsSettings(lb.monitoring, deliveredProgram("metrics")),
+    monitoringSettings: renderMonitoringSettings(lb.monitoring, [
+      deliveredProgram("metrics"),
+      deliveredProgram("logs"),
+    ]),
     installProgram: deliveredProgram("install"),
     metricsProgram: deliveredProgram("metrics"),
     metricsService: deliveredProgram("metricsService"),
+    logsProgram: deliveredProgram("logs"),
+    logsService: deliveredProgram("logsService"),
   };
 }
 

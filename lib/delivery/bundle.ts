@@ -16,13 +16,16 @@ export interface ConfigBundle {
   readonly reservedPorts: string;
   /** The bridge-servers list file's content (`renderBridgeServerList`, may be empty). */
   readonly bridgeServers: string;
-  /** The metrics program's settings (`renderMetricsSettings`). */
-  readonly metricsSettings: string;
+  /** The metrics and logs programs' settings (`renderMonitoringSettings`). */
+  readonly monitoringSettings: string;
   /** The installer of the files below (`deliveredProgram`), which the document runs. */
   readonly installProgram: string;
   /** The metrics program and its unit, with their paths filled in (`deliveredProgram`). */
   readonly metricsProgram: string;
   readonly metricsService: string;
+  /** The logs program and its unit, likewise. */
+  readonly logsProgram: string;
+  readonly logsService: string;
 }
 
 interface BundleFile {
@@ -55,7 +58,7 @@ export const DOCUMENT_FILES: readonly BundleFile[] = [
     staged: "STAGED_INSTALL_PROGRAM",
     permissions: "0755",
   },
-  { key: "metricsSettings", path: "METRICS_SETTINGS", staged: "STAGED_METRICS_SETTINGS" },
+  { key: "monitoringSettings", path: "MONITORING_SETTINGS", staged: "STAGED_MONITORING_SETTINGS" },
   {
     key: "metricsProgram",
     path: "METRICS_PROGRAM",
@@ -63,6 +66,8 @@ export const DOCUMENT_FILES: readonly BundleFile[] = [
     permissions: "0755",
   },
   { key: "metricsService", path: "METRICS_SERVICE", staged: "STAGED_METRICS_SERVICE" },
+  { key: "logsProgram", path: "LOGS_PROGRAM", staged: "STAGED_LOGS_PROGRAM", permissions: "0755" },
+  { key: "logsService", path: "LOGS_SERVICE", staged: "STAGED_LOGS_SERVICE" },
 ];
 
 /** Where a bundle file is installed on the node. */

@@ -61,12 +61,14 @@ export const PATHS = {
   SERVER_STATE: "/var/lib/exchange-lb/server-state",
   /** The real servers' states set at run time, `<server> <drain|maintenance>` a line. */
   SERVER_STATES_SET: "/var/lib/exchange-lb/server-states-set",
-  /** What the metrics program publishes and where: delivered with each config. */
-  METRICS_SETTINGS: "/etc/exchange-lb/metrics",
+  /** What the metrics and logs programs publish and where: delivered with each config. */
+  MONITORING_SETTINGS: "/etc/exchange-lb/monitoring",
   /** `<backend>,<server>,<sessions>,<connection errors>,<check failures>` as last published. */
   METRICS_COUNTERS: "/var/lib/exchange-lb/metrics-counters",
   /** When the metrics were last published (epoch seconds). */
   METRICS_LAST: "/var/lib/exchange-lb/metrics-last",
+  /** The journal's cursor after the last HAProxy line the logs program shipped. */
+  LOGS_CURSOR: "/var/lib/exchange-lb/logs-cursor",
   /** The config before the last one applied. */
   PREVIOUS_CONFIG: "/var/lib/exchange-lb/haproxy.cfg.previous",
 
@@ -106,6 +108,7 @@ export const PATHS = {
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
   SERVER_STATE_PROGRAM: "/usr/local/sbin/exchange-lb-server-state",
   METRICS_PROGRAM: "/usr/local/sbin/exchange-lb-metrics",
+  LOGS_PROGRAM: "/usr/local/sbin/exchange-lb-logs",
   INSTALL_PROGRAM: "/usr/local/sbin/exchange-lb-install",
   SAME_CERTIFICATE_PROGRAM: "/usr/local/sbin/exchange-lb-same-certificate",
   VIP_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-vip-addresses",
@@ -115,6 +118,7 @@ export const PATHS = {
   CERTIFICATES_SERVICE: "/etc/systemd/system/exchange-lb-certificates.service",
   CERTIFICATES_TIMER: "/etc/systemd/system/exchange-lb-certificates.timer",
   METRICS_SERVICE: "/etc/systemd/system/exchange-lb-metrics.service",
+  LOGS_SERVICE: "/etc/systemd/system/exchange-lb-logs.service",
 } as const;
 
 export type PathName = keyof typeof PATHS;
@@ -130,9 +134,11 @@ export const STAGED = {
   STAGED_RESERVED_PORTS: "reserved-ports.conf",
   STAGED_BRIDGE_SERVERS: "bridge-servers",
   STAGED_INSTALL_PROGRAM: "exchange-lb-install",
-  STAGED_METRICS_SETTINGS: "metrics",
+  STAGED_MONITORING_SETTINGS: "monitoring",
   STAGED_METRICS_PROGRAM: "exchange-lb-metrics",
   STAGED_METRICS_SERVICE: "exchange-lb-metrics.service",
+  STAGED_LOGS_PROGRAM: "exchange-lb-logs",
+  STAGED_LOGS_SERVICE: "exchange-lb-logs.service",
 } as const;
 
 /** systemd's PATH, which the programs run with wherever they are started from. */

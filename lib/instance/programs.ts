@@ -42,6 +42,8 @@ export const PROGRAMS = {
     path: "METRICS_SERVICE",
     permissions: "0644",
   },
+  logs: { file: "exchange-lb-logs", path: "LOGS_PROGRAM", permissions: "0755" },
+  logsService: { file: "exchange-lb-logs.service", path: "LOGS_SERVICE", permissions: "0644" },
   apply: { file: "exchange-lb-apply", path: "APPLY_PROGRAM", permissions: "0755" },
   certificates: {
     file: "exchange-lb-certificates",

@@ -49,7 +49,29 @@ export interface MonitoringProps {
    * @default true
    */
   readonly recoverInstances?: boolean;
+  /**
+   * HAProxy's log lines (a line a connection; with its health checks, why a real server went
+   * down or came back) also go to the CloudWatch Logs group `/exchange-lb/<construct path>`,
+   * a stream per node (its instance id), within about 10 s. They stay in the journal either
+   * way (`journalctl -u haproxy`). CloudWatch Logs bills each GB ingested. Needs the config
+   * document (the SSM agent), which delivers the shipper.
+   * @default false
+   */
+  readonly logs?: boolean;
+  /**
+   * How long the group keeps them: days CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90,
+   * 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653).
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
 }
+
+/** PutRetentionPolicy's retentionInDays (CloudWatch Logs API Reference). */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 const NAMESPACE = /^[A-Za-z0-9.\-_/#:]{1,255}$/;
 
@@ -69,11 +91,20 @@ export function monitoringOf(scope: Construct, props?: MonitoringProps): Monitor
       );
     }
   }
-  // The LoadBalancer dimension, written into the settings file: a shell-safe path.
-  if (metrics && !/^[A-Za-z0-9._/-]{1,255}$/.test(scope.node.path)) {
+  const logs = props?.logs ?? false;
+  if (props?.logRetentionDays !== undefined && !logs) {
     fail(
       scope,
-      `the construct path "${scope.node.path}" is not a CloudWatch dimension value the metrics program can write`,
+      "monitoring.logRetentionDays is for the log group, which monitoring.logs turns on",
+      "set monitoring.logs: true, or leave logRetentionDays out",
+    );
+  }
+  // The LoadBalancer dimension and the group's name, written into the settings file: a
+  // shell-safe path (and one a log group's name takes).
+  if ((metrics || logs) && !/^[A-Za-z0-9._/-]{1,255}$/.test(scope.node.path)) {
+    fail(
+      scope,
+      `the construct path "${scope.node.path}" is not a CloudWatch dimension value or log group name the monitoring programs can write`,
       "name the stack and the load balancer with letters, digits, . _ and -",
     );
   }
@@ -86,7 +117,22 @@ export function monitoringOf(scope: Construct, props?: MonitoringProps): Monitor
     alarmTopicArn: topicOf(scope, props?.alarmTopicArn),
     dashboard,
     recoverInstances: props?.recoverInstances ?? true,
+    logs: logs
+      ? { group: `/exchange-lb/${scope.node.path}`, retentionDays: retentionOf(scope, props) }
+      : undefined,
   };
+}
+
+function retentionOf(scope: Construct, props: MonitoringProps | undefined): number {
+  const days = props?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  if (!RETENTION_DAYS.includes(days)) {
+    fail(
+      scope,
+      `monitoring.logRetentionDays ${days} is not a retention CloudWatch Logs takes`,
+      `give one of ${RETENTION_DAYS.join(", ")}`,
+    );
+  }
+  return days;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * CloudWatch around the load balancer: the instance role may put metrics in its namespace
  * only; the alarms (created as the VIPs arrive, ids from values, a repeat skipped), the
- * dashboard (rendered at synth from every VIP), and an EC2 recovery alarm per node.
+ * dashboard (rendered at synth from every VIP), an EC2 recovery alarm per node, and
+ * HAProxy's log group when asked.
  */
 import { idPart } from "../core/id";
 import {
@@ -20,6 +21,7 @@ import { LoadBalancerModel } from "../config/model";
 import { monitoredVipsOf } from "../config/monitored-vips";
 import type { InstanceRole } from "./instance-role";
 import type { Arns } from "./arns";
+import { HaproxyLogs } from "./haproxy-logs";
 import { NAME_PREFIX } from "./names";
 
 export interface MonitoringSetup {
@@ -46,6 +48,7 @@ export class Monitoring extends Construct {
     this.settings = settings;
     this.nodeAddresses = model.pair?.nodes.map((node) => node.address) ?? [];
     if (settings.metrics) this.allowPutMetricData();
+    if (settings.logs) new HaproxyLogs(this, "Logs", setup.role, settings.logs);
     if (settings.recoverInstances) this.addRecoveryAlarms();
     if (settings.alarms) this.vipsChanged();
     if (settings.dashboard) {

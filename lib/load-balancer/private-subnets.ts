@@ -40,6 +40,7 @@ export function addPrivateSubnetAccess(
       endpoints: props.vpcEndpoints,
       pair: props.highAvailability !== undefined,
       metrics: props.monitoring?.metrics ?? true,
+      logs: props.monitoring?.logs ?? false,
     });
   }
   const proxy = aptProxyOf(owner, props.aptProxy);

@@ -39,6 +39,8 @@ const PAIR_SERVICE = "ec2";
 const SECRETS_SERVICE = "secretsmanager";
 /** CloudWatch's API (PutMetricData): its endpoint service is named monitoring. */
 const METRICS_SERVICE = "monitoring";
+/** CloudWatch Logs (PutLogEvents), when HAProxy's logs go there. */
+const LOGS_SERVICE = "logs";
 
 export interface VpcEndpointsSetup {
   readonly vpcId: string;
@@ -46,6 +48,8 @@ export interface VpcEndpointsSetup {
   readonly pair: boolean;
   /** The nodes publish metrics to CloudWatch (`monitoring`). */
   readonly metrics: boolean;
+  /** The nodes ship HAProxy's logs to CloudWatch Logs (`logs`). */
+  readonly logs: boolean;
   /** The load balancer's security group. */
   readonly securityGroupId: string;
   readonly instances: readonly Instance[];
@@ -89,6 +93,7 @@ export class VpcEndpoints extends Construct {
     for (const service of AGENT_SERVICES) this.addInterface(service);
     if (setup.pair) this.addInterface(PAIR_SERVICE);
     if (setup.metrics) this.addInterface(METRICS_SERVICE);
+    if (setup.logs) this.addInterface(LOGS_SERVICE);
     if (setup.endpoints.s3RouteTableIds) this.addS3Gateway(setup.endpoints.s3RouteTableIds);
     setup.forEachVip((vip) => {
       if (vip.terminatedTls?.certificate.store === "secretsmanager")

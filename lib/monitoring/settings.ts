@@ -1,5 +1,5 @@
 /**
- * What the monitoring props resolve to, and the metrics program's settings file
+ * What the monitoring props resolve to, and the metrics and logs programs' settings file
  * (delivered with each config, like haproxy.cfg: a change reaches running nodes).
  */
 import { renderSettings } from "../instance/settings";
@@ -8,6 +8,15 @@ import { renderSettings } from "../instance/settings";
 export const DEFAULT_METRICS_NAMESPACE = "ExchangeLoadBalancer";
 /** CloudWatch's standard resolution: one data point a minute. */
 export const DEFAULT_METRICS_PERIOD_SECONDS = 60;
+/** How often a node ships HAProxy's new log lines: one AWS CLI call a node, when any. */
+export const LOGS_INTERVAL_SECONDS = 10;
+
+/** HAProxy's logs in a CloudWatch Logs group. */
+export interface LogsSettings {
+  /** `/exchange-lb/<construct path>`. */
+  readonly group: string;
+  readonly retentionDays: number;
+}
 
 export interface MonitoringSettings {
   /** The instances publish metrics (and the role may). */
@@ -22,10 +31,15 @@ export interface MonitoringSettings {
   readonly dashboard: boolean;
   /** An EC2 system status-check alarm recovers each node. */
   readonly recoverInstances: boolean;
+  /** None: HAProxy's logs stay in the journal. */
+  readonly logs?: LogsSettings;
 }
 
-/** The metrics program's settings: its values and the paths its text reads. */
-export function renderMetricsSettings(monitoring: MonitoringSettings, programText: string): string {
+/** The metrics and logs programs' settings: their values and the paths their texts read. */
+export function renderMonitoringSettings(
+  monitoring: MonitoringSettings,
+  programTexts: readonly string[],
+): string {
   return renderSettings(
     [
       {
@@ -37,7 +51,15 @@ export function renderMetricsSettings(monitoring: MonitoringSettings, programTex
           METRICS_LOAD_BALANCER: monitoring.loadBalancer,
         },
       },
+      {
+        comment: "HAProxy's logs in CloudWatch Logs (monitoring.logs).",
+        values: {
+          LOGS_PUBLISH: monitoring.logs ? "yes" : "no",
+          LOGS_GROUP: monitoring.logs?.group ?? "",
+          LOGS_INTERVAL: String(LOGS_INTERVAL_SECONDS),
+        },
+      },
     ],
-    [programText],
+    programTexts,
   );
 }

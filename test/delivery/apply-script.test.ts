@@ -322,10 +322,12 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
     reservedPorts: renderReservedPorts([443, 10000]),
     bridgeServers:
       "CasWeb reported /etc/haproxy/certs/CasWeb.pem mail.example.com CAS1 192.168.30.20:443\n",
-    metricsSettings: 'METRICS_PUBLISH="yes"\n',
+    monitoringSettings: 'METRICS_PUBLISH="yes"\n',
     installProgram: "#!/bin/sh\n",
     metricsProgram: "#!/bin/sh\n",
     metricsService: "[Service]\n",
+    logsProgram: "#!/bin/sh\n# logs\n",
+    logsService: "[Service]\n# logs\n",
   };
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
@@ -343,10 +345,12 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
   expect(root.read("unpacked/certificates")).toBe(bundle.certificateList);
   expect(root.read("unpacked/reserved-ports.conf")).toBe(bundle.reservedPorts);
   expect(root.read("unpacked/bridge-servers")).toBe(bundle.bridgeServers);
-  expect(root.read("unpacked/metrics")).toBe(bundle.metricsSettings);
+  expect(root.read("unpacked/monitoring")).toBe(bundle.monitoringSettings);
   expect(root.read("unpacked/exchange-lb-metrics")).toBe(bundle.metricsProgram);
   expect(root.read("unpacked/exchange-lb-install")).toBe(bundle.installProgram);
   expect(root.read("unpacked/exchange-lb-metrics.service")).toBe(bundle.metricsService);
+  expect(root.read("unpacked/exchange-lb-logs")).toBe(bundle.logsProgram);
+  expect(root.read("unpacked/exchange-lb-logs.service")).toBe(bundle.logsService);
   expect(renderConfigDocument(bundle, "test")).toBe(renderConfigDocument(bundle, "test"));
   expect(JSON.stringify(document)).not.toMatch(/\{\{/);
 });

@@ -48,12 +48,14 @@ test("the document's files at their paths, each with its mode; again: nothing; a
       file.permissions === "0755" ? 0o755 : 0o644,
     );
   }
-  expect(root.read(PATHS.METRICS_SETTINGS)).toContain('METRICS_PUBLISH="yes"');
+  expect(root.read(PATHS.MONITORING_SETTINGS)).toContain('METRICS_PUBLISH="yes"');
 
   const again = spawnSync("sh", ["-c", script], { encoding: "utf8" });
   expect(again).toMatchObject({ status: 0, stderr: "" });
 
-  root.write(PATHS.METRICS_SETTINGS, "changed on the node\n");
+  root.write(PATHS.MONITORING_SETTINGS, "changed on the node\n");
   const restored = spawnSync("sh", ["-c", script], { encoding: "utf8" });
-  expect(restored.stderr.trim()).toBe(`exchange-lb-install: ${PATHS.METRICS_SETTINGS} installed`);
+  expect(restored.stderr.trim()).toBe(
+    `exchange-lb-install: ${PATHS.MONITORING_SETTINGS} installed`,
+  );
 });

@@ -9,27 +9,18 @@
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { CasHttpsVip, ImapVip } from "../../lib";
-import { DOCUMENT_FILES } from "../../lib/delivery/bundle";
-import { PATHS, STAGED } from "../../lib/instance/paths";
+import { PATHS } from "../../lib/instance/paths";
 import { METRICS, MetricDefinition, metricIdentity } from "../../lib/monitoring/metrics";
 import type { Datum } from "../../lab/aws/cloudwatch";
 import type { PolicyDocument } from "../../lab/aws/iam";
-import { labInstances, rolePolicies } from "../../lab/aws/role-policies";
-import {
-  AWS_CLI,
-  LAB,
-  Running,
-  cliEnvironment,
-  startStandIn,
-  stopStandIn,
-} from "../support/aws-stand-in";
+import { Running, startStandIn, stopStandIn } from "../support/aws-stand-in";
+import { deliveredNode, synthesizedNode } from "../support/delivered-files";
 import { DEBIAN_RELEASES } from "../support/debian-releases";
-import { RunningImds, startImds } from "../support/imds-stand-in";
+import type { RunningImds } from "../support/imds-stand-in";
 import { InstanceRoot } from "../support/instance-root";
 import { adminCommand, installConfig, startHaproxy } from "../support/root-haproxy";
-import { fixture, resourcesOf, synthJson } from "../support/synth";
+import { fixture } from "../support/synth";
 
 const CAS1 = { name: "CAS1", address: "192.168.30.20" };
 const CAS2 = { name: "CAS2", address: "192.168.30.21" };
@@ -49,20 +40,7 @@ function synthesized() {
   const { stack, lb } = fixture({ servers: [CAS1, CAS2], maxconn: 1000 });
   new CasHttpsVip(lb, "CasWeb");
   new ImapVip(lb, "CasImap");
-  const json = synthJson(stack);
-  const [role] = rolePolicies(json, {
-    lab: { ...LAB, dnsSuffix: "amazonaws.com" },
-    instances: labInstances(json),
-  });
-  const document = resourcesOf(json, "aws_ssm_document").find((d) => d.name.endsWith("-config"));
-  return {
-    config: lb.renderHaproxyConfig(),
-    userData: lb.renderUserData(),
-    document: String(document.content)
-      .replace(/\$\$\{/g, "${")
-      .replace(/%%\{/g, "%{"),
-    role,
-  };
+  return synthesizedNode(stack, lb);
 }
 
 /** The statement of the metrics policy removed, or its namespace changed. */
@@ -135,48 +113,11 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
   }
 
   beforeEach(async () => {
-    const { config, userData, document, role } = synthesized();
-    ({ policies, roleName } = role);
-    const credentials = running.standIn.issueCredentials(NODE, roleName, policies);
-    imds = await startImds(
-      {
-        instanceId: NODE,
-        interfaceId: "eni-lab0a000105",
-        mac: "0a:00:00:00:01:05",
-        region: LAB.region,
-        address: "10.0.1.5",
-        roleName,
-      },
-      () => credentials,
-    );
-    root = new InstanceRoot();
-    root.installUserData(userData);
-    // The files the config document carries, from its own commands, where apply installs them.
-    const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
-    const stage = root.path("stage");
-    const unpack = [...commands.slice(0, -1), `mkdir -p ${stage}`, `cp -r "$stage/." ${stage}/`];
-    expect(spawnSync("sh", ["-c", unpack.join("\n")]).status).toBe(0);
-    for (const file of DOCUMENT_FILES) {
-      root.write(
-        PATHS[file.path],
-        readFileSync(join(stage, STAGED[file.staged]), "utf8"),
-        file.permissions === "0755" ? 0o755 : 0o644,
-      );
-    }
-    setting(PATHS.SETTINGS, "IMDS", `http://127.0.0.1:${imds.port}`);
-    const env = cliEnvironment(running);
-    delete env.AWS_EC2_METADATA_DISABLED;
-    const exports = Object.entries({
-      ...env,
-      AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}/`,
-    }).map(([name, value]) => `export ${name}='${value}'`);
-    root.fake(
-      "aws",
-      `${exports.join("\n")}\nexec ${AWS_CLI} --endpoint-url ${running.endpoint} "$@"\n`,
-    );
-    root.fake("logger");
+    const node = synthesized();
+    ({ policies, roleName } = node.role);
+    ({ root, imds } = await deliveredNode(running, 5, node));
 
-    installConfig(root, config);
+    installConfig(root, node.config);
     root.write(PATHS.SERVER_STATE, "1\n");
     startHaproxy(root, release, [
       "ip address add 192.168.30.20/32 dev lo",
@@ -322,13 +263,13 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
   });
 
   test("the role may write its own namespace only: another is refused, and so is any without the policy", async () => {
-    setting(PATHS.METRICS_SETTINGS, "METRICS_NAMESPACE", "Other");
+    setting(PATHS.MONITORING_SETTINGS, "METRICS_NAMESPACE", "Other");
     const other = await publish();
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(
       `An error occurred (AccessDenied) when calling the PutMetricData operation: User: arn:aws:sts::123456789012:assumed-role/${roleName}/${NODE} is not authorized to perform: cloudwatch:PutMetricData because no identity-based policy allows the cloudwatch:PutMetricData action`,
     );
-    setting(PATHS.METRICS_SETTINGS, "METRICS_NAMESPACE", "ExchangeLoadBalancer");
+    setting(PATHS.MONITORING_SETTINGS, "METRICS_NAMESPACE", "ExchangeLoadBalancer");
     running.standIn.credentials.setRolePolicies(roleName, metricsPolicy(policies));
     expect((await publish()).code).toBe(1);
     running.standIn.credentials.setRolePolicies(roleName, metricsPolicy(policies, "Other"));

@@ -8,6 +8,7 @@ import { CasHttpsVip, Duration, ExchangeVersion, ImapVip, SmtpVip } from "../../
 import { DOCUMENT_FILES } from "../../lib/delivery/bundle";
 import { STAGED } from "../../lib/instance/paths";
 import type { MonitoringProps } from "../../lib/load-balancer/monitoring-props";
+import { stagedFiles } from "../support/golden";
 import { Json, PAIR_PROPS, fixture, resourcesOf, rolePolicy, synthJson } from "../support/synth";
 
 const TOPIC = "arn:aws:sns:eu-west-2:123456789012:exchange-alerts";
@@ -59,10 +60,45 @@ test("by default: metrics, their policy, alarms, a dashboard, recovery; the docu
     expect(commands.join("\n")).toContain(`> "$stage/${STAGED[file.staged]}"`);
   expect(DOCUMENT_FILES.map((f) => f.key)).toEqual([
     "installProgram",
-    "metricsSettings",
+    "monitoringSettings",
     "metricsProgram",
     "metricsService",
+    "logsProgram",
+    "logsService",
   ]);
+  // HAProxy's logs stay in the journal unless asked: no group, no right to one.
+  expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual([]);
+  expect(rolePolicy(json, "logs")).toBeUndefined();
+  expect(settingsOf(document)).toContain('LOGS_PUBLISH="no"');
+});
+
+/** The monitoring programs' settings the config document delivers. */
+const settingsOf = (document: string) =>
+  new Map(stagedFiles(document)).get(STAGED.STAGED_MONITORING_SETTINGS) ?? "";
+
+test("logs: a group with its retention, the role may write its streams only, the shipper told where", () => {
+  const { json, document } = synth({ logs: true });
+  const groups = resourcesOf(json, "aws_cloudwatch_log_group");
+  expect(groups).toEqual([
+    expect.objectContaining({ name: "/exchange-lb/test/Lb", retention_in_days: 30 }),
+  ]);
+  const group = Object.keys(json.resource.aws_cloudwatch_log_group)[0];
+  expect(rolePolicy(json, "logs")).toEqual({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ShipHaproxysLogsToItsGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `\${aws_cloudwatch_log_group.${group}.arn}:log-stream:*`,
+      },
+    ],
+  });
+  const settings = settingsOf(document);
+  expect(settings).toContain('LOGS_PUBLISH="yes"');
+  expect(settings).toContain('LOGS_GROUP="/exchange-lb/test/Lb"');
+  const days = synth({ logs: true, logRetentionDays: 365 }).json;
+  expect(resourcesOf(days, "aws_cloudwatch_log_group")[0].retention_in_days).toBe(365);
 });
 
 test("the SNS topic hears every alarm and its return to OK; the period is the alarms' too", () => {
@@ -117,7 +153,7 @@ test("the alarms follow the VIPs whenever they are added, ids from values", () =
   );
 });
 
-test("private subnets get CloudWatch's endpoint while metrics are on", () => {
+test("private subnets get CloudWatch's endpoint while metrics are on, CloudWatch Logs' with logs", () => {
   const endpoints = (monitoring?: MonitoringProps) =>
     resourcesOf(
       synth(monitoring, { vpcEndpoints: { subnetIds: ["subnet-0e1"] } }).json,
@@ -127,6 +163,8 @@ test("private subnets get CloudWatch's endpoint while metrics are on", () => {
   expect(endpoints({ metrics: false, alarms: false, dashboard: false })).not.toContain(
     "monitoring",
   );
+  expect(endpoints()).not.toContain("logs");
+  expect(endpoints({ logs: true })).toContain("logs");
 });
 
 test.each([
@@ -142,6 +180,11 @@ test.each([
     "monitoring.alarms needs the metrics, which monitoring.metrics turns off",
   ],
   [{ metrics: false, dashboard: true }, "monitoring.dashboard needs the metrics"],
+  [
+    { logs: true, logRetentionDays: 45 },
+    "monitoring.logRetentionDays 45 is not a retention CloudWatch Logs takes",
+  ],
+  [{ logRetentionDays: 30 }, "monitoring.logRetentionDays is for the log group"],
   [
     { alarmTopicArn: "exchange-alerts" },
     'monitoring.alarmTopicArn "exchange-alerts" is not an SNS topic ARN',

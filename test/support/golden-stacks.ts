@@ -124,7 +124,10 @@ export function buildCoverage2010SecondaryIpPair(scope: Construct): TerraformSta
   return stack;
 }
 
-/** 2019 single instance: bridged HTTPS for a few services, passthrough on a second address. */
+/**
+ * 2019 single instance: bridged HTTPS for a few services, passthrough on a second address,
+ * HAProxy's logs in CloudWatch Logs.
+ */
 export function buildCoverage2019Single(scope: Construct): TerraformStack {
   const stack = new TerraformStack(scope, "coverage-2019-single");
   new AwsProvider(stack, "aws", { region: "eu-west-2" });
@@ -140,6 +143,8 @@ export function buildCoverage2019Single(scope: Construct): TerraformStack {
       { name: "EX2", address: "10.0.1.21" },
     ],
     serverSecurityGroupId: "sg-0e1f2a3b",
+    // HAProxy's logs in CloudWatch Logs too, kept 90 days.
+    monitoring: { logs: true, logRetentionDays: 90 },
   });
   new CasHttpsVip(lb, "Web", {
     tls: "bridge",

@@ -91,7 +91,7 @@ function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
  * The files a config document writes to its staging directory, unpacked, so
  * that a change inside the document reads as a text diff.
  */
-function stagedFiles(document: string): [string, string][] {
+export function stagedFiles(document: string): [string, string][] {
   // An Automation document's steps run no shell: nothing staged.
   const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand ?? [];
   return commands.flatMap((line) => {

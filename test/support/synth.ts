@@ -73,7 +73,7 @@ export function resourcesOf(json: Json, type: string): Json[] {
 /** The role policy the load balancer names `exchange-lb-<what>-...`, parsed; undefined if absent. */
 export function rolePolicy(
   json: Json,
-  what: "certificates" | "failover" | "ssm-agent" | "metrics",
+  what: "certificates" | "failover" | "ssm-agent" | "metrics" | "logs",
 ): Json {
   const policy = resourcesOf(json, "aws_iam_role_policy").find((p: Json) =>
     String(p.name_prefix).startsWith(`exchange-lb-${what}-`),
