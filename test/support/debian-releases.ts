@@ -1,6 +1,6 @@
 /**
  * The Debian releases the load balancer runs on, each with its own HAProxy,
- * keepalived and cloud-init: the tests check every rendered file with each.
+ * keepalived, cloud-init and journalctl: the tests check every rendered file with each.
  * Debian 12's tools are this host's; Debian 13's are in the root
  * scripts/debian-root.sh builds and caches (the test command runs it), found
  * through scripts/debian-root.ts.
@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DEBIAN_ROOT_CACHE, debianTreePath } from "../../scripts/debian-root";
 
-export type Tool = "haproxy" | "keepalived" | "cloud-init";
+export type Tool = "haproxy" | "keepalived" | "cloud-init" | "journalctl";
 
 export interface DebianRelease {
   /** "Debian 13", as messages name it. */
@@ -60,6 +60,7 @@ const VERSION: Record<Tool, { args: string[]; label: string; pattern: RegExp }> 
   haproxy: { args: ["-v"], label: "HAProxy", pattern: /HAProxy version (\S+?)-/ },
   keepalived: { args: ["-v"], label: "keepalived", pattern: /Keepalived v(\S+)/ },
   "cloud-init": { args: ["--version"], label: "cloud-init", pattern: /cloud-init (\S+)/ },
+  journalctl: { args: ["--version"], label: "systemd", pattern: /systemd (\d+)/ },
 };
 
 const versions = new Map<string, string>();
