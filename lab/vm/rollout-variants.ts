@@ -9,7 +9,9 @@ import {
   PopVip,
   RpcStaticPortVip,
 } from "../../lib";
-import { BUNDLE_FILES, ConfigBundle, installPath } from "../../lib/delivery/bundle";
+import { gunzipSync } from "node:zlib";
+import { BUNDLE_FILES, ConfigBundle, DOCUMENT_FILES } from "../../lib/delivery/bundle";
+import { STAGED } from "../../lib/instance/paths";
 import { renderConfigDocument } from "../../lib/delivery/config-document";
 import { StackBuilder, SynthesizedLoadBalancer, pairProps } from "../stacks";
 
@@ -30,11 +32,30 @@ export const changedPair: StackBuilder = (app) => {
   return { stack, lb };
 };
 
-/** A config the library never renders: HAProxy refuses the unknown keyword. */
-export function refusedDocument(changed: SynthesizedLoadBalancer): string {
+/** Every file the synthesized config document carries, read back from its commands. */
+function carriedBundle(document: string): ConfigBundle {
+  const commands: string[] = JSON.parse(document).mainSteps[0].inputs.runCommand;
+  const staged = new Map(
+    commands.flatMap((command) => {
+      const match = /^echo '([A-Za-z0-9+/=]+)' \| base64 -d \| gunzip > "\$stage\/([^"]+)"$/.exec(
+        command,
+      );
+      return match
+        ? [[match[2], gunzipSync(Buffer.from(match[1], "base64")).toString("utf8")]]
+        : [];
+    }),
+  );
   const bundle = Object.fromEntries(
-    BUNDLE_FILES.map((f) => [f.key, changed.nodes[0].files[installPath(f)]?.content ?? ""]),
-  ) as unknown as ConfigBundle;
+    [...BUNDLE_FILES, ...DOCUMENT_FILES].map((f) => [f.key, staged.get(STAGED[f.staged])]),
+  );
+  const missing = Object.keys(bundle).filter((key) => bundle[key] === undefined);
+  if (missing.length > 0) throw new Error(`the config document carries no ${missing.join(", ")}`);
+  return bundle as unknown as ConfigBundle;
+}
+
+/** A config the library never renders (HAProxy refuses the unknown keyword), all else as synthesized. */
+export function refusedDocument(changed: SynthesizedLoadBalancer): string {
+  const bundle = carriedBundle(changed.configDocument);
   const haproxyConfig = bundle.haproxyConfig.replace(/^global\n/m, "global\n    no-such-keyword\n");
   return renderConfigDocument({ ...bundle, haproxyConfig }, "refused");
 }
