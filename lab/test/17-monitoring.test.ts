@@ -43,6 +43,7 @@ const build: StackBuilder = (app) => {
   const lb = new ExchangeLoadBalancer(stack, "Lb", {
     ...pairProps(ExchangeVersion.EXCHANGE_2010),
     adminCidrs: [`${ADMIN_HOST}/32`],
+    monitoring: {},
   });
   new CasHttpsVip(lb, "CasWeb");
   new RpcStaticPortVip(lb, "CasRpc", { rpcClientAccessPort: 60200, addressBookPort: 60201 });
