@@ -44,7 +44,11 @@ const FAKE_AWS = [
 ].join("\n");
 
 /** The fake `aws` and IMDSv2 in a node, and the lab's certificate bundle behind the fake stores. */
-export function startAwsStandIns(node: LabNode): void {
+/**
+ * @param secondaryIps the instance's secondary private IPs as EC2 assigns them at launch (a
+ * single instance's VIPs, a node's source addresses): IMDS lists them after the primary.
+ */
+export function startAwsStandIns(node: LabNode, secondaryIps: readonly string[] = []): void {
   writeNodeFile(node, `${LAB_BIN}/aws`, FAKE_AWS, 0o755);
   const tls = join(LAB_DIR, "tls");
   writeNodeFile(
@@ -54,7 +58,7 @@ export function startAwsStandIns(node: LabNode): void {
     0o600,
   );
   stopFakeImds(node);
-  startFakeImds(node);
+  startFakeImds(node, secondaryIps);
   // Bounded wait until it answers: the scripts that follow ask it first.
   const token = [
     "curl",
@@ -86,7 +90,7 @@ export function fetchCertificates(node: LabNode): void {
   inNode(node, ["env", "-i", `PATH=${releasePath(SYSTEM_PATH)}`, PATHS.CERTIFICATES_PROGRAM]);
 }
 
-function startFakeImds(node: LabNode): void {
+function startFakeImds(node: LabNode, secondaryIps: readonly string[]): void {
   // Scope host: like the real one, it is no address of the instance's own network.
   inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo", "scope", "host"]);
   const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
@@ -101,6 +105,7 @@ function startFakeImds(node: LabNode): void {
         mac,
         region: "eu-west-2",
         localIpv4: node.address,
+        localIpv4s: [node.address, ...secondaryIps],
       }),
     ],
     nodePath(node, "/run/fake-imds.log"),

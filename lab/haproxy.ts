@@ -4,14 +4,14 @@
  * (master-worker, pid in /run/haproxy.pid, a pair node's peer name from
  * EXTRAOPTS in /etc/default/haproxy), and read through its admin socket.
  */
-import { SOURCE_ADDRESS_ENV } from "../lib/instance/base";
+import { SOURCE_ADDRESS_ENV } from "../lib/instance/source-addresses";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { dirname } from "node:path";
-import { PATHS } from "../lib/instance/paths";
+import { PATHS, SYSTEM_PATH } from "../lib/instance/paths";
 import { withLogSocket } from "./haproxy-log";
 import { LB_NODES, LabNode, inNode, nodePath } from "./node";
-import { assertRunsRelease } from "./release";
+import { assertRunsRelease, releasePath } from "./release";
 import { inNs, sh } from "./shell";
 
 const CONFIG = PATHS.HAPROXY_CONFIG;
@@ -81,11 +81,12 @@ export async function loadHaproxy(
   writeFileSync(nodePath(node, CONFIG), config);
   // Debian's unit gives the master a CLI (EXTRAOPTS="-S /run/haproxy-master.sock").
   const masterCli = ["-S", PATHS.HAPROXY_MASTER_SOCKET];
-  // As the unit runs it: its environment holds the node's primary address (the source-address
-  // program's, from IMDS), which `source` and the admin port's bind read.
+  // As the unit runs it: its environment is what the source-address program (its ExecStartPre)
+  // wrote from IMDS, the primary and any extra source addresses, which `source` and the admin
+  // port's bind read.
   const start = [
     "env",
-    `${SOURCE_ADDRESS_ENV}=${node.address}`,
+    ...sourceEnvironment(node),
     "haproxy",
     "-W",
     "-D",
@@ -107,6 +108,17 @@ export async function loadHaproxy(
   }
   await waitFor("HAProxy to start", () => runningPid(node) !== undefined, 10_000);
   assertRunsRelease("haproxy", runningPid(node)!);
+}
+
+/** The unit's environment: the synthesized source-address program run in the node, as ExecStartPre. */
+function sourceEnvironment(node: LabNode): string[] {
+  inNode(node, ["env", "-i", `PATH=${releasePath(SYSTEM_PATH)}`, PATHS.SOURCE_ADDRESS_PROGRAM]);
+  const written = readFileSync(nodePath(node, PATHS.HAPROXY_ENVIRONMENT), "utf8");
+  const lines = written.split("\n").filter(Boolean);
+  if (!lines.includes(`${SOURCE_ADDRESS_ENV}=${node.address}`)) {
+    throw new Error(`${PATHS.SOURCE_ADDRESS_PROGRAM} in ${node.ns} wrote ${written}`);
+  }
+  return lines;
 }
 
 /** Kills the namespace's TIME-WAIT sockets (`ss -K`); where the kernel cannot, waits them out. */

@@ -48,7 +48,7 @@ export async function applyStack(lb: SynthesizedLoadBalancer): Promise<void> {
   await stopPair();
   claimVipStatically();
   installNode(LB_NODES.lb, lb.nodes[0]);
-  startAwsStandIns(LB_NODES.lb);
+  startAwsStandIns(LB_NODES.lb, lb.nodes[0].secondaryIps);
   fetchCertificates(LB_NODES.lb);
   applyFirewall(lb.ingress, lb.egress);
   await loadHaproxy(lb.haproxyConfig, "new-instance");

@@ -171,7 +171,7 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     const peer = ALL_NODES.find((n) => n !== node) as LabNode;
     rmSync(nodePath(node, PATHS.RUN_DIR), { recursive: true, force: true });
     installNode(node, synthesized);
-    startAwsStandIns(node);
+    startAwsStandIns(node, synthesized.secondaryIps);
     fetchCertificates(node);
     applyFirewall(lb.ingress, lb.egress, node, { address: peer.address, rules: lb.pairRules });
     await loadHaproxy(lb.haproxyConfig, "new-instance", node);

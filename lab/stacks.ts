@@ -107,6 +107,30 @@ export function lab2010PairWith(
 
 export const lab2010Pair = lab2010PairWith();
 
+/** Free lab addresses the source-address scenario gives the instance as extra source addresses. */
+export const LAB_SOURCE_ADDRESSES = ["192.168.30.40", "192.168.30.41"] as const;
+
+/**
+ * One instance with `sourceAddresses` (none: the primary alone) and `vips` added; a stack of
+ * its own name, so a scenario compares it with and without them.
+ */
+export function labWithSources(
+  exchangeVersion: ExchangeVersion,
+  sourceAddresses: readonly string[],
+  vips: (lb: ExchangeLoadBalancer) => void,
+): StackBuilder {
+  return (app) => {
+    const stack = new TerraformStack(app, `lab-sources-${sourceAddresses.length}`);
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", {
+      ...labProps(exchangeVersion),
+      sourceAddresses: [...sourceAddresses],
+    });
+    vips(lb);
+    return { stack, lb };
+  };
+}
+
 /** Guide 004's SNAT-mode VIPs; `customize` adds or changes VIPs for one scenario; `pair` runs them on both nodes. */
 export function lab2013(
   customize?: (lb: ExchangeLoadBalancer) => void,

@@ -69,15 +69,16 @@ npx jest -c jest.cdktn.config.js --ci --json --outputFile=.jest-cdktn-results.js
 
 # The lab (real HAProxy, nginx, Postfix, Dovecot in network namespaces): every scenario on
 # the default release, Debian 13 (HAProxy 3.0, keepalived 2.3 from a cached Debian 13 root),
-# and distribution, health failover, reload under load and pair failover on Debian 12 (2.6).
+# and distribution, health failover, reload under load, pair failover and source addresses on
+# Debian 12 (2.6).
 lab_results=(.jest-lab-results.json .jest-lab-12-results.json .jest-vm-results.json)
 rm -f "${lab_results[@]}"
 echo "== jest: lab scenarios, Debian 13"
 EXCHANGE_LB_LAB_DEBIAN=13 npx jest -c jest.lab.config.js --ci --runInBand --json \
   --outputFile="${lab_results[0]}" || status=$?
-echo "== jest: lab scenarios 1, 3, 10, 11, Debian 12"
+echo "== jest: lab scenarios 1, 3, 10, 11, 18, Debian 12"
 EXCHANGE_LB_LAB_DEBIAN=12 npx jest -c jest.lab.config.js --ci --runInBand --json \
-  --outputFile="${lab_results[1]}" --testPathPatterns '/(1|3|10|11)-[^/]*\.test\.ts$' || status=$?
+  --outputFile="${lab_results[1]}" --testPathPatterns '/(1|3|10|11|18)-[^/]*\.test\.ts$' || status=$?
 
 # The boot lab: the load balancer as QEMU VMs booting the synthesized user-data from the
 # Debian 13 image, with AWS stand-ins (IMDSv2, the mirror, the APIs enforcing the role).

@@ -80,6 +80,7 @@ test("a server added and a weight changed under load: zero failed connections; a
       certificateList: "",
       reservedPorts: "",
       bridgeServers: "",
+      sourceAddresses: "",
       monitoringSettings: "",
       installProgram: "",
       metricsProgram: "",

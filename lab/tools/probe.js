@@ -12,8 +12,9 @@
 //   node probe.js '{"mode":"timeline","host":..,"port":..,"ms":..,"everyMs":..,"timeoutMs":..,"untilFile":..}'
 //     a new connection every everyMs for ms (or until untilFile exists); prints each
 //     attempt's start time and outcome.
-//   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..}'
-//     opens N connections at once, counts those established, holds, closes.
+//   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..,"greeting":bool}'
+//     opens N connections at once, counts those established (with greeting: greeted by a
+//     real server, per server), holds, closes.
 "use strict";
 const fs = require("node:fs");
 const net = require("node:net");
@@ -165,6 +166,9 @@ async function holdMany() {
   const sockets = [];
   let established = 0;
   let failed = 0;
+  // With "greeting": a connection counts once the server's first line names it (CAS1...),
+  // one HAProxy passed to a real server; one closed before that failed.
+  const servers = {};
   await Promise.all(
     Array.from(
       { length: args.count },
@@ -176,27 +180,39 @@ async function holdMany() {
             localAddress: args.from ? args.from[i % args.from.length] : undefined,
           });
           sockets.push(s);
-          const timer = setTimeout(() => {
-            failed++;
+          let data = "";
+          let settled = false;
+          const settle = (ok) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            if (ok) established++;
+            else failed++;
             resolve();
-          }, args.connectTimeoutMs || 5000);
+          };
+          const timer = setTimeout(() => settle(false), args.connectTimeoutMs || 5000);
           s.on("connect", () => {
-            clearTimeout(timer);
-            established++;
-            resolve();
+            if (!args.greeting) settle(true);
           });
-          s.on("error", () => {
-            clearTimeout(timer);
-            failed++;
-            resolve();
+          s.on("data", (chunk) => {
+            data += chunk.toString("latin1");
+            if (!args.greeting || settled || !data.includes("\n")) return;
+            const server = /\b(CAS\d|HT\d)\b/.exec(data.split(/\r?\n/)[0]);
+            const name = server ? server[1] : "unknown";
+            servers[name] = (servers[name] || 0) + 1;
+            settle(true);
           });
+          s.on("error", () => settle(false));
+          s.on("close", () => settle(false));
         }),
     ),
   );
   await new Promise((r) => setTimeout(r, args.holdMs || 1000));
   let stillOpen = sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
   for (const s of sockets) s.destroy();
-  process.stdout.write(JSON.stringify({ requested: args.count, established, failed, stillOpen }));
+  process.stdout.write(
+    JSON.stringify({ requested: args.count, established, failed, stillOpen, servers }),
+  );
 }
 
 Promise.resolve()

@@ -4,7 +4,7 @@
  * never a VIP. Who reaches it is the security group's (`adminCidrs`). Pure.
  */
 import { AdminFrontend } from "../haproxy/model";
-import { SOURCE_ADDRESS_ENV } from "../instance/base";
+import { SOURCE_ADDRESS_ENV } from "../instance/source-addresses";
 import { ADMIN_SECTION } from "../vips/description";
 
 /** The admin port and who may reach it, as the load balancer's props give them. */

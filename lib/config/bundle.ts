@@ -9,6 +9,7 @@ import { renderReservedPorts } from "../delivery/reserved-ports";
 import { renderVipList } from "../delivery/vip-list";
 import { certificatePath } from "../instance/paths";
 import { deliveredProgram } from "../instance/programs";
+import { renderSourceAddressList } from "../instance/source-addresses";
 import { renderMonitoringSettings } from "../monitoring/settings";
 import { PEER_PORT } from "../pair/pair-node";
 import { BridgedServer, renderBridgeServerList } from "../tls/bridge-server-list";
@@ -30,6 +31,7 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
     ),
     reservedPorts: renderReservedPorts(listenPorts(lb)),
     bridgeServers: renderBridgeServerList(lb.vips.flatMap(bridgedServers)),
+    sourceAddresses: renderSourceAddressList(lb.sourceAddresses),
     monitoringSettings: renderMonitoringSettings(lb.monitoring, [
       deliveredProgram("metrics"),
       deliveredProgram("logs"),

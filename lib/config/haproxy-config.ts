@@ -7,7 +7,7 @@ import { sectionOf } from "../exchange/citation";
 import { ExchangeProfile } from "../exchange/profiles";
 import { DefaultsSection, HaproxyConfig, PeersSection, ProxyGroup } from "../haproxy/model";
 import { INTERMEDIATE_TLS } from "../haproxy/tls";
-import { SOURCE_ADDRESS_COMMENT, SOURCE_ADDRESS_WORD } from "../instance/base";
+import { SOURCE_ADDRESS_COMMENT, SOURCE_ADDRESS_WORD } from "../instance/source-addresses";
 import { PATHS } from "../instance/paths";
 import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
 import { PairSettings } from "../pair/pair-settings";
@@ -15,6 +15,7 @@ import { VipDescription } from "../vips/description";
 import { adminFrontendOf } from "./admin-section";
 import { SectionContext } from "./backend-base";
 import { LoadBalancerModel } from "./model";
+import { withSourceLines } from "./source-lines";
 import { redirectFrontend, tcpBackend, tcpFrontend } from "./tcp-sections";
 import { terminatedBackends, terminatedFrontend } from "./terminated-sections";
 
@@ -23,6 +24,11 @@ const SERVER_STATE_COMMENT =
   "server-state-file: a drained or halted real server stays so across a reload, a rollout and a " +
   "reboot (004 §12 halt; 002 §2.2.4 drain) [HAProxy 2.6 manual, 3.1 server-state-file; 4.2 " +
   "load-server-state-from-file]";
+
+/** Why a real server has more than one line. */
+const SOURCE_LINES_COMMENT =
+  "Each real server has one line per source address (SERVER:srcN: another address, tracking " +
+  "SERVER's check and state), past 64k connections per server [HAProxy 2.6 manual, 5.2 source; 002 §2.2].";
 
 export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
   const p = lb.profile;
@@ -36,6 +42,7 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
     header: [
       `Exchange ${p.version} load balancer (guides ${p.guides}). Generated; edit the construct, not this file.`,
       "Layer 7 SNAT mode (TCP), the AWS equivalent of the guides' appliance VIPs.",
+      ...(lb.sourceAddresses.count > 0 ? [SOURCE_LINES_COMMENT] : []),
     ],
     global: {
       maxconn: lb.maxconn,
@@ -53,7 +60,11 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
     defaults: defaultsOf(p),
     peers: lb.pair ? peersOf(lb.pair) : undefined,
     admin: adminFrontendOf(lb.admin),
-    groups: lb.vips.map((vip) => vipGroup(vip, context)),
+    groups: lb.vips.map((vip) => {
+      const group = vipGroup(vip, context);
+      const extra = lb.sourceAddresses.count;
+      return { ...group, backends: group.backends.map((b) => withSourceLines(b, extra)) };
+    }),
   };
 }
 

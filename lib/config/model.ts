@@ -7,6 +7,7 @@ import { ExchangeProfile } from "../exchange/profiles";
 import type { AdminAccess } from "./admin-section";
 import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
+import { SourceAddresses } from "../instance/source-addresses";
 import { MonitoringSettings } from "../monitoring/settings";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
@@ -23,6 +24,8 @@ export interface LoadBalancerModel {
   readonly operatingSystem: OperatingSystemRelease;
   /** Where packages and the SSM agent come from; absent: the internet. */
   readonly packageSource?: PackageSource;
+  /** Each node's extra source addresses towards the real servers. */
+  readonly sourceAddresses: SourceAddresses;
   /** A clustered pair; absent for one instance. */
   readonly pair?: PairSettings;
   readonly vips: readonly VipDescription[];

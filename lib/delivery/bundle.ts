@@ -16,6 +16,8 @@ export interface ConfigBundle {
   readonly reservedPorts: string;
   /** The bridge-servers list file's content (`renderBridgeServerList`, may be empty). */
   readonly bridgeServers: string;
+  /** Each node's extra source addresses (`renderSourceAddressList`, may be empty). */
+  readonly sourceAddresses: string;
   /** The metrics and logs programs' settings (`renderMonitoringSettings`). */
   readonly monitoringSettings: string;
   /** The installer of the files below (`deliveredProgram`), which the document runs. */
@@ -43,6 +45,7 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
   { key: "certificateList", path: "CERTIFICATE_LIST", staged: "STAGED_CERTIFICATES" },
   { key: "reservedPorts", path: "RESERVED_PORTS", staged: "STAGED_RESERVED_PORTS" },
   { key: "bridgeServers", path: "BRIDGE_SERVERS", staged: "STAGED_BRIDGE_SERVERS" },
+  { key: "sourceAddresses", path: "SOURCE_ADDRESSES_FILE", staged: "STAGED_SOURCE_ADDRESSES" },
 ];
 
 /**

@@ -197,6 +197,9 @@ export interface Server {
   readonly ssl?: { readonly sni: string };
   /** The value of the persistence cookie that names this server. */
   readonly cookie?: string;
+  /** `track`: follow this server's health and state; `source`: leave from this address. */
+  readonly track?: string;
+  readonly source?: string;
 }
 
 export interface Backend {

@@ -104,7 +104,11 @@ function serverLine(server: Server, check: HealthCheck | undefined): string {
   // Exchange's certificate is often from an internal CA the load balancer does not hold.
   if (server.ssl) words.push(`ssl verify none sni str(${server.ssl.sni})`);
   if (server.cookie) words.push(`cookie ${server.cookie}`);
-  if (check) {
+  if (server.source) words.push(`source ${server.source}`);
+  if (server.track) {
+    // One health check per real server: its other lines follow it (state too: drain, maint).
+    if (check) words.push(`track ${server.track}`);
+  } else if (check) {
     words.push("check");
     if (check.kind === "http") {
       words.push(`port ${check.port}`);

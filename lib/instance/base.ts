@@ -6,6 +6,7 @@
 import type { CloudConfigFile } from "../cloud-init/cloud-config";
 import { BootPart } from "./boot";
 import { PATHS, unitName } from "./paths";
+import { SOURCE_ADDRESS_ENV, SOURCE_LINE_SUFFIX } from "./source-addresses";
 
 /** Linux's default fs.nr_open: the largest file limit systemd can set without a sysctl. */
 export const FILE_LIMIT_FLOOR = 1_048_576;
@@ -17,18 +18,6 @@ export const LOG_BURST = 600_000;
 export const SERVER_STATE_AT_BOOT = "1\n";
 /** The instance metadata service. */
 export const IMDS_ENDPOINT = "http://169.254.169.254";
-
-/** The variable HAProxy's unit reads the node's primary address from (written at each start). */
-export const SOURCE_ADDRESS_ENV = "EXCHANGE_LB_SOURCE";
-/**
- * haproxy.cfg's `source`: the node's primary address, never a VIP, which cloud-init
- * configures as `<vip>/24` from IMDS and the kernel then prefers for the subnet; unset
- * (a check off the node), 0.0.0.0 leaves the choice to the kernel as before.
- */
-export const SOURCE_ADDRESS_WORD = `"\${${SOURCE_ADDRESS_ENV}-0.0.0.0}"`;
-export const SOURCE_ADDRESS_COMMENT =
-  "connections to the servers leave from the node's primary address, the one the receive " +
-  "connector allows, never a VIP [HAProxy 2.6 manual, 4.2 source; 2.3 environment variables]";
 
 export interface BaseInstance {
   /** HAProxy's global maxconn; sizes the file descriptor limit. */
@@ -53,6 +42,9 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
           "# Every client connection becomes a new connection from this host (SNAT):",
           "# widen the source ports towards each real server (listener ports reserved in 61-*).",
           `net.ipv4.ip_local_port_range = ${EPHEMERAL_PORTS.first} ${EPHEMERAL_PORTS.last}`,
+          "# HAProxy closes first towards the servers: let a new connection reuse a source port in",
+          "# TIME-WAIT once TCP timestamps make it safe (1 s), not 60 s later (ip-sysctl: tcp_tw_reuse).",
+          "net.ipv4.tcp_tw_reuse = 1",
           "# Let HAProxy bind a VIP before or while it moves between instances.",
           "net.ipv4.ip_nonlocal_bind = 1",
           "# Room for bursts of new connections, e.g. every Outlook client reconnecting.",
@@ -74,6 +66,7 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
         LOCAL_PEER: instance.localPeer ?? "",
         IMDS: IMDS_ENDPOINT,
         SOURCE_ADDRESS_ENV,
+        SOURCE_LINE_SUFFIX,
       },
     },
   };

@@ -49,6 +49,11 @@ export const PATHS = {
    * (`renderBridgeServerList`); delivered with each config.
    */
   BRIDGE_SERVERS: "/etc/exchange-lb/bridge-servers",
+  /**
+   * The extra source addresses towards the real servers, `<node> <address>...` a line
+   * (`renderSourceAddressList`); delivered with each config.
+   */
+  SOURCE_ADDRESSES_FILE: "/etc/exchange-lb/source-addresses",
 
   /** What the apply program did: `<epoch seconds> <outcome>` a line. */
   APPLY_HISTORY: "/var/lib/exchange-lb/history.log",
@@ -133,6 +138,7 @@ export const STAGED = {
   STAGED_CERTIFICATES: "certificates",
   STAGED_RESERVED_PORTS: "reserved-ports.conf",
   STAGED_BRIDGE_SERVERS: "bridge-servers",
+  STAGED_SOURCE_ADDRESSES: "source-addresses",
   STAGED_INSTALL_PROGRAM: "exchange-lb-install",
   STAGED_MONITORING_SETTINGS: "monitoring",
   STAGED_METRICS_PROGRAM: "exchange-lb-metrics",

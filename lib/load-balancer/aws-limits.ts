@@ -51,15 +51,17 @@ export function checkVipAddressesFit(
   vip: VipDescription,
   held: readonly VipDescription[],
   instanceTypes: readonly string[],
+  sourceAddresses = 0,
 ): void {
   const addresses = new Set([...held, vip].map((v) => v.address)).size;
+  const sources = sourceAddresses > 0 ? ` and ${sourceAddresses} source addresses` : "";
   for (const type of instanceTypes) {
     const total = Token.isUnresolved(type) ? undefined : IPV4_PER_INTERFACE[type];
-    if (total === undefined || addresses <= total - 1) continue;
+    if (total === undefined || addresses + sourceAddresses <= total - 1) continue;
     fail(
       vip.path,
-      `${addresses} VIP addresses, but a ${type} network interface holds ${total - 1} besides its primary address`,
-      `use an instance type whose interface holds more (t3.medium: 5, m6i.large: 9), or fewer VIP addresses`,
+      `${addresses} VIP addresses${sources}, but a ${type} network interface holds ${total - 1} besides its primary address`,
+      `use an instance type whose interface holds more (t3.medium: 5, m6i.large: 9), or fewer VIP${sources ? " or source" : ""} addresses`,
     );
   }
 }

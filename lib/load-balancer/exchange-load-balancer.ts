@@ -196,6 +196,11 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     return this.settings.pair?.nodes.map((node) => node.address) ?? [];
   }
 
+  /** Every node's extra source addresses, in the order given. */
+  public get sourceAddresses(): string[] {
+    return this.settings.sourceAddresses.nodes.flatMap((node) => node.addresses);
+  }
+
   /** The exact haproxy.cfg the instance runs; the same on both nodes of a pair. */
   public renderHaproxyConfig(): string {
     return this.bundle().haproxyConfig;
@@ -209,11 +214,8 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     if (nodeAddress === undefined && this.settings.pair) {
       fail(this, "a pair has one user-data per node", "give the node's address");
     }
-    return userDataOf(
-      this.model(),
-      this.bundle(),
-      nodeAddress === undefined ? undefined : this.pairNode(nodeAddress),
-    );
+    const node = nodeAddress === undefined ? undefined : this.pairNode(nodeAddress);
+    return userDataOf(this.model(), this.bundle(), node);
   }
 
   /** keepalived.conf of one node of the pair. */

@@ -9,6 +9,7 @@ import { fail } from "../core/errors";
 import { idPart } from "../core/id";
 import { Construct, DataAwsAmi, Instance, Lazy } from "../framework";
 import { DEBIAN_AMI_OWNER, OperatingSystemRelease } from "../instance/operating-system";
+import { ONE_INSTANCE_KEY } from "../instance/source-addresses";
 import { PairNode } from "../pair/pair-node";
 import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
 import { NODES_TAG } from "./names";
@@ -40,7 +41,50 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
   const { props, settings } = p;
   const ami = props.amiId ?? latestDebian(owner, settings.operatingSystem);
   const encoded = encodedUserData(owner, p.userData);
-  const common = (pairNode: PairNode | undefined) => ({
+  const common = (pairNode: PairNode | undefined) => instanceBase(owner, p, pairNode, ami, encoded);
+  const pair = settings.pair;
+  if (!pair) {
+    const instance = new Instance(owner, "Instance", {
+      ...common(undefined),
+      subnetId: props.subnetId,
+      secondaryPrivateIps: Lazy.listValue({
+        produce: () => [...p.vipAddresses(), ...sourceAddressesOf(settings, ONE_INSTANCE_KEY)],
+      }),
+    });
+    bootAfter([instance], p.bootNeeds);
+    return [instance];
+  }
+  const [first, second] = pair.nodes.map(
+    (pairNode) =>
+      new Instance(owner, `Node-${idPart(pairNode.address)}`, {
+        ...common(pairNode),
+        subnetId: pairNode.subnetId,
+        privateIp: pairNode.address,
+        // A route to a VIP outside the VPC delivers packets not addressed to the instance.
+        sourceDestCheck: pair.placement.kind === "route-table" ? false : undefined,
+        associatePublicIpAddress: pair.placement.nodesNeedPublicAddress ? true : undefined,
+        secondaryPrivateIps: pairNode.sourceAddresses?.length
+          ? [...pairNode.sourceAddresses]
+          : undefined,
+      }),
+  );
+  // Belt and braces: Terraform changes the second node only after the first.
+  second.dependsOn = [first.fqn];
+  bootAfter([first, second], p.bootNeeds);
+  return [first, second];
+}
+
+/** What one instance and both pair nodes share: image, type, role, IMDSv2, disk, user-data, tags. */
+function instanceBase(
+  owner: Construct,
+  p: InstancesProps,
+  pairNode: PairNode | undefined,
+  ami: string,
+  encoded: ReturnType<typeof encodedUserData>,
+) {
+  const { props, settings } = p;
+  const vipsMove = settings.pair?.placement.kind === "secondary-ip";
+  return {
     ami: pairNode?.amiId ?? ami,
     instanceType: pairNode?.instanceType ?? props.instanceType ?? DEFAULT_INSTANCE_TYPE,
     vpcSecurityGroupIds: [p.securityGroupId],
@@ -57,33 +101,8 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
       Name: pairNode ? `${owner.node.path}/${pairNode.peerName}` : owner.node.path,
       [NODES_TAG]: owner.node.path,
     },
-    lifecycle: { ignoreChanges: ignoredChanges(props, pairNode) },
-  });
-  const pair = settings.pair;
-  if (!pair) {
-    const instance = new Instance(owner, "Instance", {
-      ...common(undefined),
-      subnetId: props.subnetId,
-      secondaryPrivateIps: Lazy.listValue({ produce: () => p.vipAddresses() }),
-    });
-    bootAfter([instance], p.bootNeeds);
-    return [instance];
-  }
-  const [first, second] = pair.nodes.map(
-    (pairNode) =>
-      new Instance(owner, `Node-${idPart(pairNode.address)}`, {
-        ...common(pairNode),
-        subnetId: pairNode.subnetId,
-        privateIp: pairNode.address,
-        // A route to a VIP outside the VPC delivers packets not addressed to the instance.
-        sourceDestCheck: pair.placement.kind === "route-table" ? false : undefined,
-        associatePublicIpAddress: pair.placement.nodesNeedPublicAddress ? true : undefined,
-      }),
-  );
-  // Belt and braces: Terraform changes the second node only after the first.
-  second.dependsOn = [first.fqn];
-  bootAfter([first, second], p.bootNeeds);
-  return [first, second];
+    lifecycle: { ignoreChanges: ignoredChanges(props, pairNode, vipsMove) },
+  };
 }
 
 /** The latest official amd64 AMI of the release. */
@@ -132,18 +151,27 @@ function encodeOrRefuse(owner: Construct, text: string): Record<string, string |
   }
 }
 
+/** The extra source addresses of the node with `key` in the delivered list. */
+function sourceAddressesOf(settings: LoadBalancerSettings, key: string): string[] {
+  return [...(settings.sourceAddresses.nodes.find((node) => node.key === key)?.addresses ?? [])];
+}
+
 /**
  * Attributes Terraform must not act on. User-data is read at first boot only:
  * config arrives out of band. A newer default AMI must not replace a running
  * load balancer. A pair's nodes follow only their own `amiId` and
  * `instanceType`, which one node at a time may have: a pair-level change would
- * stop or replace both nodes in one deploy.
+ * stop or replace both nodes in one deploy. A pair node's source addresses are
+ * assigned when it is created where the VIPs move as secondary addresses.
  */
 function ignoredChanges(
   props: ExchangeLoadBalancerProps,
   pairNode: PairNode | undefined,
+  vipsMove: boolean,
 ): string[] {
   const ignored = ["user_data", "user_data_base64"];
+  // The master holds the VIPs as secondary addresses too: Terraform must not take them back.
+  if (pairNode?.sourceAddresses?.length && vipsMove) ignored.push("secondary_private_ips");
   if (pairNode ? !pairNode.amiId : !props.amiId) ignored.push("ami");
   if (pairNode && !pairNode.instanceType) ignored.push("instance_type");
   return ignored;

@@ -53,6 +53,17 @@ export interface ExchangeLoadBalancerProps {
    */
   readonly amiId?: string;
   /**
+   * Extra private addresses of the instance (in its subnet), besides its primary one, that
+   * HAProxy's connections to the real servers leave from: one address reaches about 64,000
+   * connections to one real server (the source ports run out), so each one adds as many
+   * [HAProxy 2.6 manual, 5.2 source; Kemp 002 §2.2, connection scaling past 64k]. EC2
+   * assigns them as secondary addresses; the receive connector script allows them. A pair
+   * gives each node's in `highAvailability.nodes[].sourceAddresses`. A change applies at
+   * HAProxy's next restart; until then new lines leave from the primary address.
+   * @default none: the primary address alone
+   */
+  readonly sourceAddresses?: string[];
+  /**
    * HAProxy's global connection limit; each proxied connection holds two file descriptors.
    * @default 20000
    */

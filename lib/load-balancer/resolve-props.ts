@@ -14,6 +14,7 @@ import {
   operatingSystemRelease,
 } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
+import { SourceAddresses } from "../instance/source-addresses";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
@@ -24,6 +25,7 @@ import { MonitoringSettings } from "../monitoring/settings";
 import { monitoringOf } from "./monitoring-props";
 import { checkId, requireConcrete } from "./checks";
 import { resolvePair } from "./pair-props";
+import { sourceAddressesOf } from "./source-address-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
 import { warnPastEndOfSupport } from "./support-warnings";
@@ -48,6 +50,8 @@ export interface LoadBalancerSettings extends VipDefaults {
   /** Instance types whose network interface holds the VIPs as secondary addresses. */
   readonly vipInterfaceTypes: readonly string[];
   readonly securityGroupRuleQuota: number;
+  /** Each node's extra source addresses towards the real servers. */
+  readonly sourceAddresses: SourceAddresses;
 }
 
 export function resolveProps(
@@ -98,6 +102,7 @@ export function resolveProps(
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
     vipInterfaceTypes: vipInterfaceTypes(props, pair),
     securityGroupRuleQuota: ruleQuotaOf(scope, props.securityGroupRuleQuota),
+    sourceAddresses: sourceAddressesOf(scope, props, vipAddress, pair),
   });
 }
 

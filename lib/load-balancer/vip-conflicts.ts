@@ -54,7 +54,14 @@ export function checkVipFits(
       "give the VIP an address of its own",
     );
   }
-  checkVipAddressesFit(vip, held, settings.vipInterfaceTypes);
+  if (settings.sourceAddresses.nodes.some((node) => node.addresses.includes(vip.address))) {
+    fail(
+      vip.path,
+      `address ${vip.address} is a source address of the load balancer`,
+      "give the VIP an address of its own",
+    );
+  }
+  checkVipAddressesFit(vip, held, settings.vipInterfaceTypes, settings.sourceAddresses.count);
 }
 
 function listeners(vip: VipDescription): number[] {

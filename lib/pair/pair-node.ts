@@ -28,6 +28,13 @@ export interface PairNodeProps {
    * @default the load balancer's `instanceType`, not followed after creation
    */
   readonly instanceType?: string;
+  /**
+   * This node's extra source addresses towards the real servers, inside its subnet (see the
+   * load balancer's `sourceAddresses`); both nodes give the same number. EC2 assigns them
+   * when the node is created.
+   * @default none: the primary address alone
+   */
+  readonly sourceAddresses?: string[];
 }
 
 /** HAProxy `peers` section that synchronises the stick tables across the pair. */

@@ -35,7 +35,7 @@ export class ExchangeServerScripts extends Construct {
   private readonly lb: ExchangeLoadBalancer;
   private readonly scripts = new Map<string, ScriptDocument>();
   private readonly documentsByName = new Map<string, SsmDocument>();
-  /** The addresses Exchange sees SMTP from: the pair's nodes, or the instance's primary address. */
+  /** The addresses Exchange sees SMTP from: the pair's nodes or the instance's primary address, and the extra source addresses. */
   private readonly sources: readonly string[];
   private readonly connectorName: string;
 
@@ -44,7 +44,7 @@ export class ExchangeServerScripts extends Construct {
     this.lb = lb;
     const resolved = resolveScriptsProps(this, lb.namespace, props);
     this.connectorName = resolved.receiveConnectorName;
-    this.sources = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [lb.instance.privateIp];
+    this.sources = smtpSources(lb);
     const { profile, namespace } = lb;
     const { version, management } = profile;
     this.add("VirtualDirectoryUrls", {
@@ -181,4 +181,10 @@ function marker(i: number): string {
 
 function withSources(text: string, sources: readonly string[]): string {
   return sources.reduce((result, source, i) => result.split(marker(i)).join(source), text);
+}
+
+/** The addresses Exchange sees SMTP from: each node's primary address and its source addresses. */
+function smtpSources(lb: ExchangeLoadBalancer): string[] {
+  const primaries = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [lb.instance.privateIp];
+  return [...primaries, ...lb.sourceAddresses];
 }

@@ -3,6 +3,7 @@ import { Scope, fail } from "../core/errors";
 import { HealthCheckOptions } from "../exchange/health-check";
 import { RealServer, RealServerState } from "../exchange/real-server";
 import { Token } from "../framework";
+import { SOURCE_LINE_NAME, SOURCE_LINE_SUFFIX } from "../instance/source-addresses";
 import { isIpv4 } from "../net/ipv4";
 import { parseSource, sourceToCidrs } from "../net/source-range";
 
@@ -39,6 +40,13 @@ function checkServer(scope: Scope, server: RealServer): void {
       scope,
       `server name "${server.name}" is not a valid HAProxy name`,
       "use letters, digits, _ . : -",
+    );
+  }
+  if (SOURCE_LINE_NAME.test(server.name)) {
+    fail(
+      scope,
+      `server name "${server.name}" ends like a source line's (${server.name.replace(SOURCE_LINE_NAME, "")}${SOURCE_LINE_SUFFIX}<n>: another source address of ${server.name.replace(SOURCE_LINE_NAME, "")})`,
+      "give the server a name that does not end in :src and a number, e.g. its host name",
     );
   }
   if (Token.isUnresolved(server.address)) {

@@ -322,6 +322,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
     reservedPorts: renderReservedPorts([443, 10000]),
     bridgeServers:
       "CasWeb reported /etc/haproxy/certs/CasWeb.pem mail.example.com CAS1 192.168.30.20:443\n",
+    sourceAddresses: "lb-10-0-1-5 10.0.1.20 10.0.1.21\n",
     monitoringSettings: 'METRICS_PUBLISH="yes"\n',
     installProgram: "#!/bin/sh\n",
     metricsProgram: "#!/bin/sh\n",
@@ -345,6 +346,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
   expect(root.read("unpacked/certificates")).toBe(bundle.certificateList);
   expect(root.read("unpacked/reserved-ports.conf")).toBe(bundle.reservedPorts);
   expect(root.read("unpacked/bridge-servers")).toBe(bundle.bridgeServers);
+  expect(root.read("unpacked/source-addresses")).toBe(bundle.sourceAddresses);
   expect(root.read("unpacked/monitoring")).toBe(bundle.monitoringSettings);
   expect(root.read("unpacked/exchange-lb-metrics")).toBe(bundle.metricsProgram);
   expect(root.read("unpacked/exchange-lb-install")).toBe(bundle.installProgram);

@@ -101,3 +101,83 @@ describe("the source-address program", () => {
     expect(root.exists(PATHS.HAPROXY_ENVIRONMENT)).toBe(false);
   }, 40_000);
 });
+
+describe("the source-address program with extra source addresses", () => {
+  let root: InstanceRoot;
+  const LIST = "lb-10-0-1-5 10.0.1.7 10.0.1.8\nlb-10-0-2-5 10.0.2.7 10.0.2.8\n";
+  const assigned = (...secondary: string[]) => ({
+    ...NODE_METADATA,
+    localIpv4s: ["10.0.1.5", ...secondary],
+  });
+  beforeEach(() => {
+    root = new InstanceRoot();
+    root.install([baseInstancePart({ maxconn: 100, localPeer: "lb-10-0-1-5" })]);
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, LIST);
+    // The interface of the default route; adding an address is recorded.
+    root.fake(
+      "ip",
+      'case "$*" in "-4 route show default") echo "default via 10.0.1.1 dev ens5 proto dhcp" ;; esac',
+    );
+  });
+  afterEach(() => root.remove());
+
+  test("this node's line: each address EC2 assigned goes on the interface and into HAProxy's environment", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.10", "10.0.1.7", "10.0.1.8"),
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.7\nEXCHANGE_LB_SOURCE_3=10.0.1.8\n",
+    );
+    expect(root.calls("ip")).toEqual([
+      "ip -4 route show default",
+      "ip address replace 10.0.1.7/32 dev ens5",
+      "ip address replace 10.0.1.8/32 dev ens5",
+    ]);
+    // networkd keeps them across its restarts, as it keeps the VIPs.
+    expect(
+      root.exists(`${PATHS.NETWORKD_DIR}/10-netplan-ens5.network.d/networkd-keep-vips.conf`),
+    ).toBe(true);
+  });
+
+  test("an address EC2 has not assigned is left off the interface: its line leaves from the primary address", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.7"),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      "source address 10.0.1.8 is not assigned to this instance's interface (EC2): line 3 leaves from 10.0.1.5",
+    );
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.7\nEXCHANGE_LB_SOURCE_3=10.0.1.5\n",
+    );
+    expect(root.calls("ip")).not.toContain("ip address replace 10.0.1.8/32 dev ens5");
+  });
+
+  test("one instance reads the line of *; a node with no line has the primary address alone", async () => {
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, "* 10.0.1.7\n");
+    const asPeer = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.7"),
+    });
+    expect(asPeer.code).toBe(0);
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
+    const single = new InstanceRoot();
+    try {
+      single.install([baseInstancePart({ maxconn: 100 })]);
+      single.write(PATHS.SOURCE_ADDRESSES_FILE, "* 10.0.1.7\n");
+      single.fake(
+        "ip",
+        'case "$*" in "-4 route show default") echo "default via 10.0.1.1 dev ens5" ;; esac',
+      );
+      const result = await single.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+        metadata: assigned("10.0.1.7"),
+      });
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(single.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+        "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.7\n",
+      );
+    } finally {
+      single.remove();
+    }
+  });
+});

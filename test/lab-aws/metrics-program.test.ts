@@ -228,6 +228,37 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
     expect(valueOf(second.data, "Sessions", imap("CAS1"))).toBe(0);
   });
 
+  test("a server's source lines count towards it: one server in the metrics, their sessions summed", async () => {
+    const imap = (server: string) => ({ Backend: "CasImap", Server: server });
+    const { stack, lb } = fixture({
+      servers: [CAS1, CAS2],
+      maxconn: 1000,
+      sourceAddresses: ["192.168.30.40"],
+    });
+    new CasHttpsVip(lb, "CasWeb");
+    new ImapVip(lb, "CasImap");
+    installConfig(root, synthesizedNode(stack, lb).config);
+    const pidOf = () => /^Pid: (\d+)$/m.exec(admin("show info"))?.[1];
+    const before = pidOf();
+    process.kill(haproxyPid(), "SIGUSR2");
+    await until("the reloaded HAProxy", () => pidOf() !== undefined && pidOf() !== before);
+    await until("CAS1 and its line up", () =>
+      /^CasImap,CAS1:src2,(?:[^,]*,){15}UP,/m.test(admin("show stat")),
+    );
+    expect((await publish()).code).toBe(0);
+    for (let i = 0; i < 4; i++) {
+      const session = inNamespace("echo 'A1 LOGOUT' | socat -t 2 - TCP:192.168.30.10:143");
+      expect(session.stdout).toContain("* OK");
+    }
+    const served = /^CasImap,CAS1:src2,(?:[^,]*,){5}(\d+),/m.exec(admin("show stat"));
+    expect(Number(served?.[1])).toBeGreaterThan(0);
+    const counted = await publish();
+    expect(valueOf(counted.data, "Sessions", imap("CAS1"))).toBe(4);
+    expect(valueOf(counted.data, "ServerDown", imap("CAS1"))).toBe(0);
+    expect(valueOf(counted.data, "HealthyServers", { Backend: "CasImap" })).toBe(1);
+    expect(counted.data.filter((d) => (d.dimensions.Server ?? "").includes(":src"))).toEqual([]);
+  });
+
   test("a pair: the backup publishes only its own HAProxy and role; the master all, and the failovers since", async () => {
     setting(PATHS.SETTINGS, "LOCAL_PEER", "node-10-0-1-5");
     root.write(PATHS.FAILOVER_STATE, "BACKUP\n");

@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { SOURCE_LINE_NAME } from "../../lib/instance/source-addresses";
 import { DIMENSION, METRICS } from "../../lib/monitoring/metrics";
 import { dashboardMetrics, dashboardProblems } from "../support/dashboard";
 import { GOLDEN_DIR } from "../support/golden";
@@ -26,7 +27,10 @@ const stacks = readdirSync(GOLDEN_DIR).map((name) => {
   const config = readFileSync(join(GOLDEN_DIR, name, "haproxy.cfg"), "utf8");
   const backends = [...config.matchAll(/^backend (\S+)\n((?:.+\n)*?)(?=\n|$)/gm)].map((m) => ({
     name: m[1],
-    servers: [...m[2].matchAll(/^ {4}server (\S+) /gm)].map((s) => s[1]),
+    // A real server's source lines (SERVER:src2, ...) are watched as the server.
+    servers: [...m[2].matchAll(/^ {4}server (\S+) /gm)]
+      .map((s) => s[1])
+      .filter((server) => !SOURCE_LINE_NAME.test(server)),
   }));
   return { name, json, backends, pair: resourcesOf(json, "aws_instance").length === 2 };
 });

@@ -91,10 +91,20 @@ export function buildCoverage2010SecondaryIpPair(scope: Construct): TerraformSta
     amiId: "ami-0fedcba9876543210",
     installSsmAgent: false,
     waitForConfigRollout: false,
+    // Two VIP addresses and two source addresses: a t3.small's interface holds three.
+    instanceType: "t3.medium",
     highAvailability: {
       nodes: [
-        { subnetId: "subnet-0aaa1111", address: "10.0.1.5" },
-        { subnetId: "subnet-0aaa1111", address: "10.0.1.6" },
+        {
+          subnetId: "subnet-0aaa1111",
+          address: "10.0.1.5",
+          sourceAddresses: ["10.0.1.7", "10.0.1.8"],
+        },
+        {
+          subnetId: "subnet-0aaa1111",
+          address: "10.0.1.6",
+          sourceAddresses: ["10.0.1.13", "10.0.1.14"],
+        },
       ],
     },
   });
@@ -143,6 +153,8 @@ export function buildCoverage2019Single(scope: Construct): TerraformStack {
       { name: "EX2", address: "10.0.1.21" },
     ],
     serverSecurityGroupId: "sg-0e1f2a3b",
+    // Past 64k connections per Exchange server: a second source address.
+    sourceAddresses: ["10.0.1.30"],
     // HAProxy's logs in CloudWatch Logs too, kept 90 days.
     monitoring: { logs: true, logRetentionDays: 90 },
   });
