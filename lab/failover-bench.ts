@@ -50,6 +50,10 @@ async function round(kind: "haproxy" | "node"): Promise<Phases> {
   await applyStack(synthesize(lab2010Pair));
   const client = timeline("client", 143, { ms: 12_000, everyMs: 100, timeoutMs: 1000 });
   await new Promise((r) => setTimeout(r, 2000));
+  if (!holdsVip(lb) || holdsVip(lb2)) {
+    await client.done;
+    throw new Error(`not lb's alone before the failure: ${JSON.stringify(failoverEvents(lb2))}`);
+  }
   const at = Date.now();
   const eventAt = at - client.started;
   if (kind === "haproxy") killHaproxy(lb);

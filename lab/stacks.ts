@@ -119,13 +119,21 @@ export function labWithSources(
   sourceAddresses: readonly string[],
   vips: (lb: ExchangeLoadBalancer) => void,
 ): StackBuilder {
+  const name = `lab-sources-${sourceAddresses.length}`;
+  return labWith(name, exchangeVersion, { sourceAddresses: [...sourceAddresses] }, vips);
+}
+
+/** One instance with the lab's props and `props` over them, and `vips` added. */
+export function labWith(
+  name: string,
+  exchangeVersion: ExchangeVersion,
+  props: Partial<ExchangeLoadBalancerProps>,
+  vips: (lb: ExchangeLoadBalancer) => void,
+): StackBuilder {
   return (app) => {
-    const stack = new TerraformStack(app, `lab-sources-${sourceAddresses.length}`);
+    const stack = new TerraformStack(app, name);
     new AwsProvider(stack, "aws", { region: "eu-west-2" });
-    const lb = new ExchangeLoadBalancer(stack, "Lb", {
-      ...labProps(exchangeVersion),
-      sourceAddresses: [...sourceAddresses],
-    });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", { ...labProps(exchangeVersion), ...props });
     vips(lb);
     return { stack, lb };
   };

@@ -15,8 +15,13 @@ import { connect, outage, pairTest, report, runStack, sleep, timeline } from "./
 const { lb, lb2 } = LB_NODES;
 /** An even number of clients: asked in reverse order, a fresh table would map each elsewhere. */
 const CLIENTS = HOSTS.client.addresses.slice(0, 4);
-/** Failover within this: HAProxy check fall 2 at 1 s, or VRRP master-down 3 x 1 s + skew. */
-const FAILOVER_BOUND_S = 6;
+/**
+ * Failover within these: a dead HAProxy fails the check within 1 s (fall 1) and the peer takes
+ * over after its skew (12 ms at priority 253); a silent node, after VRRP's master-down 3 x 1 s +
+ * skew. Measured about 1 s and 3 s (npm run bench:failover); the rest is room for a busy machine.
+ */
+const HAPROXY_FAILOVER_BOUND_S = 2.5;
+const NODE_FAILOVER_BOUND_S = 4.5;
 
 function serversByClient(order: readonly string[]): Record<string, string> {
   const results = connect("client", 443, order.length, {
@@ -62,14 +67,14 @@ pairTest(
     await sleep(2000);
     const killedAt = Date.now() - client.started;
     killHaproxy(lb);
-    await waitFor("lb2 to hold the VIP", () => holdsVip(lb2), FAILOVER_BOUND_S * 1000);
+    await waitFor("lb2 to hold the VIP", () => holdsVip(lb2), HAPROXY_FAILOVER_BOUND_S * 1000);
     const result = outage(await client.done, killedAt);
     report("failover: master HAProxy killed", result);
 
     expect([vrrpState(lb), vrrpState(lb2)]).toEqual(["FAULT", "MASTER"]);
     // The failed node's script records FAULT, then drops the address: give it that moment.
     await waitFor("lb to drop the VIP", () => !holdsVip(lb), 5_000);
-    expect(result.secondsWithoutService).toBeLessThan(FAILOVER_BOUND_S);
+    expect(result.secondsWithoutService).toBeLessThan(HAPROXY_FAILOVER_BOUND_S);
     expect(awsCalls(lb2).map((c) => c.args)).toEqual([
       "ec2 assign-private-ip-addresses --region eu-west-2 --network-interface-id eni-lab-lb2 --allow-reassignment --private-ip-addresses 192.168.30.10",
     ]);
@@ -90,11 +95,11 @@ pairTest(
     const pids = sh(["ip", "netns", "pids", lb.ns]).stdout.split("\n").filter(Boolean);
     sh(["kill", "-KILL", ...pids], { allowFailure: true });
     inNs(lb.ns, ["ip", "link", "set", "eth0", "down"]);
-    await waitFor("lb2 to hold the VIP", () => holdsVip(lb2), FAILOVER_BOUND_S * 1000);
+    await waitFor("lb2 to hold the VIP", () => holdsVip(lb2), NODE_FAILOVER_BOUND_S * 1000);
     const result = outage(await client.done, downAt);
     report("failover: master namespace down", result);
     expect(vrrpState(lb2)).toBe("MASTER");
-    expect(result.secondsWithoutService).toBeLessThan(FAILOVER_BOUND_S);
+    expect(result.secondsWithoutService).toBeLessThan(NODE_FAILOVER_BOUND_S);
 
     // Power on: the node boots, HAProxy and keepalived start; nopreempt keeps the VIP where it is.
     // A rebooted instance has only its primary address.

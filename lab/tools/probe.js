@@ -12,9 +12,9 @@
 //   node probe.js '{"mode":"timeline","host":..,"port":..,"ms":..,"everyMs":..,"timeoutMs":..,"untilFile":..}'
 //     a new connection every everyMs for ms (or until untilFile exists); prints each
 //     attempt's start time and outcome.
-//   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..,"greeting":bool}'
-//     opens N connections at once, counts those established (with greeting: greeted by a
-//     real server, per server), holds, closes.
+//   node probe.js '{"mode":"hold-many","host":..,"port":..,"count":N,"holdMs":..,"greeting":bool,"tls":bool,"batch":B,"holdFile":..}'
+//     opens N connections (B at a time), counts those established (with greeting: greeted by a
+//     real server, per server; tls: handshake done), writes that count to holdFile, holds, closes.
 "use strict";
 const fs = require("node:fs");
 const net = require("node:net");
@@ -167,46 +167,49 @@ async function holdMany() {
   let established = 0;
   let failed = 0;
   // With "greeting": a connection counts once the server's first line names it (CAS1...),
-  // one HAProxy passed to a real server; one closed before that failed.
+  // one HAProxy passed to a real server; one closed before that failed. With "tls": once its
+  // handshake ended. Opened "batch" at a time (all at once by default).
   const servers = {};
-  await Promise.all(
-    Array.from(
-      { length: args.count },
-      (_, i) =>
-        new Promise((resolve) => {
-          const s = net.connect({
-            host: args.host,
-            port: args.port,
-            localAddress: args.from ? args.from[i % args.from.length] : undefined,
-          });
-          sockets.push(s);
-          let data = "";
-          let settled = false;
-          const settle = (ok) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            if (ok) established++;
-            else failed++;
-            resolve();
-          };
-          const timer = setTimeout(() => settle(false), args.connectTimeoutMs || 5000);
-          s.on("connect", () => {
-            if (!args.greeting) settle(true);
-          });
-          s.on("data", (chunk) => {
-            data += chunk.toString("latin1");
-            if (!args.greeting || settled || !data.includes("\n")) return;
-            const server = /\b(CAS\d|HT\d)\b/.exec(data.split(/\r?\n/)[0]);
-            const name = server ? server[1] : "unknown";
-            servers[name] = (servers[name] || 0) + 1;
-            settle(true);
-          });
-          s.on("error", () => settle(false));
-          s.on("close", () => settle(false));
-        }),
-    ),
-  );
+  const openOne = (i) =>
+    new Promise((resolve) => {
+      const s = open(
+        args.host,
+        args.port,
+        args.from ? args.from[i % args.from.length] : undefined,
+        args.tls,
+      );
+      sockets.push(s);
+      let data = "";
+      let settled = false;
+      const settle = (ok) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (ok) established++;
+        else failed++;
+        resolve();
+      };
+      const timer = setTimeout(() => settle(false), args.connectTimeoutMs || 5000);
+      s.on(args.tls ? "secureConnect" : "connect", () => {
+        if (!args.greeting) settle(true);
+      });
+      s.on("data", (chunk) => {
+        data += chunk.toString("latin1");
+        if (!args.greeting || settled || !data.includes("\n")) return;
+        const server = /\b(CAS\d|HT\d)\b/.exec(data.split(/\r?\n/)[0]);
+        const name = server ? server[1] : "unknown";
+        servers[name] = (servers[name] || 0) + 1;
+        settle(true);
+      });
+      s.on("error", () => settle(false));
+      s.on("close", () => settle(false));
+    });
+  const batch = args.batch || args.count;
+  for (let first = 0; first < args.count; first += batch) {
+    const last = Math.min(args.count, first + batch);
+    await Promise.all(Array.from({ length: last - first }, (_, k) => openOne(first + k)));
+  }
+  if (args.holdFile) fs.writeFileSync(args.holdFile, String(established));
   await new Promise((r) => setTimeout(r, args.holdMs || 1000));
   let stillOpen = sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
   for (const s of sockets) s.destroy();

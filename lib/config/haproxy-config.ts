@@ -15,6 +15,7 @@ import { VipDescription } from "../vips/description";
 import { adminFrontendOf } from "./admin-section";
 import { SectionContext } from "./backend-base";
 import { LoadBalancerModel } from "./model";
+import { bufsizeOf, vipMaxconn } from "./sizing";
 import { withSourceLines } from "./source-lines";
 import { redirectFrontend, tcpBackend, tcpFrontend } from "./tcp-sections";
 import { terminatedBackends, terminatedFrontend } from "./terminated-sections";
@@ -37,7 +38,6 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
     peers: lb.pair ? PEERS_SECTION : undefined,
     wildcardBinds: lb.pair?.placement.bindsWildcard ?? false,
   };
-  const buffers = lb.vips.flatMap((vip) => vip.terminatedTls?.requestBuffer ?? []);
   return {
     header: [
       `Exchange ${p.version} load balancer (guides ${p.guides}). Generated; edit the construct, not this file.`,
@@ -48,7 +48,7 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
       maxconn: lb.maxconn,
       adminSocket: PATHS.HAPROXY_ADMIN_SOCKET,
       // The largest request buffer any VIP asks for; HAProxy's default when none does.
-      bufsize: buffers.length > 0 ? Math.max(...buffers) : undefined,
+      bufsize: bufsizeOf(lb.vips),
       tls: lb.vips.some((vip) => vip.terminatedTls) ? INTERMEDIATE_TLS : undefined,
       hardStopAfter: p.reloadGrace.value,
       serverStateFile: PATHS.SERVER_STATE,
@@ -63,7 +63,12 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
     groups: lb.vips.map((vip) => {
       const group = vipGroup(vip, context);
       const extra = lb.sourceAddresses.count;
-      return { ...group, backends: group.backends.map((b) => withSourceLines(b, extra)) };
+      const maxconn = vipMaxconn(vip, lb.maxconn);
+      return {
+        ...group,
+        frontends: group.frontends.map((f) => (f.name === vip.name ? { ...f, maxconn } : f)),
+        backends: group.backends.map((b) => withSourceLines(b, extra)),
+      };
     }),
   };
 }

@@ -95,6 +95,13 @@ export interface ServerKeepaliveTiming {
   readonly count: number;
 }
 
+/**
+ * The SMTP, IMAP and POP VIPs' own connection limit, as a share of the load balancer's: a surge
+ * of one (a relay storm, a misbehaving IMAP client) waits in its own listen queue instead of
+ * taking every slot from Outlook and ActiveSync. No guide sets a per-VIP limit.
+ */
+export const MAIL_SHARE_SOURCE = "library default: no guide sets one";
+
 /** Settings both guide families agree on. */
 export const COMMON_DEFAULTS = {
   connectTimeout: cite(Duration.seconds(4), "001 §11 step 1: Connection Timeout 4000 ms"),
@@ -120,6 +127,7 @@ export const COMMON_DEFAULTS = {
     ),
     requests: cite(false, KEEP_SESSIONS_SOURCE),
   },
+  mailConnectionShare: cite(0.1, MAIL_SHARE_SOURCE),
   imap: { ports: cite([143, 993] as const, "001 §11 VIP3, 004 §11 VIP2: 143, 993") },
   pop: { ports: cite([110, 995] as const, "001 §11 VIP3 note, 004 §11 VIP2 note: 110, 995") },
 };

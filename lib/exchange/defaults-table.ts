@@ -126,6 +126,10 @@ function mailRows(p: ExchangeProfile): Row[] {
         source: "003 §3.1 IMAP/POP backends",
       },
     ],
+    [
+      "SMTP, IMAP, POP3 connections at once (each VIP)",
+      text(p.mailConnectionShare, (share) => `${share * 100} % of the load balancer's \`maxconn\``),
+    ],
     ["SMTP port", text(p.smtp.port)],
     ["SMTP persistence", text(p.smtp.persistence, (x) => x.describe())],
     [

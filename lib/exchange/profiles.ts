@@ -60,6 +60,8 @@ export interface ExchangeProfile {
   readonly serverKeepalive: Cited<ServerKeepaliveTiming>;
   /** How long the old process of a reload keeps its sessions (`hard-stop-after`). */
   readonly reloadGrace: Cited<Duration>;
+  /** SMTP, IMAP and POP VIPs: their own limit, a share of the load balancer's maxconn. */
+  readonly mailConnectionShare: Cited<number>;
   readonly shutdownSessionsOnDown: {
     /** RPC, IMAP and POP: one long-lived connection per client, pinned to one server. */
     readonly mailbox: Cited<boolean>;

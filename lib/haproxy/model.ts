@@ -1,8 +1,6 @@
 /**
- * A typed model of the subset of haproxy.cfg (HAProxy 2.6) this library emits:
- * durations, conditions, request rules and checks are types, never HAProxy
- * text, so the code that builds a config needs no HAProxy syntax. Pure data:
- * `lib/config/` builds it, `renderHaproxyConfig` prints it.
+ * A typed model of the haproxy.cfg (HAProxy 2.6) this library emits: durations, conditions,
+ * rules and checks are types, never HAProxy text. Pure data: `lib/config/` builds it.
  */
 import { Duration } from "../core/duration";
 
@@ -120,6 +118,8 @@ export interface Frontend {
   readonly name: string;
   readonly mode: "tcp" | "http";
   readonly binds: readonly Bind[];
+  /** Connections it holds at once; more wait in its listen queue. */
+  readonly maxconn?: number;
   /** Absent for a frontend that only answers itself (an HTTP redirect). */
   readonly defaultBackend?: string;
   readonly timeouts?: Timeouts;

@@ -22,6 +22,7 @@ export function renderFrontend(frontend: Frontend): string {
       frontend.mode === "tcp" ? "option tcplog" : "option httplog",
       frontend.forwardFor ? "option forwardfor" : undefined,
       ...frontend.binds.map(bindLine),
+      frontend.maxconn !== undefined ? `maxconn ${frontend.maxconn}` : undefined,
       ...timeoutLines(frontend.timeouts),
       ...(frontend.httpRequestRules ?? []).map(httpRequestLine),
       ...(frontend.routes ?? []).map(

@@ -44,6 +44,32 @@ function general(families: string[]): Record<string, number> {
 }
 
 /**
+ * Memory in MiB, for the types `IPV4_PER_INTERFACE` knows (AWS, "Amazon EC2 instance types":
+ * https://aws.amazon.com/ec2/instance-types/). A type outside it is not sized: `maxconn` keeps
+ * its fixed default and no worst case is checked.
+ */
+export const MEMORY_MIB: Readonly<Record<string, number>> = Object.freeze({
+  ...sized(["t3", "t3a"], {
+    nano: 0.5,
+    micro: 1,
+    small: 2,
+    medium: 4,
+    large: 8,
+    xlarge: 16,
+    "2xlarge": 32,
+  }),
+  ...sized(["m5", "m6i", "m7i"], { large: 8, xlarge: 16, "2xlarge": 32, "4xlarge": 64 }),
+  ...sized(["c5", "c6i", "c7i"], { large: 4, xlarge: 8, "2xlarge": 16, "4xlarge": 32 }),
+  ...sized(["r5", "r6i", "r7i"], { large: 16, xlarge: 32, "2xlarge": 64, "4xlarge": 128 }),
+});
+
+function sized(families: string[], gib: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    families.flatMap((f) => Object.entries(gib).map(([s, n]) => [`${f}.${s}`, n * 1024])),
+  );
+}
+
+/**
  * Refuses a VIP whose address would not fit on the smallest of `instanceTypes`
  * (the interfaces that hold the VIPs as secondary addresses; empty when none does).
  */

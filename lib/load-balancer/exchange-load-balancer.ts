@@ -6,6 +6,7 @@
  */
 import { fail } from "../core/errors";
 import { configBundleOf, vipAddresses } from "../config/bundle";
+import { defaultMaxconn } from "../config/sizing";
 import { LoadBalancerModel } from "../config/model";
 import { userDataOf } from "../config/user-data";
 import { ConfigBundle } from "../delivery/bundle";
@@ -28,14 +29,11 @@ import { addOutputs } from "./outputs";
 import { pairNodeAt } from "./pair-props";
 import { PairResources } from "./pair-resources";
 import { addPrivateSubnetAccess } from "./private-subnets";
-import { awsProviderProblems } from "./provider-version";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
+import { addSynthChecks } from "./synth-checks";
 import { checkVipFits } from "./vip-conflicts";
-
-const NO_VIPS =
-  "no VIPs. Fix: add at least one, e.g. new CasHttpsVip(lb, 'CasWeb'), or remove the load balancer";
 
 /**
  * One EC2 instance, or a clustered pair, running HAProxy in front of the
@@ -108,8 +106,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       pair: settings.pair !== undefined,
       securityGroupId: this.securityGroup.id,
     });
-    this.node.addValidation({ validate: () => (this.vipList.length === 0 ? [NO_VIPS] : []) });
-    this.node.addValidation({ validate: () => awsProviderProblems(this) });
+    addSynthChecks(this, settings, () => this.model());
   }
 
   public get profile(): ExchangeProfile {
@@ -132,8 +129,9 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     return this.settings.namespace;
   }
 
+  /** The `maxconn` prop, or the one the smallest instance holds with the VIPs added so far. */
   public get maxconn(): number {
-    return this.settings.maxconn;
+    return this.model().maxconn;
   }
 
   /** What every VIP added to this load balancer inherits. */
@@ -226,7 +224,10 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** A snapshot: the settings and the VIPs added so far. */
   private model(): LoadBalancerModel {
-    return { ...this.settings, vips: Object.freeze([...this.vipList]) };
+    const vips = Object.freeze([...this.vipList]);
+    const maxconn =
+      this.settings.maxconn ?? defaultMaxconn(this.settings.sizedType?.memoryMiB, vips);
+    return { ...this.settings, maxconn, vips };
   }
 
   private bundle(): ConfigBundle {

@@ -6,7 +6,7 @@ import { Duration } from "../core/duration";
 import { fail } from "../core/errors";
 import { frozenCopy } from "../core/frozen";
 import { profileFor } from "../exchange/profiles";
-import { Construct } from "../framework";
+import { Construct, Token } from "../framework";
 import { isIpv4, parseCidr } from "../net/ipv4";
 import {
   DEFAULT_OPERATING_SYSTEM,
@@ -18,7 +18,7 @@ import { SourceAddresses } from "../instance/source-addresses";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
-import { DEFAULT_INSTANCE_TYPE, SECURITY_GROUP_RULE_QUOTA } from "./aws-limits";
+import { DEFAULT_INSTANCE_TYPE, MEMORY_MIB, SECURITY_GROUP_RULE_QUOTA } from "./aws-limits";
 import type { AdminAccess } from "../config/admin-section";
 import { adminAccessOf } from "./admin-props";
 import { MonitoringSettings } from "../monitoring/settings";
@@ -32,9 +32,18 @@ import { warnPastEndOfSupport } from "./support-warnings";
 
 const MAXCONN_LIMIT = 1_000_000;
 
+/** An instance type and its memory (`MEMORY_MIB`). */
+export interface SizedType {
+  readonly type: string;
+  readonly memoryMiB: number;
+}
+
 /** What the load balancer's props say, checked; VIPs inherit the defaults part. */
 export interface LoadBalancerSettings extends VipDefaults {
-  readonly maxconn: number;
+  /** The `maxconn` prop; absent: sized from `memoryMiB` and the VIPs at synth. */
+  readonly maxconn?: number;
+  /** The instance type with the least memory, if every type is known. */
+  readonly sizedType?: SizedType;
   /** The admin port and who may reach it. */
   readonly admin: AdminAccess;
   readonly operatingSystem: OperatingSystemRelease;
@@ -92,6 +101,7 @@ export function resolveProps(
     servers,
     namespace,
     maxconn,
+    sizedType: smallestOf(props, pair),
     admin: adminAccessOf(scope, props),
     operatingSystem,
     rootVolumeSizeGib,
@@ -148,16 +158,28 @@ function clientCidrsOf(scope: Construct, cidrs: readonly string[]): string[] {
   });
 }
 
-function maxconnOf(scope: Construct, given: number | undefined): number {
-  const maxconn = given ?? 20000;
-  if (!Number.isInteger(maxconn) || maxconn < 1 || maxconn > MAXCONN_LIMIT) {
+function maxconnOf(scope: Construct, given: number | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  if (!Number.isInteger(given) || given < 1 || given > MAXCONN_LIMIT) {
     fail(
       scope,
       `maxconn ${given} is not a count from 1 to ${MAXCONN_LIMIT}`,
       "give a whole number of connections",
     );
   }
-  return maxconn;
+  return given;
+}
+
+/** The instance type with the least memory; undefined if any type is not known (or a token). */
+function smallestOf(props: ExchangeLoadBalancerProps, pair?: PairSettings): SizedType | undefined {
+  const type = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  const types = pair ? pair.nodes.map((node) => node.instanceType ?? type) : [type];
+  const sized = types.map((t) => ({
+    type: t,
+    memoryMiB: Token.isUnresolved(t) ? undefined : MEMORY_MIB[t],
+  }));
+  if (sized.some((s) => s.memoryMiB === undefined)) return undefined;
+  return (sized as SizedType[]).reduce((a, b) => (b.memoryMiB < a.memoryMiB ? b : a));
 }
 
 function rootVolumeOf(scope: Construct, given: number | undefined): number {

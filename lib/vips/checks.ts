@@ -10,6 +10,16 @@ import { parseSource, sourceToCidrs } from "../net/source-range";
 /** A valid HAProxy section or server name. */
 export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 
+/** A VIP's own connection limit: a whole number from 1 (the load balancer's is checked at synth). */
+export function validateMaxconn(scope: Scope, maxconn: number | undefined): void {
+  if (maxconn === undefined || (Number.isInteger(maxconn) && maxconn >= 1)) return;
+  fail(
+    scope,
+    `maxconn ${maxconn} is not a whole number from 1`,
+    "give the connections this VIP may hold at once, e.g. 2000",
+  );
+}
+
 /** Checks a server list: not empty, valid names, addresses and weights, no duplicates. */
 export function validateServers(scope: Scope, servers: readonly RealServer[]): RealServer[] {
   if (servers.length === 0) {

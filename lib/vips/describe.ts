@@ -11,7 +11,13 @@ import { Persistence } from "../exchange/persistence";
 import { HealthCheck } from "../haproxy/model";
 import { isIpv4 } from "../net/ipv4";
 import { ExchangeSide, TerminatedTls, VipDescription } from "./description";
-import { resolveSources, validateHealthCheck, validatePorts, validateServers } from "./checks";
+import {
+  resolveSources,
+  validateHealthCheck,
+  validateMaxconn,
+  validatePorts,
+  validateServers,
+} from "./checks";
 import { VipOptions, VipTimeouts } from "./options";
 import { VipDefaults } from "./vip-host";
 
@@ -39,6 +45,8 @@ export interface VipKind {
   readonly shutdownSessionsOnDown: Cited<boolean>;
   /** The kind's own idle timeouts, where they differ from the profile's. */
   readonly timeouts?: VipTimeouts;
+  /** Without a `maxconn` prop: the VIP's share of the load balancer's maxconn. */
+  readonly maxconnShare?: Cited<number>;
 }
 
 export function describeVip(
@@ -55,6 +63,7 @@ export function describeVip(
   const redirectPorts = kind.redirectPorts ?? [];
   validatePorts(path, [...kind.ports, ...redirectPorts]);
   validateHealthCheck(path, options.healthCheck);
+  validateMaxconn(path, options.maxconn);
   return frozenCopy({
     name,
     path,
@@ -70,7 +79,14 @@ export function describeVip(
     timeouts: { ...kind.timeouts, ...definedOnly(options.timeouts ?? {}) },
     healthCheck: kind.healthCheck,
     healthCheckTiming: options.healthCheck,
-    notes: [`${kind.label}: ${kind.notes[0]}`, ...kind.notes.slice(1), sessionsNote(kind)],
+    notes: [
+      `${kind.label}: ${kind.notes[0]}`,
+      ...kind.notes.slice(1),
+      sessionsNote(kind),
+      ...limitNote(options.maxconn, kind.maxconnShare),
+    ],
+    maxconn: options.maxconn,
+    maxconnShare: options.maxconn === undefined ? kind.maxconnShare?.value : undefined,
     shutdownSessionsOnDown: kind.shutdownSessionsOnDown.value,
     terminatedTls: kind.terminatedTls,
     exchangeSide: kind.exchangeSide,
@@ -81,6 +97,13 @@ function sessionsNote(kind: VipKind): string {
   const { value, source } = kind.shutdownSessionsOnDown;
   const what = value ? "cut" : "kept until they end";
   return `sessions to a server marked down: ${what} [${sectionOf(source)}]`;
+}
+
+/** Why the VIP's frontend has a connection limit, if it has one. */
+function limitNote(given: number | undefined, share: Cited<number> | undefined): string[] {
+  if (given !== undefined) return [`maxconn ${given}: its own limit (maxconn prop)`];
+  if (!share) return [];
+  return [`maxconn: ${share.value * 100} % of the load balancer's [${share.source}]`];
 }
 
 /** The timeouts the user set, without keys given as undefined. */

@@ -45,6 +45,9 @@ export interface VipDescription {
   readonly healthCheck?: HealthCheck;
   /** The VIP's own health-check timing; the rest comes from the profile. */
   readonly healthCheckTiming?: HealthCheckOptions;
+  /** The VIP's own connection limit, or its share of the load balancer's; neither: none. */
+  readonly maxconn?: number;
+  readonly maxconnShare?: number;
   /** Sessions to a server marked down are cut (long-lived mailbox protocols). */
   readonly shutdownSessionsOnDown: boolean;
   /** Citations and reasons printed above the VIP's sections, the label first. */

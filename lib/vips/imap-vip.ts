@@ -25,7 +25,8 @@ export interface ImapVipProps extends VipOptions {
 /** IMAP4 and IMAPS (001 §11 VIP3 "CAS-IMAP4", 004 §11 VIP2), health-checked by the `* OK` greeting. */
 export class ImapVip extends ExchangeVip {
   constructor(lb: VipHost, id: string, props: ImapVipProps = {}) {
-    const { imap, mailPersistence, shutdownSessionsOnDown } = lb.vipDefaults.profile;
+    const { imap, mailPersistence, shutdownSessionsOnDown, mailConnectionShare } =
+      lb.vipDefaults.profile;
     super(
       lb,
       id,
@@ -41,6 +42,7 @@ export class ImapVip extends ExchangeVip {
         greeting: "* OK",
         goodbye: "A1 LOGOUT\r\n",
         shutdownSessionsOnDown: shutdownSessionsOnDown.mailbox,
+        maxconnShare: mailConnectionShare,
       }),
     );
   }

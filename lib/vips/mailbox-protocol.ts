@@ -18,6 +18,8 @@ export interface MailboxProtocol {
   /** What the check sends to leave. */
   readonly goodbye: string;
   readonly shutdownSessionsOnDown: Cited<boolean>;
+  /** The VIP's share of the load balancer's maxconn. */
+  readonly maxconnShare: Cited<number>;
 }
 
 /**
@@ -52,5 +54,6 @@ export function mailboxKind(protocol: MailboxProtocol): VipKind {
         : `health check: "${protocol.greeting}" greeting on ${checkPort} [003 §3.1 IMAP/POP backends]`,
     ],
     shutdownSessionsOnDown: protocol.shutdownSessionsOnDown,
+    maxconnShare: protocol.maxconnShare,
   };
 }

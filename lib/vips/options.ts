@@ -61,4 +61,10 @@ export interface VipOptions {
    * @default interval 1 s, rise 2, fall 3 (003 §3.1)
    */
   readonly healthCheck?: HealthCheckOptions;
+  /**
+   * Connections this VIP holds at once, at most the load balancer's `maxconn`; more wait in
+   * its listen queue (HAProxy's frontend `maxconn`).
+   * @default SMTP, IMAP and POP: a tenth of the load balancer's maxconn; others: no own limit
+   */
+  readonly maxconn?: number;
 }

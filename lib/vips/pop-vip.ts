@@ -25,7 +25,8 @@ export interface PopVipProps extends VipOptions {
 /** POP3 and POP3S (001 §11 VIP3 note, 004 §11 VIP2 note), health-checked by the `+OK` greeting. */
 export class PopVip extends ExchangeVip {
   constructor(lb: VipHost, id: string, props: PopVipProps = {}) {
-    const { pop, mailPersistence, shutdownSessionsOnDown } = lb.vipDefaults.profile;
+    const { pop, mailPersistence, shutdownSessionsOnDown, mailConnectionShare } =
+      lb.vipDefaults.profile;
     super(
       lb,
       id,
@@ -41,6 +42,7 @@ export class PopVip extends ExchangeVip {
         greeting: "+OK",
         goodbye: "QUIT\r\n",
         shutdownSessionsOnDown: shutdownSessionsOnDown.mailbox,
+        maxconnShare: mailConnectionShare,
       }),
     );
   }

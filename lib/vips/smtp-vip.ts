@@ -99,5 +99,6 @@ function smtpKind(defaults: VipDefaults, props: SmtpVipProps): VipKind {
     // Inbound mail only: submission keeps Exchange's authenticated Client Frontend connector.
     exchangeSide: submission ? undefined : { kind: "receive-connector", port },
     shutdownSessionsOnDown: defaults.profile.shutdownSessionsOnDown.requests,
+    maxconnShare: defaults.profile.mailConnectionShare,
   };
 }

@@ -141,8 +141,15 @@ test("one instance with an explicit AMI: a new AMI replaces the instance (ami is
   expect(changes(before, after)).toEqual({ "aws_instance.Lb_Instance": "update ami" });
 });
 
-test("one instance: a new instance type updates it in place (stop, start), nothing else", () => {
+test("one instance: a new instance type updates it in place (stop, start), and the sized maxconn with it", () => {
   expect(changes(build({}), build({ instanceType: "t3.medium" }))).toEqual({
+    "aws_instance.Lb_Instance": "update instance_type",
+    "aws_ssm_document.Lb_ConfigDelivery_Document": "update content",
+  });
+  // With a maxconn prop, nothing but the instance.
+  expect(
+    changes(build({ maxconn: 9000 }), build({ maxconn: 9000, instanceType: "t3.medium" })),
+  ).toEqual({
     "aws_instance.Lb_Instance": "update instance_type",
   });
 });
@@ -159,9 +166,11 @@ describe("a pair changes hardware one node per deploy", () => {
     });
   const baseline = withNodes([{}, {}], { amiId: "ami-0aaa", instanceType: "t3.small" });
 
-  test("a pair-level AMI or instance type changes no running node", () => {
+  test("a pair-level AMI or instance type changes no running node (the sized maxconn follows the type)", () => {
     expect(changes(baseline, withNodes([{}, {}], { amiId: "ami-0bbb" }))).toEqual({});
-    expect(changes(baseline, withNodes([{}, {}], { instanceType: "t3.medium" }))).toEqual({});
+    expect(changes(baseline, withNodes([{}, {}], { instanceType: "t3.medium" }))).toEqual({
+      "aws_ssm_document.Lb_ConfigDelivery_Document": "update content",
+    });
   });
 
   test("a node's own AMI replaces that node alone; its own instance type updates it alone", () => {

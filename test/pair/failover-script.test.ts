@@ -7,7 +7,7 @@
  * each VIP placement makes.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { renderVipList } from "../../lib/delivery/vip-list";
 import { baseInstancePart } from "../../lib/instance/base";
@@ -117,7 +117,8 @@ test("secondary IP: MASTER reassigns every VIP to this node's interface, then ad
     "ip address replace 10.0.1.10/32 dev eth9",
     "ip address replace 10.0.1.11/32 dev eth9",
   ]);
-  expect(calls("arping")).toEqual([
+  // Every VIP's gratuitous ARP together, once both addresses are up.
+  expect(calls("arping").sort()).toEqual([
     "arping -q -U -c 2 -w 2 -I eth9 10.0.1.10",
     "arping -q -U -c 2 -w 2 -I eth9 10.0.1.11",
   ]);
@@ -312,6 +313,24 @@ test("check: succeeds while the HAProxy pid runs, fails when the pid file is gon
   expect((await script("check")).code).toBe(1);
 });
 
+test("check: a HAProxy that died but is not reaped yet (a zombie) is dead", async () => {
+  setUp({ placement: secondaryIp, vips: [] });
+  // `true` exits; its parent becomes `sleep`, which never reaps it.
+  const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+  const zombie = await new Promise<string>((resolve) =>
+    parent.stdout.once("data", (chunk) => resolve(chunk.toString().trim())),
+  );
+  const state = () => /^State:\s+(\S)/m.exec(readFileSync(`/proc/${zombie}/status`, "utf8"))?.[1];
+  try {
+    for (let i = 0; i < 100 && state() !== "Z"; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(state()).toBe("Z");
+    root.write(PATHS.HAPROXY_PIDFILE, `${zombie}\n`);
+    expect((await script("check")).code).toBe(1);
+  } finally {
+    parent.kill();
+  }
+});
+
 test("prestart: waits for the unicast source address, then names its interface for keepalived", async () => {
   setUp({ placement: secondaryIp, vips: [] });
   // The address appears on the third look, after two one-second waits.
@@ -438,7 +457,7 @@ async function fifoHandler() {
   });
   return {
     send: (...states: string[]) =>
-      writer.stdin.write(states.map((s) => `INSTANCE "exchange" ${s} 150\n`).join("")),
+      writer.stdin.write(states.map((s) => `INSTANCE "exchange" ${s} 254\n`).join("")),
     close,
   };
 }

@@ -203,7 +203,7 @@ describe("two instances", () => {
       );
       const keepalived = files["/etc/keepalived/keepalived.conf"];
       expect(keepalived).toContain(`unicast_src_ip ${node.address}`);
-      expect(keepalived).toContain(`priority ${index === 0 ? 150 : 100}`);
+      expect(keepalived).toContain(`priority ${index === 0 ? 254 : 253}`);
       expect(keepalived).toContain(`${NODES[1 - index].address}\n    }`);
       expectValidKeepalived(keepalived, KEEPALIVED_PATHS);
       // A failing check (HAProxy gone, or a claim given up) puts the instance in FAULT: weight 0,
@@ -442,7 +442,7 @@ describe("bad input names the construct and the fix", () => {
       const { lb } = pairStack(SAME_SUBNET);
       const broken = lb
         .renderKeepalivedConfig("192.168.30.5")
-        .replace("priority 150", "priority banana");
+        .replace("priority 254", "priority banana");
       const result = keepalivedCheck(release, broken, KEEPALIVED_PATHS);
       expect(result.problems.join("\n")).toContain("invalid number 'banana'");
       expect(() => expectValidKeepalived(broken, KEEPALIVED_PATHS)).toThrow(

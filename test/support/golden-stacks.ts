@@ -40,7 +40,8 @@ export function buildCoverage2016ElasticIpPair(scope: Construct): TerraformStack
       { name: "EX2", address: "10.0.2.20" },
     ],
     instanceType: "c6i.large",
-    maxconn: 50000,
+    // What a c6i.large (4 GiB) holds with a terminating VIP (15,490), with room to spare.
+    maxconn: 15000,
     rootVolumeSizeGib: 16,
     configRolloutTimeout: Duration.minutes(15),
     highAvailability: {

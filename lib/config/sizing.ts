@@ -1,0 +1,89 @@
+/**
+ * What HAProxy's connections may cost at most, and the global maxconn an instance holds. Each
+ * stream holds two buffers of `tune.bufsize` while data moves (HAProxy 2.6 manual, 3.2
+ * tune.bufsize: "At least the global maxconn parameter should be decreased by the same factor
+ * as this one is increased"); a connection whose TLS the load balancer terminates holds an
+ * OpenSSL session too; and each holds its structures and two sockets while idle. The worst
+ * case is every connection moving data at once. Pure.
+ */
+import { VipDescription } from "../vips/description";
+
+/** HAProxy's default `tune.bufsize`. */
+export const DEFAULT_BUFSIZE = 16_384;
+
+export const SIZING = Object.freeze({
+  /**
+   * An idle proxied connection's memory in HAProxy (stream, two connections, descriptors):
+   * `npm run bench:lab` measured 3.5 KiB (HAProxy 3.0, 9,900 held), rounded up.
+   */
+  fixedBytes: 4_096,
+  /**
+   * The kernel's two sockets of a proxied connection, at rest (socket, TCP control blocks).
+   */
+  kernelBytes: 4_096,
+  /**
+   * What a TLS connection the load balancer terminates adds: `npm run bench:lab` measured
+   * 32.6 KiB idle (36.1 KiB a held connection, less 3.5 without TLS; HAProxy 3.0), and OpenSSL
+   * holds a read and a write record buffer (about 17 KiB each) while data moves: 68 KiB.
+   */
+  tlsBytes: 69_632,
+  /** Left to Debian, the SSM agent, keepalived, the monitoring programs and the page cache. */
+  reservedMiB: 768,
+  /** The default maxconn where the instance type's memory is not known (no table entry). */
+  unsizedDefault: 20_000,
+  /** Two descriptors a connection within HAProxy's file limit (1,048,576, base.ts). */
+  largest: 500_000,
+});
+
+/** A VIP's own connection limit: its prop, or its share of the load balancer's; none: undefined. */
+export function vipMaxconn(vip: VipDescription, maxconn: number): number | undefined {
+  if (vip.maxconn !== undefined) return vip.maxconn;
+  return vip.maxconnShare === undefined
+    ? undefined
+    : Math.max(1, Math.ceil(maxconn * vip.maxconnShare));
+}
+
+/** `tune.bufsize`: the largest request buffer any VIP asks for; HAProxy's default when none does. */
+export function bufsizeOf(vips: readonly VipDescription[]): number | undefined {
+  const buffers = vips.flatMap((vip) => vip.terminatedTls?.requestBuffer ?? []);
+  return buffers.length > 0 ? Math.max(...buffers) : undefined;
+}
+
+/** One proxied connection at worst: two buffers in flight, its structures, its sockets. */
+function plainBytes(vips: readonly VipDescription[]): number {
+  return 2 * (bufsizeOf(vips) ?? DEFAULT_BUFSIZE) + SIZING.fixedBytes + SIZING.kernelBytes;
+}
+
+/** What HAProxy may use of an instance with `memoryMiB`. */
+export function usableBytes(memoryMiB: number): number {
+  return Math.max(0, memoryMiB - SIZING.reservedMiB) * 1024 * 1024;
+}
+
+/**
+ * The maxconn an instance of `memoryMiB` holds at worst with these VIPs (every connection a
+ * terminated one if any VIP terminates TLS); `SIZING.unsizedDefault` for an unknown type.
+ */
+export function defaultMaxconn(memoryMiB: number | undefined, vips: readonly VipDescription[]) {
+  if (memoryMiB === undefined) return SIZING.unsizedDefault;
+  const tls = vips.some((vip) => vip.terminatedTls) ? SIZING.tlsBytes : 0;
+  const fits = Math.floor(usableBytes(memoryMiB) / (plainBytes(vips) + tls));
+  return Math.max(1, Math.min(SIZING.largest, fits));
+}
+
+/**
+ * The memory `maxconn` connections may take at worst: every one moving data, and as many of
+ * them terminated TLS connections as the terminating VIPs' own limits (`limits`, by VIP name;
+ * none: the global one) let in.
+ */
+export function worstCaseBytes(
+  maxconn: number,
+  vips: readonly VipDescription[],
+  limits: ReadonlyMap<string, number | undefined>,
+): number {
+  const terminating = vips.filter((vip) => vip.terminatedTls);
+  const terminated = Math.min(
+    maxconn,
+    terminating.reduce((n, vip) => n + (limits.get(vip.name) ?? maxconn), 0),
+  );
+  return maxconn * plainBytes(vips) + terminated * SIZING.tlsBytes;
+}
