@@ -33,6 +33,12 @@ export const SIZING = Object.freeze({
   unsizedDefault: 20_000,
   /** Two descriptors a connection within HAProxy's file limit (1,048,576, base.ts). */
   largest: 500_000,
+  /**
+   * Connections one source address may hold to one real server: the ephemeral range's 64,000
+   * ports less the listener ports reserved from it, with room for the health checks, which
+   * leave from the primary address and fail once its ports towards the server are all taken.
+   */
+  perServerLine: 60_000,
 });
 
 /** A VIP's own connection limit: its prop, or its share of the load balancer's; none: undefined. */
@@ -61,13 +67,22 @@ export function usableBytes(memoryMiB: number): number {
 
 /**
  * The maxconn an instance of `memoryMiB` holds at worst with these VIPs (every connection a
- * terminated one if any VIP terminates TLS); `SIZING.unsizedDefault` for an unknown type.
+ * terminated one if any VIP terminates TLS), and that its source ports reach: `perServerLine`
+ * per real server and source address, in the VIP with the fewest servers (`lines`: 1 and the
+ * extra source addresses); `SIZING.unsizedDefault` for an unknown type.
  */
-export function defaultMaxconn(memoryMiB: number | undefined, vips: readonly VipDescription[]) {
-  if (memoryMiB === undefined) return SIZING.unsizedDefault;
+export function defaultMaxconn(
+  memoryMiB: number | undefined,
+  vips: readonly VipDescription[],
+  lines = 1,
+): number {
+  const forwarded = vips.filter((vip) => vip.ports.length > 0).map((vip) => vip.servers.length);
+  const ports =
+    forwarded.length > 0 ? SIZING.perServerLine * lines * Math.min(...forwarded) : Infinity;
+  if (memoryMiB === undefined) return Math.min(SIZING.unsizedDefault, ports);
   const tls = vips.some((vip) => vip.terminatedTls) ? SIZING.tlsBytes : 0;
   const fits = Math.floor(usableBytes(memoryMiB) / (plainBytes(vips) + tls));
-  return Math.max(1, Math.min(SIZING.largest, fits));
+  return Math.max(1, Math.min(SIZING.largest, fits, ports));
 }
 
 /**

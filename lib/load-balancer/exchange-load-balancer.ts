@@ -225,8 +225,9 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   /** A snapshot: the settings and the VIPs added so far. */
   private model(): LoadBalancerModel {
     const vips = Object.freeze([...this.vipList]);
-    const maxconn =
-      this.settings.maxconn ?? defaultMaxconn(this.settings.sizedType?.memoryMiB, vips);
+    const { sizedType, sourceAddresses } = this.settings;
+    const sized = defaultMaxconn(sizedType?.memoryMiB, vips, 1 + sourceAddresses.count);
+    const maxconn = this.settings.maxconn ?? sized;
     return { ...this.settings, maxconn, vips };
   }
 

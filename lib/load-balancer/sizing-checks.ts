@@ -26,7 +26,7 @@ export function sizingProblems(
   const worst = worstCaseBytes(maxconn, vips, limits);
   const usable = usableBytes(sized.memoryMiB);
   if (worst <= usable) return problems;
-  const fits = defaultMaxconn(sized.memoryMiB, vips);
+  const fits = defaultMaxconn(sized.memoryMiB, vips, 1 + model.sourceAddresses.count);
   return [
     ...problems,
     `${path}: maxconn ${maxconn} may take ${Math.ceil(worst / MIB)} MiB at worst (every connection moving data through its two buffers${vips.some((v) => v.terminatedTls) ? ", TLS terminated" : ""}), but a ${sized.type} leaves HAProxy ${Math.floor(usable / MIB)} MiB. Fix: a larger instanceType (t3.medium 4 GiB, m6i.large 8 GiB), or maxconn ${fits} or less`,

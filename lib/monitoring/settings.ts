@@ -2,6 +2,7 @@
  * What the monitoring props resolve to, and the metrics and logs programs' settings file
  * (delivered with each config, like haproxy.cfg: a change reaches running nodes).
  */
+import { SOURCE_LINE_SUFFIX } from "../instance/source-addresses";
 import { renderSettings } from "../instance/settings";
 
 /** CloudWatch's namespace for the published metrics. */
@@ -50,6 +51,11 @@ export function renderMonitoringSettings(
           METRICS_PERIOD: String(monitoring.periodSeconds),
           METRICS_LOAD_BALANCER: monitoring.loadBalancer,
         },
+      },
+      {
+        // Here too: a node booted by an earlier version has no such line in its settings.
+        comment: "A real server's source lines (SERVER:src2...), counted as the server.",
+        values: { SOURCE_LINE_SUFFIX },
       },
       {
         comment: "HAProxy's logs in CloudWatch Logs (monitoring.logs).",

@@ -49,9 +49,22 @@ describe("the default maxconn", () => {
     ["t3.medium", 85_196, 15_490],
     ["m6i.large", 190_054, 34_555],
   ])("%s: %d passing TLS through, %d terminating it with 72 KiB buffers", (type, plain, tls) => {
-    expect(build({ instanceType: type }, false).lb.maxconn).toBe(plain);
+    // Two real servers: at most 60,000 connections to each from one source address.
+    expect(build({ instanceType: type }, false).lb.maxconn).toBe(Math.min(plain, 120_000));
     expect(build({ instanceType: type }, true).lb.maxconn).toBe(tls);
     expect([fits(type, 16_384, false), fits(type, 73_728, true)]).toEqual([plain, tls]);
+  });
+
+  test("the source ports cap it: 60,000 a real server and source address, in the VIP with the fewest servers", () => {
+    const one = fixture({ instanceType: "m6i.large" });
+    new CasHttpsVip(one.lb, "CasWeb");
+    new ImapVip(one.lb, "CasImap", { servers: [{ name: "MBX1", address: "192.168.30.30" }] });
+    expect(one.lb.maxconn).toBe(60_000);
+    const more = build(
+      { instanceType: "m6i.large", sourceAddresses: ["192.168.30.40", "192.168.30.41"] },
+      false,
+    );
+    expect(more.lb.maxconn).toBe(190_054);
   });
 
   test("the smallest node of a pair sizes it; an instance type not in the table keeps 20,000; a large one stops at 500,000", () => {
@@ -67,7 +80,10 @@ describe("the default maxconn", () => {
     } as Partial<ExchangeLoadBalancerProps>;
     expect(build(pair, false).lb.maxconn).toBe(32_768);
     expect(build({ instanceType: "x9z.large" }, false).lb.maxconn).toBe(20_000);
-    expect(build({ instanceType: "r7i.4xlarge" }, false).lb.maxconn).toBe(500_000);
+    const sources = Array.from({ length: 9 }, (_, i) => `192.168.30.${40 + i}`);
+    expect(build({ instanceType: "r7i.4xlarge", sourceAddresses: sources }, false).lb.maxconn).toBe(
+      500_000,
+    );
   });
 
   test("haproxy.cfg's global maxconn is it; both releases' HAProxy accept the VIPs' limits", () => {
