@@ -9,7 +9,7 @@
 import { applyStack } from "../lab";
 import { killHaproxy, loadHaproxy, waitFor } from "../haproxy";
 import { ALL_NODES, LB_NODES, LabNode } from "../node";
-import { holdsVip, runCommandDocument, runConfigDocument } from "../pair";
+import { failoverEvents, holdsVip, runCommandDocument, runConfigDocument } from "../pair";
 import { SynthesizedLoadBalancer, lab2010Pair, lab2010PairWith, synthesize } from "../stacks";
 import { HOSTS } from "../topology";
 import { HeldEvent, connect, hold, pairTest, report, tally } from "./support";
@@ -168,8 +168,18 @@ pairTest(
     expect(drained(lb)).toBe(true);
 
     // A crash saves nothing: the restart reads what the last change saved.
+    const killedAt = Date.now();
     killHaproxy(lb);
-    await waitFor("lb2 to hold the VIP", () => holdsVip(lb2), 10_000);
+    // The claim done (the VIP up, the neighbours told) and lb's release: lb2 takes over within
+    // 0.1 s of lb's FAULT now, while lb may still hold the address a moment.
+    await waitFor(
+      "lb2 to claim the VIP and lb to release it",
+      () =>
+        failoverEvents(lb2).some((e) => e.t >= killedAt && e.state === "MASTER") &&
+        failoverEvents(lb).some((e) => e.t >= killedAt && e.state === "FAULT"),
+      10_000,
+    );
+    expect(holdsVip(lb2)).toBe(true);
     expect(drained(lb2)).toBe(true);
     const onLb2 = onlyCas2();
     report("failover: new connections through lb2 with CAS1 drained", onLb2);
