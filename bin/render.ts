@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ExchangeLoadBalancer, ExchangeServerScripts } from "../lib";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+import { buildExchangeSeFleetStack } from "../examples/exchange-se-fleet/stack";
 import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 
 type Part = "haproxy" | "user-data" | "scripts";
@@ -23,6 +24,7 @@ export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer
     ["exchange-2010", buildExchange2010Stack(app).loadBalancer],
     ["exchange-2013", buildExchange2013Stack(app).loadBalancer],
     ["exchange-se-pair", buildExchangeSePairStack(app).loadBalancer],
+    ["exchange-se-fleet", buildExchangeSeFleetStack(app).loadBalancer],
   ]);
 }
 

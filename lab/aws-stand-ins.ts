@@ -47,8 +47,13 @@ const FAKE_AWS = [
 /**
  * @param secondaryIps the instance's secondary private IPs as EC2 assigns them at launch (a
  * single instance's VIPs, a node's source addresses): IMDS lists them after the primary.
+ * @param fleetNode a fleet node's IMDS: its launch template's user-data, off port 80.
  */
-export function startAwsStandIns(node: LabNode, secondaryIps: readonly string[] = []): void {
+export function startAwsStandIns(
+  node: LabNode,
+  secondaryIps: readonly string[] = [],
+  fleetNode?: FleetNodeImds,
+): void {
   writeNodeFile(node, `${LAB_BIN}/aws`, FAKE_AWS, 0o755);
   const tls = join(LAB_DIR, "tls");
   writeNodeFile(
@@ -58,7 +63,7 @@ export function startAwsStandIns(node: LabNode, secondaryIps: readonly string[] 
     0o600,
   );
   stopFakeImds(node);
-  startFakeImds(node, secondaryIps);
+  startFakeImds(node, secondaryIps, fleetNode);
   // Bounded wait until it answers: the scripts that follow ask it first.
   const token = [
     "curl",
@@ -90,9 +95,36 @@ export function fetchCertificates(node: LabNode): void {
   inNode(node, ["env", "-i", `PATH=${releasePath(SYSTEM_PATH)}`, PATHS.CERTIFICATES_PROGRAM]);
 }
 
-function startFakeImds(node: LabNode, secondaryIps: readonly string[]): void {
+/**
+ * A fleet node's IMDS: the launch template's user-data at /latest/user-data (base64, as the
+ * template holds it). Off port 80 of the node: a fleet node's HAProxy binds its listener ports
+ * on every address, 80 too, where on EC2 IMDS is no socket of the instance. The node's own
+ * connections to 169.254.169.254:80 are redirected there.
+ */
+export interface FleetNodeImds {
+  readonly userDataBase64: string;
+}
+
+/** Where the fake IMDS of a fleet node listens. */
+const FLEET_IMDS_PORT = 1338;
+
+/** Redirects the node's connections to IMDS's port 80 to `port` (none: 80, no redirect). */
+function redirectImds(node: LabNode, port: number): void {
+  const rule = ["OUTPUT", "-d", `${IMDS}/32`, "-p", "tcp", "--dport", "80"];
+  const to = ["-j", "DNAT", "--to-destination", `${IMDS}:${FLEET_IMDS_PORT}`];
+  inNs(node.ns, ["iptables", "-t", "nat", "-D", ...rule, ...to], { allowFailure: true });
+  if (port !== 80) inNs(node.ns, ["iptables", "-t", "nat", "-A", ...rule, ...to]);
+}
+
+function startFakeImds(
+  node: LabNode,
+  secondaryIps: readonly string[],
+  fleetNode: FleetNodeImds | undefined,
+): void {
   // Scope host: like the real one, it is no address of the instance's own network.
   inNs(node.ns, ["ip", "address", "replace", `${IMDS}/32`, "dev", "lo", "scope", "host"]);
+  const port = fleetNode ? FLEET_IMDS_PORT : 80;
+  redirectImds(node, port);
   const mac = inNs(node.ns, ["cat", "/sys/class/net/eth0/address"]).stdout.trim();
   startDetached(
     node.ns,
@@ -106,6 +138,8 @@ function startFakeImds(node: LabNode, secondaryIps: readonly string[]): void {
         region: "eu-west-2",
         localIpv4: node.address,
         localIpv4s: [node.address, ...secondaryIps],
+        userData: fleetNode?.userDataBase64,
+        port,
       }),
     ],
     nodePath(node, "/run/fake-imds.log"),

@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { applyFirewall } from "./firewall";
 import { loadHaproxy, serverStats, waitAllUp } from "./haproxy";
 import { removeLogMountPoint } from "./haproxy-log";
+import { startFleet, stopFleet } from "./fleet";
 import { LB_NODES, removeMountPoints } from "./node";
 import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
 import { fetchCertificates, startAwsStandIns } from "./aws-stand-ins";
@@ -37,10 +38,16 @@ export function labUp(): void {
 /**
  * Runs a synthesized load balancer: the files its user-data writes on the node,
  * its haproxy.cfg in HAProxy, its security-group rules in iptables. A pair
- * runs on both load-balancer namespaces with keepalived.
+ * runs on both load-balancer namespaces with keepalived; a fleet on both behind
+ * the NLB stand-in (lab/fleet.ts), which any other stack removes.
  */
 export async function applyStack(lb: SynthesizedLoadBalancer): Promise<void> {
+  if (lb.fleet) {
+    await startFleet(lb);
+    return;
+  }
   assertStackRelease(lb.stackName, lb.amiNamePatterns);
+  await stopFleet();
   if (lb.nodes.length === 2) {
     await startPair(lb);
     return;

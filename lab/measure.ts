@@ -39,6 +39,9 @@ export function timeline(
     from?: readonly string[];
     /** The address to connect to; the VIP unless given. */
     host?: string;
+    /** Speak TLS (SNI mail.lab.test), and ask this path over HTTP: the server names itself. */
+    tls?: boolean;
+    http?: string;
     /** Stop before `ms` once this file exists (a command's end, then a few seconds more). */
     untilFile?: string;
   },

@@ -1,16 +1,11 @@
 /**
  * The stacks the lab runs: built with the library exactly as a user would,
- * synthesized by cdktf, and read back from cdk.tf.json. HAProxy gets the
+ * synthesized by cdktf, and read back from cdk.tf.json (lab/synthesized.ts). HAProxy gets the
  * haproxy.cfg inside the synthesized user-data (the text the instance would
  * boot with), the firewall gets the synthesized security-group rules.
  */
-import { App, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
-import { parse } from "yaml";
 import {
   CasHttpsVip,
   ExchangeLoadBalancer,
@@ -18,13 +13,21 @@ import {
   ExchangeVersion,
   ImapVip,
   PopVip,
+  RealServer,
   RpcStaticPortVip,
   SmtpVip,
   VipPlacement,
 } from "../lib";
-import { PATHS } from "../lib/instance/paths";
 import { labRelease } from "./release";
+import type { StackBuilder } from "./synthesized";
 import { HOSTS, VIP } from "./topology";
+
+export * from "./synthesized";
+export type {
+  SynthesizedFleet,
+  SynthesizedHealthCheck,
+  SynthesizedListener,
+} from "./synthesized-fleet";
 
 /** The client namespace's addresses: clients, not smart hosts. */
 export const LAB_CLIENT_CIDR = "192.168.30.64/26";
@@ -70,8 +73,6 @@ export function pairProps(exchangeVersion: ExchangeVersion): ExchangeLoadBalance
     monitoring: { metrics: false },
   };
 }
-
-export type StackBuilder = (app: App) => { stack: TerraformStack; lb: ExchangeLoadBalancer };
 
 /** Guide 001's four VIPs plus POP3; SMTP goes to a Hub Transport-only server. */
 export const lab2010: StackBuilder = (app) => {
@@ -160,151 +161,25 @@ export function lab2013(
   };
 }
 
-export interface Rule {
-  readonly port: number;
-  readonly cidr: string;
-}
-
-/** Traffic the security group allows between members of the group itself: the pair. */
-export interface PairRule {
-  readonly protocol: "tcp" | "112";
-  readonly port?: number;
-}
-
-/** One instance: its fixed address (a pair node) and the files its user-data writes. */
-export interface SynthesizedNode {
-  readonly address?: string;
-  readonly files: Readonly<Record<string, { content: string; permissions: string }>>;
-  /** The user-data as EC2 hands it to the instance (IMDS): plain text or gzip, base64 here. */
-  readonly userDataBase64: string;
-  /** Secondary private IPs the instance is launched with (a single instance's VIPs). */
-  readonly secondaryIps: readonly string[];
-  readonly instanceType: string;
-  /** IMDS's PUT response hop limit (metadata_options). */
-  readonly hopLimit: number;
-}
-
-export interface SynthesizedLoadBalancer {
-  readonly stackName: string;
-  /** The synthesized cdk.tf.json, as Terraform would read it (the boot lab's AWS stand-ins read its roles). */
-  readonly cdkTfJson: string;
-  /** haproxy.cfg as written by the synthesized user-data. */
-  readonly haproxyConfig: string;
-  readonly nodes: readonly SynthesizedNode[];
-  /** The SSM document's content: how a changed config reaches running instances. */
-  readonly configDocument: string;
-  /** The operator's documents: a real server's state, and every server's status. */
-  readonly setServerStateDocument: string;
-  readonly serverStatusDocument: string;
-  readonly pairRules: readonly PairRule[];
-  /** Name filters of the stack's Debian AMI lookups ("debian-13-amd64-*"): the release it boots. */
-  readonly amiNamePatterns: readonly string[];
-  /** Ingress rules on the load balancer's security group. */
-  readonly ingress: readonly Rule[];
-  /** Egress rules on the load balancer's security group. */
-  readonly egress: readonly Rule[];
-}
-
-interface AmiFilter {
-  readonly name: string;
-  readonly values: string[];
-}
-
-/** What Terraform does to a template string that holds no interpolation: undo the escapes. */
-function terraformLiteral(text: string): string {
-  return text.replace(/([$%])\1\{/g, "$1{");
-}
-
-/** Synthesizes the stack with cdktf and reads what the instance and its security group would get. */
-export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
-  const outdir = mkdtempSync(join(tmpdir(), "exchange-lab-synth-"));
-  try {
-    const app = new App({ outdir });
-    const { stack } = build(app);
-    app.synth();
-    const cdkTfJson = readFileSync(join(outdir, "stacks", stack.node.id, "cdk.tf.json"), "utf8");
-    const json = JSON.parse(cdkTfJson);
-    const instances = Object.values(json.resource.aws_instance) as Record<string, unknown>[];
-    if (instances.length < 1 || instances.length > 2) {
-      throw new Error(`expected one instance or a pair, found ${instances.length}`);
-    }
-    const nodes = instances.map((instance): SynthesizedNode => {
-      const plain = typeof instance.user_data === "string";
-      const userDataBase64 = plain
-        ? Buffer.from(terraformLiteral(instance.user_data as string)).toString("base64")
-        : String(instance.user_data_base64);
-      const userData = plain
-        ? terraformLiteral(instance.user_data as string)
-        : gunzipSync(Buffer.from(userDataBase64, "base64")).toString("utf8");
-      const files = parse(userData).write_files as {
-        path: string;
-        content: string;
-        permissions: string;
-      }[];
-      return {
-        address: instance.private_ip as string | undefined,
-        files: Object.fromEntries(files.map((f) => [f.path, f])),
-        userDataBase64,
-        secondaryIps: (instance.secondary_private_ips as string[] | undefined) ?? [],
-        instanceType: instance.instance_type as string,
-        hopLimit: (instance.metadata_options as { http_put_response_hop_limit: number })
-          .http_put_response_hop_limit,
-      };
+/**
+ * Scenario 19's fleet: Exchange SE nodes in an Auto Scaling group behind an NLB (a stand-in in
+ * the lab, lab/nlb-stand-in.ts), the web VIP passed through and IMAP; `servers` changes the
+ * real servers (a weight for a rollout).
+ */
+export function labFleet(servers: RealServer[] = CAS): StackBuilder {
+  return (app) => {
+    const stack = new TerraformStack(app, "lab-fleet");
+    new AwsProvider(stack, "aws", { region: "eu-west-2" });
+    const lb = new ExchangeLoadBalancer(stack, "Lb", {
+      ...labProps(ExchangeVersion.EXCHANGE_SE),
+      subnetId: undefined,
+      servers,
+      fleet: { subnets: [{ subnetId: "subnet-0lab" }], minNodes: 2, maxNodes: 3 },
     });
-    const haproxyConfig = nodes[0].files[PATHS.HAPROXY_CONFIG]?.content;
-    if (!haproxyConfig) throw new Error(`no ${PATHS.HAPROXY_CONFIG} in the synthesized user-data`);
-    const group = (instances[0].vpc_security_group_ids as string[])[0];
-    const pairRules: PairRule[] = [];
-    const rules = (type: string): Rule[] =>
-      (Object.values(json.resource[type] ?? {}) as Record<string, unknown>[])
-        .filter((r) => r.security_group_id === group)
-        .flatMap((r) => {
-          if (r.referenced_security_group_id === group) {
-            if (type.includes("ingress")) {
-              pairRules.push({
-                protocol: r.ip_protocol as PairRule["protocol"],
-                port: r.from_port as number | undefined,
-              });
-            }
-            return [];
-          }
-          if (
-            r.ip_protocol !== "tcp" ||
-            r.from_port !== r.to_port ||
-            typeof r.cidr_ipv4 !== "string"
-          ) {
-            throw new Error(`the lab cannot enforce rule ${JSON.stringify(r)}`);
-          }
-          return [{ port: r.from_port as number, cidr: r.cidr_ipv4 }];
-        });
-    const documents = Object.values(json.resource.aws_ssm_document ?? {}) as {
-      name: string;
-      content: string;
-    }[];
-    const documentOf = (what: string): string => {
-      const found = documents.find((d) => d.name.endsWith(`-${what}`));
-      if (!found) throw new Error(`the stack has no ${what} document`);
-      return terraformLiteral(found.content);
-    };
-    const amis = Object.values(json.data?.aws_ami ?? {}) as { filter: AmiFilter[] }[];
-    return {
-      stackName: stack.node.id,
-      cdkTfJson,
-      amiNamePatterns: amis
-        .flatMap((a) => a.filter.filter((f) => f.name === "name"))
-        .flatMap((f) => f.values),
-      haproxyConfig,
-      nodes,
-      configDocument: documentOf("config"),
-      setServerStateDocument: documentOf("SetServerState"),
-      serverStatusDocument: documentOf("ServerStatus"),
-      ingress: rules("aws_vpc_security_group_ingress_rule"),
-      egress: rules("aws_vpc_security_group_egress_rule"),
-      pairRules,
-    };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+    new CasHttpsVip(lb, "CasHttps");
+    new ImapVip(lb, "CasImap");
+    return { stack, lb };
+  };
 }
 
 /** Scenario 7's route tables: the lab subnet's (its router follows it), and another subnet's without the route. */

@@ -31,6 +31,7 @@ export { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 export { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 export { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+export { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 export { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 export { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -39,6 +40,12 @@ export { Route } from "@cdktf/provider-aws/lib/route";
 export { SsmAssociation } from "@cdktf/provider-aws/lib/ssm-association";
 export { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 export { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+export { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+export { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
+export { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+export { Lb } from "@cdktf/provider-aws/lib/lb";
+export { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+export { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 
 /**
  * The framework this build loaded, read from its jsii type name (the cdktn

@@ -19,6 +19,14 @@ export type { ExchangeLoadBalancerProps } from "./load-balancer/props";
 export type { VpcEndpointsProps } from "./load-balancer/vpc-endpoints-props";
 export type { MonitoringProps } from "./load-balancer/monitoring-props";
 export type { HighAvailabilityProps } from "./pair/pair-settings";
+export type {
+  FleetProps,
+  FleetScalingMetric,
+  FleetScalingProps,
+  FleetScheme,
+  FleetSubnetProps,
+} from "./fleet/fleet-settings";
+export type { Fleet } from "./load-balancer/fleet";
 export type { PairNodeProps } from "./pair/pair-node";
 export { VipPlacement } from "./pair/vip-placement";
 export type { ElasticIpPlacementProps, RouteTablePlacementProps } from "./pair/vip-placement";

@@ -18,7 +18,13 @@ import {
 } from "../examples/aws-lab/stand-in-user-data";
 import { synthesizedStandInUserData } from "../examples/aws-lab/synthesized";
 import { Json, resourcesOf, synthJson } from "./support/synth";
-import { certificateBundle, expectValidCloudConfig, run, withTempDir } from "./support/tools";
+import {
+  certificateBundle,
+  expectTerraformLoads,
+  expectValidCloudConfig,
+  run,
+  withTempDir,
+} from "./support/tools";
 
 const lab = buildAwsLabStack(Testing.app());
 const json = synthJson(lab.stack);
@@ -189,12 +195,12 @@ describe("the network", () => {
 
   test("every instance is created after the way out it installs its packages through", () => {
     const wayOut = [
-      "${aws_route.PublicDefaultRoute}",
-      "${aws_route_table_association.PublicSubnetRoutes}",
-      "${aws_route.DefaultRoute10_0_1_0_24}",
-      "${aws_route_table_association.SubnetRoutes10_0_1_0_24}",
-      "${aws_route.DefaultRoute10_0_2_0_24}",
-      "${aws_route_table_association.SubnetRoutes10_0_2_0_24}",
+      "aws_route.PublicDefaultRoute",
+      "aws_route_table_association.PublicSubnetRoutes",
+      "aws_route.DefaultRoute10_0_1_0_24",
+      "aws_route_table_association.SubnetRoutes10_0_1_0_24",
+      "aws_route.DefaultRoute10_0_2_0_24",
+      "aws_route_table_association.SubnetRoutes10_0_2_0_24",
     ];
     const instances = Object.entries(json.resource.aws_instance) as [string, Json][];
     expect(instances).toHaveLength(4);
@@ -253,3 +259,6 @@ test("the outputs: the VIP, the instances, and the Session Manager commands that
 test("a stand-in the stack does not hold is refused by name", () => {
   expect(() => synthesizedStandInUserData(json, "EX3")).toThrow("no stand-in EX3");
 });
+
+test("Terraform loads the stack; every depends_on a plain address of one of its resources", () =>
+  expectTerraformLoads(json));

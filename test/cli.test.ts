@@ -25,6 +25,11 @@ describe("the render CLI", () => {
       "### exchange-se-pair: VirtualDirectoryUrls.ps1 (Exchange servers)",
       "### exchange-se-pair: Maintenance.ps1 (Exchange servers)",
       "### exchange-se-pair: ReceiveConnector-25.ps1 (Exchange servers)",
+      "### exchange-se-fleet: haproxy.cfg",
+      "### exchange-se-fleet: user-data",
+      "### exchange-se-fleet: VirtualDirectoryUrls.ps1 (Exchange servers)",
+      "### exchange-se-fleet: Maintenance.ps1 (Exchange servers)",
+      "### exchange-se-fleet: ReceiveConnector-25.ps1 (Exchange servers)",
     ]);
     expect(render("exchange-2010", "scripts")).toContain("$rpcClientAccessPort = 60200");
   });
@@ -50,7 +55,7 @@ describe("the render CLI", () => {
     const bad = run(tsNode, [join(__dirname, "..", "bin", "render.ts"), "exchange-2007"]);
     expect(bad.status).toBe(2);
     expect(bad.output).toContain(
-      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013, exchange-se-pair',
+      'Unknown stack "exchange-2007"; choose one of: exchange-2010, exchange-2013, exchange-se-pair, exchange-se-fleet',
     );
   });
 });

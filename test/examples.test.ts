@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { buildAwsLabStack } from "../examples/aws-lab/stack";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
+import { buildExchangeSeFleetStack } from "../examples/exchange-se-fleet/stack";
 import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 import { ExchangeLoadBalancer } from "../lib";
 import { PATHS } from "../lib/instance/paths";
@@ -137,6 +138,42 @@ describe("exchange-se-pair example", () => {
         (r) => `${r.route_table_id} ${r.destination_cidr_block}`,
       ),
       policy: JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0].policy),
+    }).toMatchSnapshot();
+  });
+});
+
+describe("exchange-se-fleet example", () => {
+  const { stack, loadBalancer } = buildExchangeSeFleetStack(Testing.app());
+  const json = synthJson(stack);
+
+  test("haproxy.cfg (the same on every node)", () => {
+    expect(loadBalancer.renderHaproxyConfig()).toMatchSnapshot();
+  });
+
+  test("HAProxy and cloud-init accept what every node boots with", () => {
+    expectValidHaproxy(loadBalancer.renderHaproxyConfig());
+    expectValidCloudConfig(loadBalancer.renderUserData());
+  });
+
+  test("the NLB's listeners and checks, both security groups' rules", () => {
+    const group = (id: string | undefined) =>
+      /NlbSecurityGroup/.test(id ?? "")
+        ? "NLB"
+        : /Lb_SecurityGroup_/.test(id ?? "")
+          ? "nodes"
+          : "servers";
+    const rules = (type: string) =>
+      resourcesOf(json, type).map(
+        (r) =>
+          `${group(r.security_group_id)} ${r.ip_protocol}/${r.from_port} ${r.cidr_ipv4 ?? `${type.includes("egress") ? "to" : "from"} ${group(r.referenced_security_group_id)}`} ${r.description}`,
+      );
+    expect({
+      targetGroups: resourcesOf(json, "aws_lb_target_group").map(
+        (g) =>
+          `${g.protocol}/${g.port} check ${g.health_check.protocol} :${g.health_check.port}${g.health_check.path}`,
+      ),
+      ingress: rules("aws_vpc_security_group_ingress_rule"),
+      egress: rules("aws_vpc_security_group_egress_rule"),
     }).toMatchSnapshot();
   });
 });

@@ -18,6 +18,7 @@ import {
   certificateBundle,
   expectValidCloudConfig,
   expectValidHaproxy,
+  expectTerraformLoads,
   expectValidKeepalived,
   withTempDir,
 } from "./support/tools";
@@ -54,6 +55,15 @@ test.each([...files.keys()].sort())("%s is byte-identical", (path) => {
   } else {
     expect(synthesized).toBe(golden);
   }
+});
+
+const stacks = [...files.keys()].filter((path) => path.endsWith("/cdk.tf.json")).sort();
+
+describe.each(stacks)("%s", (path) => {
+  const json = JSON.parse(readFileSync(join(GOLDEN_DIR, path), "utf8"));
+
+  test("Terraform loads it; every depends_on a plain address of one of its resources", () =>
+    expectTerraformLoads(json));
 });
 
 const userData = [...files.keys()].filter((path) => /\/user-data[^/]*\.yaml$/.test(path)).sort();

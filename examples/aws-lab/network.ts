@@ -15,6 +15,7 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import type { Dependable } from "../../lib/load-balancer/dependencies";
 import { idPart } from "../../lib/core/id";
 import { LabAddresses } from "./addresses";
 
@@ -29,7 +30,7 @@ export interface LabNetwork {
   readonly vpc: Vpc;
   readonly zones: readonly [LabZone, LabZone];
   /** The routes to the NAT gateway and on to the internet: an instance booting before them installs nothing. */
-  readonly wayOut: readonly { readonly fqn: string }[];
+  readonly wayOut: readonly Dependable[];
 }
 
 const ANYWHERE = "0.0.0.0/0";
@@ -65,7 +66,7 @@ export function labNetwork(
     tags: { Name: `${stack.node.id}-public` },
   });
   const publicRoutes = new RouteTable(stack, "PublicRoutes", { vpcId: vpc.id });
-  const wayOut: { readonly fqn: string }[] = [];
+  const wayOut: Dependable[] = [];
   const publicRoute = new Route(stack, "PublicDefaultRoute", {
     routeTableId: publicRoutes.id,
     destinationCidrBlock: ANYWHERE,

@@ -2,6 +2,8 @@
 // lab load-balancer namespace on 169.254.169.254:80, so the failover script
 // runs unchanged. Stops by itself after maxMs.
 //   node fake-imds.js '{"eni":"eni-lab-lb","mac":"0a:..","region":"eu-west-2","localIpv4":"192.168.30.5","maxMs":..}'
+// With "userData" (base64, as a launch template holds it), /latest/user-data serves its bytes;
+// with "port", it listens there instead of 80 (the node redirects port 80 to it).
 "use strict";
 const http = require("node:http");
 
@@ -38,9 +40,14 @@ const server = http.createServer((req, res) => {
     res.writeHead(401).end();
     return;
   }
+  if (req.url === "/latest/user-data") {
+    if (args.userData) res.end(Buffer.from(args.userData, "base64"));
+    else res.writeHead(404).end();
+    return;
+  }
   const value = metadata[(req.url || "").replace("/latest/meta-data/", "")];
   if (value === undefined) res.writeHead(404).end();
   else res.end(value);
 });
-server.listen(80, "169.254.169.254");
+server.listen(args.port || 80, "169.254.169.254");
 setTimeout(() => process.exit(0), args.maxMs || 4 * 3600 * 1000).unref();

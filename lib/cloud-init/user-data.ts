@@ -30,3 +30,14 @@ export function encodeUserData(text: string): EncodedUserData {
   }
   return { userDataBase64: compressed.toString("base64") };
 }
+
+/**
+ * A launch template's user-data, which EC2 takes base64-encoded: the text itself when it fits,
+ * gzip-compressed otherwise (the limit is on the bytes before base64). Throws as `encodeUserData`.
+ */
+export function encodeLaunchTemplateUserData(text: string): string {
+  const encoded = encodeUserData(text);
+  return "userDataBase64" in encoded
+    ? encoded.userDataBase64
+    : Buffer.from(text, "utf8").toString("base64");
+}

@@ -14,7 +14,16 @@ export interface SectionContext {
   readonly peers?: string;
   /** Bind `0.0.0.0` instead of the VIP address (an Elastic IP reaches each node on its own address). */
   readonly wildcardBinds: boolean;
+  /** A fleet's nodes balance on their own: persistence by client address needs one choice on all. */
+  readonly fleet?: boolean;
 }
+
+/**
+ * Why a fleet's persistent VIP hashes the client address: each node has its own stick table,
+ * and the NLB keeps a client on one node per port only.
+ */
+export const FLEET_SOURCE_HASH_COMMENT =
+  "balance source, hash-type consistent: on a fleet every node and every port of the VIP picks the same real server for a client address (each node has its own stick table; the NLB keeps a client on one node per port) [HAProxy 2.6 manual, 4.2 balance source, hash-type]";
 
 export function bindAddress(vip: VipDescription, context: SectionContext): string {
   return context.wildcardBinds ? "0.0.0.0" : vip.address;
@@ -22,7 +31,7 @@ export function bindAddress(vip: VipDescription, context: SectionContext): strin
 
 export type BackendBase = Pick<
   Backend,
-  "balance" | "stickTable" | "timeouts" | "serverDefaults" | "servers"
+  "balance" | "hashType" | "stickTable" | "timeouts" | "serverDefaults" | "servers"
 >;
 
 export function backendBase(vip: VipDescription, context: SectionContext): BackendBase {
@@ -42,8 +51,10 @@ export function backendBase(vip: VipDescription, context: SectionContext): Backe
       : {}),
     ...(vip.shutdownSessionsOnDown ? { shutdownSessionsOnDown: true } : {}),
   };
+  const hashed = context.fleet === true && persistence.timeout !== undefined;
   return {
-    balance: vip.balance,
+    balance: hashed ? "source" : vip.balance,
+    hashType: hashed ? "consistent" : undefined,
     stickTable: persistence.timeout
       ? {
           type: "ip",

@@ -66,14 +66,17 @@ export function vipAddresses(lb: LoadBalancerModel): string[] {
 
 /** Addresses a node puts on its interface while it holds the VIPs; none for an Elastic IP. */
 export function localVipAddresses(lb: LoadBalancerModel): string[] {
+  // A fleet's VIPs are the NLB's: a node holding one would answer ARP for the NLB's address.
+  if (lb.fleet) return [];
   return lb.pair?.placement.bindsWildcard ? [] : vipAddresses(lb);
 }
 
-/** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers, admin. */
+/** Every TCP port HAProxy listens on: the VIPs' and their redirects', the pair's peers, admin, health. */
 function listenPorts(lb: LoadBalancerModel): number[] {
   return [
     ...lb.vips.flatMap((vip) => [...vip.ports, ...vip.redirectPorts]),
     ...(lb.pair ? [PEER_PORT] : []),
     lb.admin.port,
+    ...(lb.fleet ? [lb.fleet.healthCheckPort] : []),
   ];
 }

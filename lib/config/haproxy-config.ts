@@ -5,7 +5,13 @@
  */
 import { sectionOf } from "../exchange/citation";
 import { ExchangeProfile } from "../exchange/profiles";
-import { DefaultsSection, HaproxyConfig, PeersSection, ProxyGroup } from "../haproxy/model";
+import {
+  Backend,
+  DefaultsSection,
+  HaproxyConfig,
+  PeersSection,
+  ProxyGroup,
+} from "../haproxy/model";
 import { INTERMEDIATE_TLS } from "../haproxy/tls";
 import { SOURCE_ADDRESS_COMMENT, SOURCE_ADDRESS_WORD } from "../instance/source-addresses";
 import { PATHS } from "../instance/paths";
@@ -13,8 +19,9 @@ import { PEERS_SECTION, PEER_PORT } from "../pair/pair-node";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
 import { adminFrontendOf } from "./admin-section";
-import { SectionContext } from "./backend-base";
+import { FLEET_SOURCE_HASH_COMMENT, SectionContext } from "./backend-base";
 import { LoadBalancerModel } from "./model";
+import { healthFrontendOf } from "./health-section";
 import { bufsizeOf, vipMaxconn } from "./sizing";
 import { withSourceLines } from "./source-lines";
 import { redirectFrontend, tcpBackend, tcpFrontend } from "./tcp-sections";
@@ -31,13 +38,29 @@ const SOURCE_LINES_COMMENT =
   "Each real server has one line per source address (SERVER:srcN: another address, tracking " +
   "SERVER's check and state), past 64k connections per server [HAProxy 2.6 manual, 5.2 source; 002 §2.2].";
 
-export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
+/**
+ * @param boot the copy a fleet node boots with, whose health endpoint waits for the config
+ * document; the same config otherwise
+ */
+export function haproxyConfigOf(lb: LoadBalancerModel, boot = false): HaproxyConfig {
   const p = lb.profile;
   const context: SectionContext = {
     profile: p,
     peers: lb.pair ? PEERS_SECTION : undefined,
-    wildcardBinds: lb.pair?.placement.bindsWildcard ?? false,
+    // A fleet node's VIPs are the NLB's addresses: its connections arrive at the node's own.
+    wildcardBinds: lb.fleet !== undefined || (lb.pair?.placement.bindsWildcard ?? false),
+    fleet: lb.fleet !== undefined,
   };
+  const groups = lb.vips.map((vip) => {
+    const group = vipGroup(vip, context);
+    const extra = lb.sourceAddresses.count;
+    const maxconn = vipMaxconn(vip, lb.maxconn);
+    return {
+      ...group,
+      frontends: group.frontends.map((f) => (f.name === vip.name ? { ...f, maxconn } : f)),
+      backends: group.backends.map((b) => withSourceLines(withHashComment(b), extra)),
+    };
+  });
   return {
     header: [
       `Exchange ${p.version} load balancer (guides ${p.guides}). Generated; edit the construct, not this file.`,
@@ -60,17 +83,21 @@ export function haproxyConfigOf(lb: LoadBalancerModel): HaproxyConfig {
     defaults: defaultsOf(p),
     peers: lb.pair ? peersOf(lb.pair) : undefined,
     admin: adminFrontendOf(lb.admin),
-    groups: lb.vips.map((vip) => {
-      const group = vipGroup(vip, context);
-      const extra = lb.sourceAddresses.count;
-      const maxconn = vipMaxconn(vip, lb.maxconn);
-      return {
-        ...group,
-        frontends: group.frontends.map((f) => (f.name === vip.name ? { ...f, maxconn } : f)),
-        backends: group.backends.map((b) => withSourceLines(b, extra)),
-      };
-    }),
+    health: lb.fleet
+      ? healthFrontendOf(
+          lb.fleet,
+          lb.vips.map((vip, i) => ({ name: vip.name, group: groups[i] })),
+          boot,
+        )
+      : undefined,
+    groups,
   };
+}
+
+/** A backend that hashes the client address says why, above its section. */
+function withHashComment(backend: Backend): Backend {
+  if (!backend.hashType) return backend;
+  return { ...backend, comments: [...(backend.comments ?? []), FLEET_SOURCE_HASH_COMMENT] };
 }
 
 /** The profile's timeouts, retries and health-check timing, each with its citation. */

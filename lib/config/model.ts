@@ -8,6 +8,7 @@ import type { AdminAccess } from "./admin-section";
 import { OperatingSystemRelease } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { SourceAddresses } from "../instance/source-addresses";
+import { FleetSettings } from "../fleet/fleet-settings";
 import { MonitoringSettings } from "../monitoring/settings";
 import { PairSettings } from "../pair/pair-settings";
 import { VipDescription } from "../vips/description";
@@ -28,5 +29,7 @@ export interface LoadBalancerModel {
   readonly sourceAddresses: SourceAddresses;
   /** A clustered pair; absent for one instance. */
   readonly pair?: PairSettings;
+  /** A fleet behind a Network Load Balancer; absent for one instance and a pair. */
+  readonly fleet?: FleetSettings;
   readonly vips: readonly VipDescription[];
 }

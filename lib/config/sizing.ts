@@ -6,6 +6,7 @@
  * OpenSSL session too; and each holds its structures and two sockets while idle. The worst
  * case is every connection moving data at once. Pure.
  */
+import { FILE_HEADROOM, FILE_LIMIT_FLOOR } from "../instance/base";
 import { VipDescription } from "../vips/description";
 
 /** HAProxy's default `tune.bufsize`. */
@@ -31,8 +32,11 @@ export const SIZING = Object.freeze({
   reservedMiB: 768,
   /** The default maxconn where the instance type's memory is not known (no table entry). */
   unsizedDefault: 20_000,
-  /** Two descriptors a connection within HAProxy's file limit (1,048,576, base.ts). */
-  largest: 500_000,
+  /**
+   * Two descriptors a connection within the file limit HAProxy always has (FILE_LIMIT_FLOOR,
+   * 1,048,576, less 1,024 of headroom: base.ts), so the default never raises it: 523,776.
+   */
+  largest: (FILE_LIMIT_FLOOR - FILE_HEADROOM) / 2,
   /**
    * Connections one source address may hold to one real server: the ephemeral range's 64,000
    * ports less the listener ports reserved from it, with room for the health checks, which

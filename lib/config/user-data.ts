@@ -11,19 +11,27 @@ import { pairNodePart } from "../pair/boot";
 import { PairNode } from "../pair/pair-node";
 import { certificatesPart } from "../tls/boot";
 import { ConfigBundle } from "../delivery/bundle";
+import { renderHaproxyConfig } from "../haproxy/render";
+import { haproxyConfigOf } from "./haproxy-config";
 import { LoadBalancerModel } from "./model";
+
+/** A fleet node's first config: the document's, its health endpoint waiting for the document. */
+function fleetBootConfig(lb: LoadBalancerModel): string {
+  return renderHaproxyConfig(haproxyConfigOf(lb, true));
+}
 
 /**
  * @param bundle the load balancer's config bundle (`configBundleOf`), rendered once for all nodes
- * @param node the pair node, for a pair; one instance has none
+ * @param node the pair node, for a pair; one instance and a fleet have none
  */
 export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: PairNode): string {
   const source = lb.packageSource ?? FROM_INTERNET;
   const parts: BootPart[] = [
     baseInstancePart({ maxconn: lb.maxconn, localPeer: node?.peerName }),
-    // A pair's VIPs are the master's, put on the interface by the failover program.
-    ...(lb.pair ? [] : [vipAddressesPart()]),
-    deliveryPart(bundle),
+    // A pair's VIPs are the master's, put on the interface by the failover program; a fleet's
+    // are the NLB's.
+    ...(lb.pair || lb.fleet ? [] : [vipAddressesPart()]),
+    deliveryPart(lb.fleet ? { ...bundle, haproxyConfig: fleetBootConfig(lb) } : bundle),
     certificatesPart(),
     ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
     ...(lb.installSsmAgent ? [ssmAgentPart(source.agentProxy)] : []),

@@ -3,6 +3,9 @@
  * rules and checks are types, never HAProxy text. Pure data: `lib/config/` builds it.
  */
 import { Duration } from "../core/duration";
+import type { AdminFrontend, HealthFrontend } from "./node-frontends";
+
+export type { AdminFrontend, HealthFrontend } from "./node-frontends";
 
 /** Comment lines printed above a section or directive (citations, reasons). */
 export type Comments = readonly string[];
@@ -206,6 +209,8 @@ export interface Backend {
   readonly name: string;
   readonly mode: "tcp" | "http";
   readonly balance: "roundrobin" | "leastconn" | "source";
+  /** How `balance source` maps a hash to a server; consistent: the same on every node. */
+  readonly hashType?: "consistent";
   /** Persistence: `stick on <key>` against this table. */
   readonly stickTable?: StickTable;
   /** Cookie persistence: `cookie <name> insert indirect nocache` (http mode), `secure` and `httponly`. */
@@ -227,17 +232,6 @@ export interface ProxyGroup {
   readonly backends: readonly Backend[];
 }
 
-/** An http frontend serving HAProxy's own pages: the Prometheus exporter and a read-only stats page. */
-export interface AdminFrontend {
-  readonly name: string;
-  /** The bind address; a quoted word may read an environment variable. */
-  readonly address: string;
-  readonly port: number;
-  readonly metricsPath: string;
-  readonly statsPath: string;
-  readonly comments?: Comments;
-}
-
 export interface HaproxyConfig {
   readonly header?: Comments;
   readonly global: GlobalSection;
@@ -246,5 +240,7 @@ export interface HaproxyConfig {
   readonly peers?: PeersSection;
   /** Printed after peers, before the VIPs. */
   readonly admin?: AdminFrontend;
+  /** Printed after admin. */
+  readonly health?: HealthFrontend;
   readonly groups: readonly ProxyGroup[];
 }

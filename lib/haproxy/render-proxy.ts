@@ -41,6 +41,7 @@ export function renderBackend(backend: Backend): string {
     [
       `mode ${backend.mode}`,
       `balance ${backend.balance}`,
+      backend.hashType ? `hash-type ${backend.hashType}` : undefined,
       table ? stickTableLine(table) : undefined,
       table ? `stick on ${stickKey(table)}` : undefined,
       backend.cookie ? cookieLine(backend.cookie) : undefined,

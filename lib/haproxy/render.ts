@@ -7,6 +7,7 @@ import {
   DefaultsSection,
   GlobalSection,
   HaproxyConfig,
+  HealthFrontend,
   PeersSection,
   ServerKeepalive,
   ProxyGroup,
@@ -22,6 +23,7 @@ export function renderHaproxyConfig(config: HaproxyConfig): string {
     renderDefaults(config.defaults),
     config.peers ? renderPeers(config.peers) : "",
     config.admin ? renderAdmin(config.admin) : "",
+    config.health ? renderHealth(config.health) : "",
     ...config.groups.map(renderGroup),
   ].filter((block) => block.length > 0);
   return blocks.join("\n\n") + "\n";
@@ -121,5 +123,34 @@ function renderAdmin(admin: AdminFrontend): string {
       "stats refresh 10s",
     ],
     admin.comments,
+  );
+}
+
+function renderHealth(health: HealthFrontend): string {
+  const answer = (status: number, text: string) =>
+    `http-request return status ${status} content-type text/plain string "${text}"`;
+  return section(
+    `frontend ${health.name}`,
+    [
+      "mode http",
+      // A check every few seconds from each of the NLB's addresses would fill the log.
+      "no log",
+      `bind ${health.address}:${health.port}`,
+      ...health.checks.flatMap((check) =>
+        health.notReady !== undefined
+          ? [`${answer(503, health.notReady)} if { path ${check.path} }`]
+          : // A VIP without a backend (a redirect alone) serves while HAProxy does.
+            check.backends.length === 0
+            ? [`${answer(200, "up")} if { path ${check.path} }`]
+            : [
+                ...check.backends.map(
+                  (b) => `${answer(200, "up")} if { path ${check.path} } { nbsrv(${b}) gt 0 }`,
+                ),
+                `${answer(503, "no real server up")} if { path ${check.path} }`,
+              ],
+      ),
+      answer(404, "no such VIP"),
+    ],
+    health.comments,
   );
 }

@@ -10,6 +10,8 @@ import { SOURCE_ADDRESS_ENV, SOURCE_LINE_SUFFIX } from "./source-addresses";
 
 /** Linux's default fs.nr_open: the largest file limit systemd can set without a sysctl. */
 export const FILE_LIMIT_FLOOR = 1_048_576;
+/** Descriptors beyond two per connection: listeners, the admin socket, logs, checks. */
+export const FILE_HEADROOM = 1024;
 /** The ephemeral range (`ip_local_port_range`): source ports towards the real servers. */
 export const EPHEMERAL_PORTS = { first: 1024, last: 65023 } as const;
 /** HAProxy's log lines journald keeps per 30 s (LogRateLimitBurst): 20,000 a second. */
@@ -29,7 +31,7 @@ export interface BaseInstance {
 export function baseInstancePart(instance: BaseInstance): BootPart {
   // Two descriptors per proxied connection (client side, server side), plus headroom; and at
   // least Linux's default nr_open, so a higher maxconn delivered later needs no restart.
-  const fileLimit = Math.max(instance.maxconn * 2 + 1024, FILE_LIMIT_FLOOR);
+  const fileLimit = Math.max(instance.maxconn * 2 + FILE_HEADROOM, FILE_LIMIT_FLOOR);
   return {
     // socat: the programs' way to HAProxy's admin socket (HAProxy 2.6 management guide, 9.3).
     packages: ["haproxy", "curl", "socat"],

@@ -25,7 +25,7 @@ export const SOURCE_ADDRESS_COMMENT =
 export const SOURCE_LINE_SUFFIX = ":src";
 
 /** A real server name that would read as a source line of another. */
-export const SOURCE_LINE_NAME = /:src[0-9]+$/;
+export const SOURCE_LINE_NAME = new RegExp(`${SOURCE_LINE_SUFFIX}[0-9]+$`);
 
 /** The list's key of a single instance's line (a pair's nodes use their peer names). */
 export const ONE_INSTANCE_KEY = "*";

@@ -5,9 +5,9 @@
  * (kms:ViaService), nothing else. Rendered at synth, so VIPs
  * added later are included.
  */
-import { Construct, IamRole, IamRolePolicy, Instance, Lazy } from "../framework";
+import { Construct, IamRole, IamRolePolicy, Lazy } from "../framework";
 import type { Arns } from "./arns";
-import { bootAfter } from "./instances";
+import { BootingNodes, bootAfter } from "./instances";
 import { NAME_PREFIX } from "./names";
 import type { CertificateStore, TlsCertificate } from "../tls/tls-certificate";
 
@@ -15,7 +15,7 @@ export interface CertificatePolicySetup {
   readonly role: IamRole;
   readonly arns: Arns;
   /** They fetch the certificates at boot: created after this policy. */
-  readonly instances: readonly Instance[];
+  readonly bootingNodes: readonly BootingNodes[];
   readonly certificates: () => TlsCertificate[];
 }
 
@@ -25,7 +25,7 @@ export class CertificatePolicy extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    { role, arns, instances, certificates }: CertificatePolicySetup,
+    { role, arns, bootingNodes, certificates }: CertificatePolicySetup,
   ) {
     super(scope, id);
     this.policy = new IamRolePolicy(this, "Policy", {
@@ -42,7 +42,7 @@ export class CertificatePolicy extends Construct {
           }),
       }),
     });
-    bootAfter(instances, [this.policy]);
+    bootAfter(bootingNodes, [this.policy]);
   }
 }
 

@@ -11,12 +11,22 @@ import { renderConfigDocument } from "../delivery/config-document";
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import type { InstanceRole } from "./instance-role";
+import { Dependable, addressOf } from "./dependencies";
 import { documentName } from "./names";
 
 export interface ConfigDeliveryProps {
   /** The config bundle, rendered at synth: the document carries it. */
   readonly bundle: () => ConfigBundle;
-  readonly instanceIds: readonly string[];
+  /**
+   * The instances, or a fleet's tag on every node (a node launched later gets the association
+   * when its agent registers) and its group, created first.
+   */
+  readonly targets:
+    | { readonly instanceIds: readonly string[] }
+    | {
+        readonly tag: { readonly key: string; readonly value: string };
+        readonly after: Dependable;
+      };
   /** Seconds `cdktf deploy` waits for every instance to report success; 0 does not wait. */
   readonly waitSeconds: number;
   /** The instances' role: its SSM agent reads the document. */
@@ -50,8 +60,12 @@ export class ConfigDelivery extends Construct {
       associationName: name,
       // A new association runs at once on every target, one at a time.
       documentVersion: this.document.latestVersion,
-      targets: [{ key: "InstanceIds", values: [...props.instanceIds] }],
-      // One node at a time; the first refusal stops the rollout, the other node untouched.
+      targets: [
+        "tag" in props.targets
+          ? { key: `tag:${props.targets.tag.key}`, values: [props.targets.tag.value] }
+          : { key: "InstanceIds", values: [...props.targets.instanceIds] },
+      ],
+      // One node at a time; the first refusal stops the rollout, the other nodes untouched.
       maxConcurrency: "1",
       maxErrors: "0",
       complianceSeverity: "HIGH",
@@ -64,12 +78,18 @@ export class ConfigDelivery extends Construct {
         replaceTriggeredBy: [`${SsmDocument.tfResourceType}.${this.document.friendlyUniqueId}`],
       },
     });
+    if ("tag" in props.targets) this.runAfter([addressOf(props.targets.after)]);
   }
 
-  /** Resources (fqns) a config must not be rolled out before, e.g. the paths to new real servers. */
-  public runAfter(fqns: readonly string[]): void {
-    if (fqns.length === 0) return;
+  /**
+   * Resources (their addresses, `addressOf`) a config must not be rolled out before, e.g. the
+   * paths to new real servers.
+   */
+  public runAfter(addresses: readonly string[]): void {
+    if (addresses.length === 0) return;
     // A VIP sharing an address with an earlier one waits for the same routes: once each.
-    this.association.dependsOn = [...new Set([...(this.association.dependsOn ?? []), ...fqns])];
+    this.association.dependsOn = [
+      ...new Set([...(this.association.dependsOn ?? []), ...addresses]),
+    ];
   }
 }

@@ -1,15 +1,12 @@
 /**
  * The load balancer construct: checks its props, wires the small pieces that make it (security
- * group and rules, instance role and policies, instances, pair resources, config delivery,
+ * group and rules, instance role and policies, nodes, pair resources, config delivery,
  * monitoring, outputs), holds the VIPs' descriptions, adds the resources each one needs as it
  * arrives, and renders the text (haproxy.cfg, user-data, the config document) at synth.
  */
 import { fail } from "../core/errors";
-import { configBundleOf, vipAddresses } from "../config/bundle";
-import { defaultMaxconn } from "../config/sizing";
-import { LoadBalancerModel } from "../config/model";
+import { vipAddresses } from "../config/bundle";
 import { userDataOf } from "../config/user-data";
-import { ConfigBundle } from "../delivery/bundle";
 import { ExchangeProfile } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
 import { Construct, Instance, SecurityGroup } from "../framework";
@@ -22,13 +19,16 @@ import { Arns } from "./arns";
 import { CertificatePolicy } from "./certificate-policy";
 import { ConfigDelivery } from "./config-delivery";
 import { InstanceRole } from "./instance-role";
-import { createInstances } from "./instances";
+import type { Fleet } from "./fleet";
+import { BootingNodes } from "./instances";
+import { createNodes, deliveryTargets } from "./nodes";
 import { Monitoring } from "./monitoring";
 import { addOperationsDocuments } from "./operations-documents";
 import { addOutputs } from "./outputs";
 import { pairNodeAt } from "./pair-props";
 import { PairResources } from "./pair-resources";
 import { addPrivateSubnetAccess } from "./private-subnets";
+import { Rendering } from "./rendering";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
@@ -36,17 +36,17 @@ import { addSynthChecks } from "./synth-checks";
 import { checkVipFits } from "./vip-conflicts";
 
 /**
- * One EC2 instance, or a clustered pair, running HAProxy in front of the
- * Exchange servers. Add VIPs (`CasHttpsVip`, `RpcStaticPortVip`, `ImapVip`,
+ * One EC2 instance, a clustered pair, or a fleet behind a Network Load Balancer, running
+ * HAProxy in front of the Exchange servers. Add VIPs (`CasHttpsVip`, `RpcStaticPortVip`, `ImapVip`,
  * `PopVip`, `SmtpVip`) as children; haproxy.cfg, user-data and security-group
  * rules follow from them.
  */
 export class ExchangeLoadBalancer extends Construct implements VipHost {
   public readonly securityGroup: SecurityGroup;
-  /** The instance, or the preferred master of a pair. */
-  public readonly instance: Instance;
-  /** One instance, or the pair's two, preferred master first. */
+  /** One instance, or the pair's two, preferred master first; none for a fleet. */
   public readonly instances: readonly Instance[];
+  /** A fleet's Network Load Balancer and Auto Scaling group. */
+  public readonly fleet?: Fleet;
   private readonly settings: LoadBalancerSettings;
   private readonly vipList: VipDescription[] = [];
   private readonly vipListeners: ((vip: VipDescription) => void)[] = [];
@@ -57,29 +57,27 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   private arnBuilder?: Arns;
   private certificatePolicy?: CertificatePolicy;
   private readonly monitoring: Monitoring;
-  /** The bundle of the VIPs added so far: rendered once per set of VIPs, whoever asks. */
-  private rendered?: { readonly vips: number; readonly bundle: ConfigBundle };
+  private readonly rendering: Rendering;
 
   constructor(scope: Construct, id: string, props: ExchangeLoadBalancerProps) {
     super(scope, id);
     const settings = resolveProps(this, props);
     this.settings = settings;
+    this.rendering = new Rendering(settings, this.vipList);
     this.rules = new SecurityRules(this, props, settings);
     this.securityGroup = this.rules.group;
     this.role = new InstanceRole(this, "InstanceRole");
-    this.instances = createInstances(this, {
-      props,
-      settings,
-      securityGroupId: this.securityGroup.id,
+    const nodes = createNodes(this, {
+      ...{ props, settings, securityGroupId: this.securityGroup.id },
       instanceProfileName: this.role.instanceProfile.name,
       bootNeeds: [this.role.agentPolicy, ...this.rules.serviceEgress],
-      userData: {
-        render: (node) => userDataOf(this.model(), this.bundle(), node),
-        version: () => this.vipList.length,
-      },
+      userData: (node) => userDataOf(this.rendering.model(), this.rendering.bundle(), node),
+      version: () => this.vipList.length,
       vipAddresses: () => this.vipAddresses,
+      maxconn: () => this.maxconn,
     });
-    this.instance = this.instances[0];
+    this.instances = nodes.instances;
+    this.fleet = nodes.fleet;
     addPrivateSubnetAccess(this, props);
     if (settings.pair) {
       this.pairResources = new PairResources(this, {
@@ -91,22 +89,36 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       });
     }
     this.delivery = new ConfigDelivery(this, "ConfigDelivery", {
-      bundle: () => this.bundle(),
-      instanceIds: this.instances.map((i) => i.id),
+      bundle: () => this.rendering.bundle(),
+      targets: deliveryTargets(this, nodes),
       waitSeconds: settings.rolloutWaitSeconds,
       role: this.role,
     });
     addOperationsDocuments(this);
     const { role, arns, instances } = this;
-    const model = () => this.model();
+    const model = () => this.rendering.model();
     this.monitoring = new Monitoring(this, "Monitoring", { role, arns, instances, model });
     addOutputs(this, {
       vipAddresses: () => this.vipAddresses,
       instances: this.instances,
       pair: settings.pair !== undefined,
+      fleet: settings.fleet !== undefined,
       securityGroupId: this.securityGroup.id,
     });
-    addSynthChecks(this, settings, () => this.model());
+    addSynthChecks(this, settings, () => this.rendering.model());
+  }
+
+  /** The instance, or the preferred master of a pair; a fleet has none. */
+  public get instance(): Instance {
+    if (this.fleet) {
+      fail(this, "a fleet has no instance of its own", "use fleet.autoScalingGroup");
+    }
+    return this.instances[0];
+  }
+
+  /** What boots nodes, which what their boot needs must precede. */
+  public get bootingNodes(): readonly BootingNodes[] {
+    return this.fleet ? [this.fleet.autoScalingGroup] : this.instances;
   }
 
   public get profile(): ExchangeProfile {
@@ -131,7 +143,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** The `maxconn` prop, or the one the smallest instance holds with the VIPs added so far. */
   public get maxconn(): number {
-    return this.model().maxconn;
+    return this.rendering.model().maxconn;
   }
 
   /** What every VIP added to this load balancer inherits. */
@@ -159,7 +171,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     this.vipList.push(vip);
     if (vip.terminatedTls) {
       this.certificatePolicy ??= new CertificatePolicy(this, "CertificatePolicy", {
-        ...{ role: this.role.role, arns: this.arns, instances: this.instances },
+        ...{ role: this.role.role, arns: this.arns, bootingNodes: this.bootingNodes },
         certificates: () => this.vipList.flatMap((v) => v.terminatedTls?.certificate ?? []),
       });
     }
@@ -169,6 +181,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       ...this.rules.allow(vip),
       ...(this.pairResources?.routeVip(vip.address) ?? []),
     ]);
+    this.fleet?.addVip(vip);
     this.monitoring.vipsChanged();
     for (const listener of this.vipListeners) listener(vip);
   }
@@ -186,7 +199,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** Distinct VIP addresses, in the order they first appear. */
   public get vipAddresses(): string[] {
-    return vipAddresses(this.model());
+    return vipAddresses(this.rendering.model());
   }
 
   /** The pair's node addresses, preferred master first; empty for one instance. */
@@ -201,7 +214,7 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
 
   /** The exact haproxy.cfg the instance runs; the same on both nodes of a pair. */
   public renderHaproxyConfig(): string {
-    return this.bundle().haproxyConfig;
+    return this.rendering.bundle().haproxyConfig;
   }
 
   /**
@@ -213,29 +226,13 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       fail(this, "a pair has one user-data per node", "give the node's address");
     }
     const node = nodeAddress === undefined ? undefined : this.pairNode(nodeAddress);
-    return userDataOf(this.model(), this.bundle(), node);
+    return userDataOf(this.rendering.model(), this.rendering.bundle(), node);
   }
 
   /** keepalived.conf of one node of the pair. */
   public renderKeepalivedConfig(nodeAddress: string): string {
     const node = this.pairNode(nodeAddress);
     return keepalivedConfigFor(this.settings.pair as PairSettings, node);
-  }
-
-  /** A snapshot: the settings and the VIPs added so far. */
-  private model(): LoadBalancerModel {
-    const vips = Object.freeze([...this.vipList]);
-    const { sizedType, sourceAddresses } = this.settings;
-    const sized = defaultMaxconn(sizedType?.memoryMiB, vips, 1 + sourceAddresses.count);
-    const maxconn = this.settings.maxconn ?? sized;
-    return { ...this.settings, maxconn, vips };
-  }
-
-  private bundle(): ConfigBundle {
-    if (this.rendered?.vips !== this.vipList.length) {
-      this.rendered = { vips: this.vipList.length, bundle: configBundleOf(this.model()) };
-    }
-    return this.rendered.bundle;
   }
 
   private pairNode(nodeAddress: string): PairNode {

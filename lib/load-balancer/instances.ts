@@ -12,6 +12,7 @@ import { DEBIAN_AMI_OWNER, OperatingSystemRelease } from "../instance/operating-
 import { ONE_INSTANCE_KEY } from "../instance/source-addresses";
 import { PairNode } from "../pair/pair-node";
 import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
+import { Dependable, addressOf } from "./dependencies";
 import { NODES_TAG } from "./names";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings } from "./resolve-props";
@@ -26,7 +27,7 @@ export interface InstancesProps {
    * egress to the mirrors, S3 and AWS APIs. (The failover policy names the
    * instances, so it cannot be; its claims retry instead.)
    */
-  readonly bootNeeds: readonly { readonly fqn: string }[];
+  readonly bootNeeds: readonly Dependable[];
   /** The node's user-data text; `version` changes whenever it may have changed. */
   readonly userData: {
     readonly render: (node?: PairNode) => string;
@@ -69,7 +70,7 @@ export function createInstances(owner: Construct, p: InstancesProps): Instance[]
       }),
   );
   // Belt and braces: Terraform changes the second node only after the first.
-  second.dependsOn = [first.fqn];
+  second.dependsOn = [addressOf(first)];
   bootAfter([first, second], p.bootNeeds);
   return [first, second];
 }
@@ -123,14 +124,15 @@ export function latestDebian(owner: Construct, release: OperatingSystemRelease):
  * Terraform resolves them more than once per synth.
  */
 function encodedUserData(owner: Construct, userData: InstancesProps["userData"]) {
-  const cache = new Map<string, { version: number; value: Record<string, string | undefined> }>();
+  type Encoded = Record<string, string | undefined>;
+  const cache = new Map<string, { version: number; value: Encoded }>();
   return (pairNode: PairNode | undefined, field: "userData" | "userDataBase64") => {
     const key = pairNode?.address ?? "";
     let cached = cache.get(key);
     if (cached?.version !== userData.version()) {
       cached = {
         version: userData.version(),
-        value: encodeOrRefuse(owner, userData.render(pairNode)),
+        value: encodeOrRefuse<Encoded>(owner, () => encodeUserData(userData.render(pairNode))),
       };
       cache.set(key, cached);
     }
@@ -139,9 +141,9 @@ function encodedUserData(owner: Construct, userData: InstancesProps["userData"])
 }
 
 /** EC2 refuses user-data over 16 KB: said at synth, with the construct and what to do. */
-function encodeOrRefuse(owner: Construct, text: string): Record<string, string | undefined> {
+export function encodeOrRefuse<T>(owner: Construct, encode: () => T): T {
   try {
-    return encodeUserData(text);
+    return encode();
   } catch (error) {
     return fail(
       owner,
@@ -177,12 +179,14 @@ function ignoredChanges(
   return ignored;
 }
 
-/** Instances created only after `resources`, which their boot needs. */
-export function bootAfter(
-  instances: readonly Instance[],
-  resources: readonly { readonly fqn: string }[],
-): void {
-  for (const instance of instances) {
-    instance.dependsOn = [...(instance.dependsOn ?? []), ...resources.map((r) => r.fqn)];
+/** What boots nodes: the instances, or a fleet's Auto Scaling group. */
+export interface BootingNodes {
+  dependsOn?: string[];
+}
+
+/** Nodes created only after `resources`, which their boot needs. */
+export function bootAfter(nodes: readonly BootingNodes[], resources: readonly Dependable[]): void {
+  for (const node of nodes) {
+    node.dependsOn = [...(node.dependsOn ?? []), ...resources.map(addressOf)];
   }
 }

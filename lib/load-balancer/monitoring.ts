@@ -100,6 +100,7 @@ export class Monitoring extends Construct {
       namespace: settings.namespace,
       periodSeconds: settings.periodSeconds,
       pair: nodeAddresses.length > 0,
+      fleet: this.setup.model().fleet !== undefined,
       vips: monitoredVipsOf(this.setup.model()),
       nodes: instances.map((instance, i) => ({
         label: nodeAddresses[i] ?? SINGLE_NODE,

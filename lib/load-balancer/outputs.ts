@@ -7,6 +7,8 @@ export function addOutputs(
     readonly vipAddresses: () => string[];
     readonly instances: readonly Instance[];
     readonly pair: boolean;
+    /** A fleet's nodes come and go: its outputs are the NLB's and the group's (fleet.ts). */
+    readonly fleet: boolean;
     readonly securityGroupId: string;
   },
 ): void {
@@ -19,7 +21,7 @@ export function addOutputs(
       description: "The pair's instances, preferred master first",
       value: outputs.instances.map((i) => i.id),
     });
-  } else {
+  } else if (!outputs.fleet) {
     new TerraformOutput(owner, "InstanceId", { value: outputs.instances[0].id });
   }
   new TerraformOutput(owner, "SecurityGroupId", { value: outputs.securityGroupId });

@@ -8,6 +8,7 @@ import { idPart } from "../core/id";
 import { Construct, IamRole, Instance, Route } from "../framework";
 import { PairSettings } from "../pair/pair-settings";
 import { Arns } from "./arns";
+import { addressOf } from "./dependencies";
 import { FailoverPolicy } from "./failover-policy";
 import { PairRules } from "./pair-rules";
 
@@ -41,14 +42,14 @@ export class PairResources {
 
   /**
    * Routes a VIP address to the preferred master in each table, once per
-   * address; returns the routes' fqns, which a rollout claiming the VIP waits for.
+   * address; returns the routes' addresses, which a rollout claiming the VIP waits for.
    */
   public routeVip(address: string): string[] {
     if (!this.routes) return [];
     return this.props.pair.placement.routeTableIds.map((table) => {
       const id = `${table}-${idPart(address)}_32`;
       const existing = this.routes?.node.tryFindChild(id) as Route | undefined;
-      return (existing ?? this.route(id, table, address)).fqn;
+      return addressOf(existing ?? this.route(id, table, address));
     });
   }
 

@@ -3,24 +3,18 @@
  * endpoints (`vpcEndpoints`) and the egress to an apt proxy (`aptProxy`).
  * Nothing without either prop.
  */
-import {
-  Annotations,
-  Construct,
-  Instance,
-  SecurityGroup,
-  VpcSecurityGroupEgressRule,
-} from "../framework";
+import { Annotations, Construct, SecurityGroup, VpcSecurityGroupEgressRule } from "../framework";
 import { idPart } from "../core/id";
 import { VipDescription } from "../vips/description";
 import { aptProxyOf, proxyCidr } from "./private-subnet-props";
 import { ExchangeLoadBalancerProps } from "./props";
-import { bootAfter } from "./instances";
+import { BootingNodes, bootAfter } from "./instances";
 import { VpcEndpoints } from "./vpc-endpoints";
 
 /** What this needs of the load balancer, once its instances exist. */
 export interface PrivateSubnetsOwner extends Construct {
   readonly securityGroup: SecurityGroup;
-  readonly instances: readonly Instance[];
+  readonly bootingNodes: readonly BootingNodes[];
   forEachVip(callback: (vip: VipDescription) => void): void;
 }
 
@@ -30,7 +24,7 @@ export function addPrivateSubnetAccess(
 ): void {
   const setup = {
     securityGroupId: owner.securityGroup.id,
-    instances: owner.instances,
+    bootingNodes: owner.bootingNodes,
     forEachVip: (callback: (vip: VipDescription) => void) => owner.forEachVip(callback),
   };
   if (props.vpcEndpoints) {
@@ -60,5 +54,5 @@ export function addPrivateSubnetAccess(
     cidrIpv4: cidr,
     description: "Debian packages through the apt proxy",
   });
-  bootAfter(setup.instances, [rule]);
+  bootAfter(setup.bootingNodes, [rule]);
 }

@@ -2,6 +2,7 @@ import { Duration } from "../core/duration";
 import { RealServer } from "../exchange/real-server";
 import { ExchangeVersion } from "../exchange/version";
 import { OperatingSystem } from "../instance/operating-system";
+import { FleetProps } from "../fleet/fleet-settings";
 import { HighAvailabilityProps } from "../pair/pair-settings";
 import type { MonitoringProps } from "./monitoring-props";
 import type { VpcEndpointsProps } from "./vpc-endpoints-props";
@@ -13,8 +14,8 @@ export interface ExchangeLoadBalancerProps {
   readonly vpcId: string;
   /**
    * Subnet of the instance; the VIP addresses must lie in it. A clustered pair
-   * takes its subnets from `highAvailability.nodes` instead.
-   * @default required unless `highAvailability` is given
+   * takes its subnets from `highAvailability.nodes` instead, a fleet from `fleet.subnets`.
+   * @default required unless `highAvailability` or `fleet` is given
    */
   readonly subnetId?: string;
   /** The address clients connect to, e.g. the IP behind `mail.example.com`. */
@@ -107,6 +108,14 @@ export interface ExchangeLoadBalancerProps {
    * @default one instance
    */
   readonly highAvailability?: HighAvailabilityProps;
+  /**
+   * A fleet: HAProxy nodes in an Auto Scaling group across `fleet.subnets`, behind an AWS
+   * Network Load Balancer whose addresses are the VIPs (the first subnet's is `vipAddress`).
+   * Capacity grows with the nodes; a node lost costs the NLB's health check (about 10 s) to
+   * its new connections. See the README's "Choosing a topology".
+   * @default one instance
+   */
+  readonly fleet?: FleetProps;
   /**
    * Make `cdktf deploy` wait until every instance has applied a changed config
    * (delivered out of band by SSM, one instance at a time), so that a config

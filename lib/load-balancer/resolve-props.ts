@@ -15,6 +15,7 @@ import {
 } from "../instance/operating-system";
 import { PackageSource } from "../instance/package-source";
 import { SourceAddresses } from "../instance/source-addresses";
+import { FleetSettings } from "../fleet/fleet-settings";
 import { PairSettings } from "../pair/pair-settings";
 import { validateServers } from "../vips/checks";
 import { VipDefaults } from "../vips/vip-host";
@@ -24,6 +25,7 @@ import { adminAccessOf } from "./admin-props";
 import { MonitoringSettings } from "../monitoring/settings";
 import { monitoringOf } from "./monitoring-props";
 import { checkId, requireConcrete } from "./checks";
+import { resolveFleet } from "./fleet-props";
 import { resolvePair } from "./pair-props";
 import { sourceAddressesOf } from "./source-address-props";
 import { checkVpcEndpoints, packageSourceOf } from "./private-subnet-props";
@@ -52,6 +54,8 @@ export interface LoadBalancerSettings extends VipDefaults {
   /** CloudWatch metrics, alarms, dashboard and instance recovery. */
   readonly monitoring: MonitoringSettings;
   readonly pair?: PairSettings;
+  /** A fleet behind a Network Load Balancer. */
+  readonly fleet?: FleetSettings;
   /** Where packages and the SSM agent come from. */
   readonly packageSource: PackageSource;
   /** Seconds `cdktf deploy` waits for a config rollout; 0 does not wait. */
@@ -83,15 +87,14 @@ export function resolveProps(
   const maxconn = maxconnOf(scope, props.maxconn);
   const operatingSystem = operatingSystemOf(scope, props);
   const rootVolumeSizeGib = rootVolumeOf(scope, props.rootVolumeSizeGib);
-  checkId(scope, "vpcId", props.vpcId, "vpc-");
-  checkId(scope, "subnetId", props.subnetId, "subnet-");
-  checkId(scope, "amiId", props.amiId, "ami-");
-  checkId(scope, "serverSecurityGroupId", props.serverSecurityGroupId, "sg-");
+  checkIds(scope, props);
+  const admin = adminAccessOf(scope, props);
+  const fleet = resolveFleet(scope, props, vipAddress, admin.port);
   const pair = props.highAvailability
     ? resolvePair(scope, props.highAvailability, { subnetId: props.subnetId, vipAddress })
     : undefined;
   checkVpcEndpoints(scope, props.vpcEndpoints);
-  if (!pair && props.subnetId === undefined) {
+  if (!pair && !fleet && props.subnetId === undefined) {
     fail(scope, "subnetId is missing", "give the subnet of the instance, e.g. subnet-0abc");
   }
   return frozenCopy({
@@ -102,18 +105,26 @@ export function resolveProps(
     namespace,
     maxconn,
     sizedType: smallestOf(props, pair),
-    admin: adminAccessOf(scope, props),
+    admin,
     operatingSystem,
     rootVolumeSizeGib,
     installSsmAgent: props.installSsmAgent ?? true,
     monitoring: monitoringOf(scope, props.monitoring),
     pair,
+    fleet,
     packageSource: packageSourceOf(scope, props, operatingSystem),
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
-    vipInterfaceTypes: vipInterfaceTypes(props, pair),
+    vipInterfaceTypes: fleet ? [] : vipInterfaceTypes(props, pair),
     securityGroupRuleQuota: ruleQuotaOf(scope, props.securityGroupRuleQuota),
     sourceAddresses: sourceAddressesOf(scope, props, vipAddress, pair),
   });
+}
+
+function checkIds(scope: Construct, props: ExchangeLoadBalancerProps): void {
+  checkId(scope, "vpcId", props.vpcId, "vpc-");
+  checkId(scope, "subnetId", props.subnetId, "subnet-");
+  checkId(scope, "amiId", props.amiId, "ami-");
+  checkId(scope, "serverSecurityGroupId", props.serverSecurityGroupId, "sg-");
 }
 
 function namespaceOf(scope: Construct, namespace: string): string {

@@ -15,6 +15,7 @@ import {
 } from "../framework";
 import { VipDescription } from "../vips/description";
 import { checkRuleQuota, ruleQuotaProblems, rulesOnGroup } from "./aws-limits";
+import { addressOf } from "./dependencies";
 import { NAME_PREFIX } from "./names";
 import { LoadBalancerSettings } from "./resolve-props";
 import { bootReachOf } from "./private-subnet-props";
@@ -105,7 +106,7 @@ export class SecurityRules {
         rule.id,
         ruleConfig(this.groupId, rule),
       );
-      pathsToServers.push(created.fqn);
+      pathsToServers.push(addressOf(created));
     }
     if (this.servers) {
       for (const rule of newRules(this.servers.scope, planServerIngress(vip))) {
@@ -113,7 +114,7 @@ export class SecurityRules {
           ...ruleConfig(this.servers.groupId, rule),
           referencedSecurityGroupId: this.groupId,
         });
-        pathsToServers.push(created.fqn);
+        pathsToServers.push(addressOf(created));
       }
     }
     return pathsToServers;

@@ -39,6 +39,7 @@ export function checkVipFits(
       "give the VIP another port, or the load balancer another adminPort",
     );
   }
+  checkFleetVip(vip, settings);
   const pair = settings.pair;
   if (pair?.placement.bindsWildcard && vip.address !== settings.vipAddress) {
     fail(
@@ -47,7 +48,37 @@ export function checkVipFits(
       "with VipPlacement.elasticIp every VIP uses the load balancer's vipAddress; give each VIP its own ports",
     );
   }
-  if (pair?.nodes.some((node) => node.address === vip.address)) {
+  checkNotANodesAddress(vip, settings);
+  checkVipAddressesFit(vip, held, settings.vipInterfaceTypes, settings.sourceAddresses.count);
+}
+
+function listeners(vip: VipDescription): number[] {
+  return [...vip.ports, ...vip.redirectPorts];
+}
+
+/** A fleet's VIPs are the NLB's addresses: one address, and no port of the health endpoint. */
+function checkFleetVip(vip: VipDescription, settings: LoadBalancerSettings): void {
+  const fleet = settings.fleet;
+  if (!fleet) return;
+  if (vip.address !== settings.vipAddress) {
+    fail(
+      vip.path,
+      `address ${vip.address} differs from the fleet's vipAddress ${settings.vipAddress}`,
+      "a fleet's VIPs are its Network Load Balancer's addresses: give the VIP no address of its own, and each VIP its own ports",
+    );
+  }
+  if (listeners(vip).includes(fleet.healthCheckPort)) {
+    fail(
+      vip.path,
+      `port ${fleet.healthCheckPort} is the fleet's healthCheckPort`,
+      "give the VIP another port, or the fleet another healthCheckPort",
+    );
+  }
+}
+
+/** A VIP at a pair node's own address, or at a source address, would take it over. */
+function checkNotANodesAddress(vip: VipDescription, settings: LoadBalancerSettings): void {
+  if (settings.pair?.nodes.some((node) => node.address === vip.address)) {
     fail(
       vip.path,
       `address ${vip.address} is a node's own address`,
@@ -61,9 +92,4 @@ export function checkVipFits(
       "give the VIP an address of its own",
     );
   }
-  checkVipAddressesFit(vip, held, settings.vipInterfaceTypes, settings.sourceAddresses.count);
-}
-
-function listeners(vip: VipDescription): number[] {
-  return [...vip.ports, ...vip.redirectPorts];
 }

@@ -12,14 +12,14 @@ import {
   Construct,
   DataAwsPartition,
   DataAwsRegion,
-  Instance,
   SecurityGroup,
   VpcEndpoint,
   VpcSecurityGroupEgressRule,
   VpcSecurityGroupIngressRule,
 } from "../framework";
 import { VipDescription } from "../vips/description";
-import { bootAfter } from "./instances";
+import type { Dependable } from "./dependencies";
+import { BootingNodes, bootAfter } from "./instances";
 import { NAME_PREFIX } from "./names";
 import { VpcEndpointsProps } from "./vpc-endpoints-props";
 
@@ -52,7 +52,7 @@ export interface VpcEndpointsSetup {
   readonly logs: boolean;
   /** The load balancer's security group. */
   readonly securityGroupId: string;
-  readonly instances: readonly Instance[];
+  readonly bootingNodes: readonly BootingNodes[];
   readonly forEachVip: (callback: (vip: VipDescription) => void) => void;
 }
 
@@ -162,7 +162,7 @@ export class VpcEndpoints extends Construct {
   }
 
   /** The instances boot only once these exist: the boot calls through them. */
-  private waitFor(...resources: { readonly fqn: string }[]): void {
-    bootAfter(this.setup.instances, resources);
+  private waitFor(...resources: Dependable[]): void {
+    bootAfter(this.setup.bootingNodes, resources);
   }
 }

@@ -77,7 +77,7 @@ function servingAlarm(lb: MonitoredLoadBalancer): AlarmSpec {
   return alarm(lb, {
     id: "NoNodeServes",
     what: "no node serves the VIPs",
-    description: `No node of ${lb.name} reports serving its VIPs with HAProxy running (${lb.pair ? "both nodes down, HAProxy stopped on the master, or neither node master" : "the instance, HAProxy or the metrics publisher is down"}): Exchange clients get no service.`,
+    description: `No node of ${lb.name} reports serving its VIPs with HAProxy running (${lb.pair ? "both nodes down, HAProxy stopped on the master, or neither node master" : lb.fleet ? "every node, its HAProxy or its metrics publisher is down" : "the instance, HAProxy or the metrics publisher is down"}): Exchange clients get no service.`,
     severity: "critical",
     metric: METRICS.serving,
     values: {},

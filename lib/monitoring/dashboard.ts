@@ -104,6 +104,10 @@ function alarmRows(arns: readonly string[]): Widget[][] {
 }
 
 function nodeRow(lb: DashboardInput): Widget[] {
+  if (lb.fleet) {
+    // One data point a period from each node serving, the same dimensions: their sum counts them.
+    return [graph(lb, "Nodes serving", "Sum", [line(lb, METRICS.serving, {}, "nodes serving")])];
+  }
   const nodes = lb.nodes.map((n) => ({ node: n.instanceId, label: n.label }));
   return [
     graph(

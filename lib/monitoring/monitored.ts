@@ -20,6 +20,8 @@ export interface MonitoredLoadBalancer {
   readonly namespace: string;
   readonly periodSeconds: number;
   readonly pair: boolean;
+  /** A fleet: its nodes come and go, so none is named; each publishes Serving. */
+  readonly fleet: boolean;
   readonly vips: readonly MonitoredVip[];
   readonly nodes: readonly MonitoredNode[];
 }

@@ -183,8 +183,12 @@ function withSources(text: string, sources: readonly string[]): string {
   return sources.reduce((result, source, i) => result.split(marker(i)).join(source), text);
 }
 
-/** The addresses Exchange sees SMTP from: each node's primary address and its source addresses. */
+/**
+ * The addresses Exchange sees SMTP from: each node's primary address and its source addresses;
+ * a fleet's nodes come and go, so its subnets (README, "A fleet behind a Network Load Balancer").
+ */
 function smtpSources(lb: ExchangeLoadBalancer): string[] {
+  if (lb.fleet) return [...lb.fleet.subnetCidrs];
   const primaries = lb.nodeAddresses.length > 0 ? lb.nodeAddresses : [lb.instance.privateIp];
   return [...primaries, ...lb.sourceAddresses];
 }

@@ -40,11 +40,9 @@ function services(json: Json): string[] {
 
 /** An instance's `depends_on`, as resource addresses, but the role's policies and the egress to anywhere (tested with them). */
 function dependsOn(instance: Json, all = false): string[] {
-  return (instance.depends_on ?? [])
-    .map((d: string) => d.replace(/^\$\{(.*)\}$/, "$1"))
-    .filter(
-      (d: string) => all || !(d.startsWith("aws_iam_role_policy.") || /_Egress_Egress-/.test(d)),
-    );
+  return (instance.depends_on ?? []).filter(
+    (d: string) => all || !(d.startsWith("aws_iam_role_policy.") || /_Egress_Egress-/.test(d)),
+  );
 }
 
 function byDescription(json: Json, type: string, text: string): Json {

@@ -32,10 +32,11 @@ const stacks = readdirSync(GOLDEN_DIR).map((name) => {
       .map((s) => s[1])
       .filter((server) => !SOURCE_LINE_NAME.test(server)),
   }));
-  return { name, json, backends, pair: resourcesOf(json, "aws_instance").length === 2 };
+  const instances = resourcesOf(json, "aws_instance").length;
+  return { name, json, backends, pair: instances === 2, fleet: instances === 0 };
 });
 
-describe.each(stacks)("$name", ({ json, backends, pair }) => {
+describe.each(stacks)("$name", ({ json, backends, pair, fleet }) => {
   const [dashboard] = resourcesOf(json, "aws_cloudwatch_dashboard");
   const alarms: Json[] = resourcesOf(json, "aws_cloudwatch_metric_alarm");
   const ours = alarms.filter((a) => a.namespace === "ExchangeLoadBalancer");
@@ -111,9 +112,9 @@ describe.each(stacks)("$name", ({ json, backends, pair }) => {
       });
     }
     expect(named("Failovers")).toHaveLength(pair ? 1 : 0);
-    // EC2 recovers each node whose system status check fails.
+    // EC2 recovers each node whose system status check fails; a fleet's group replaces it.
     const recovery = alarms.filter((a) => a.metric_name === "StatusCheckFailed_System");
-    expect(recovery).toHaveLength(pair ? 2 : 1);
+    expect(recovery).toHaveLength(pair ? 2 : fleet ? 0 : 1);
     for (const alarm of recovery) {
       expect(alarm.namespace).toBe("AWS/EC2");
       expect(alarm.alarm_actions[0]).toMatch(

@@ -111,7 +111,7 @@ describe("two instances", () => {
     // Besides what the boot needs (the agent's policy, egress): the first node, the second only.
     const nodes = (i: Json) => i.depends_on.filter((d: string) => d.includes("aws_instance."));
     expect(nodes(instances[1])).toEqual([
-      expect.stringMatching(/^\$\{aws_instance\.Lb_Node-10_0_1_5_\w+\}$/),
+      expect.stringMatching(/^aws_instance\.Lb_Node-10_0_1_5_\w+$/),
     ]);
     expect(nodes(instances[0])).toEqual([]);
     // The failover script, not Terraform, decides which node holds the VIPs.
@@ -170,7 +170,7 @@ describe("two instances", () => {
     const routeIds = Object.keys(json.resource.aws_route);
     expect(routeIds).toHaveLength(2);
     for (const id of routeIds) {
-      expect(association.depends_on).toContainEqual(`${"${"}aws_route.${id}}`);
+      expect(association.depends_on).toContainEqual(`aws_route.${id}`);
     }
   });
 

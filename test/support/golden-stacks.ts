@@ -175,3 +175,55 @@ export function buildCoverage2019Single(scope: Construct): TerraformStack {
   new ExchangeServerScripts(lb, "ServerScripts", { casArrayFqdn: "outlook.example.com" });
   return stack;
 }
+
+/**
+ * 2010 fleet behind an internet-facing NLB at two Elastic IPs, scaled by CPU: offloaded HTTPS
+ * from Secrets Manager (the certificate policy before the group), RPC on its own ports, the
+ * VPC endpoints of private subnets, HAProxy's logs in CloudWatch Logs.
+ */
+export function buildCoverage2010Fleet(scope: Construct): TerraformStack {
+  const stack = new TerraformStack(scope, "coverage-2010-fleet");
+  new AwsProvider(stack, "aws", { region: "eu-west-2" });
+  const lb = new ExchangeLoadBalancer(stack, "Lb", {
+    exchangeVersion: ExchangeVersion.EXCHANGE_2010,
+    vpcId: "vpc-0a1b2c3d",
+    vipAddress: "10.0.1.10",
+    clientCidrs: ["0.0.0.0/0"],
+    namespace: "mail.example.net",
+    servers: [
+      { name: "CAS1", address: "10.0.1.20" },
+      { name: "CAS2", address: "10.0.2.20", weight: 50 },
+    ],
+    instanceType: "c6i.large",
+    fleet: {
+      scheme: "internet-facing",
+      subnets: [
+        // The NLB in the public subnets, the nodes in private ones.
+        {
+          subnetId: "subnet-0aaa1111",
+          elasticIpAllocationId: "eipalloc-0aaa",
+          nodeSubnetId: "subnet-0ccc3333",
+        },
+        {
+          subnetId: "subnet-0bbb2222",
+          elasticIpAllocationId: "eipalloc-0bbb",
+          nodeSubnetId: "subnet-0ddd4444",
+        },
+      ],
+      minNodes: 3,
+      maxNodes: 9,
+      scaling: { metric: "cpu", target: 60 },
+      healthCheckPort: 9405,
+    },
+    vpcEndpoints: { subnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"] },
+    monitoring: { logs: true },
+  });
+  new CasHttpsVip(lb, "CasHttps", {
+    tls: "offload",
+    certificate: TlsCertificate.fromSecretsManager(SECRET),
+    owaCookiePersistence: true,
+  });
+  new RpcStaticPortVip(lb, "CasRpc");
+  new ExchangeServerScripts(lb, "ServerScripts", { casArrayFqdn: "outlook.example.net" });
+  return stack;
+}

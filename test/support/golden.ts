@@ -15,8 +15,10 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "yaml";
 import { buildExchange2010Stack } from "../../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../../examples/exchange-2013/stack";
+import { buildExchangeSeFleetStack } from "../../examples/exchange-se-fleet/stack";
 import { buildExchangeSePairStack } from "../../examples/exchange-se-pair/stack";
 import {
+  buildCoverage2010Fleet,
   buildCoverage2010SecondaryIpPair,
   buildCoverage2016ElasticIpPair,
   buildCoverage2019Single,
@@ -28,9 +30,11 @@ const EXAMPLES = {
   "exchange-2010": buildExchange2010Stack,
   "exchange-2013": buildExchange2013Stack,
   "exchange-se-pair": buildExchangeSePairStack,
+  "exchange-se-fleet": buildExchangeSeFleetStack,
   "coverage-2016-eip-pair": buildCoverage2016ElasticIpPair,
   "coverage-2010-secondary-pair": buildCoverage2010SecondaryIpPair,
   "coverage-2019-single": buildCoverage2019Single,
+  "coverage-2010-fleet": buildCoverage2010Fleet,
 } as const;
 
 /** What Terraform makes of a string with no interpolation: `$${` and `%%{` back to `${` and `%{`. */
@@ -53,17 +57,28 @@ function filesOf(stackName: keyof typeof EXAMPLES): Map<string, string> {
     // The local backend's state file is under the directory synth ran in: not this machine's.
     text = text.split(JSON.stringify(process.cwd()).slice(1, -1)).join("<repository>");
     const files = new Map<string, string>();
-    const instances: Json[] = Object.values(json.resource.aws_instance);
-    for (const instance of instances) {
-      const suffix = instance.private_ip ? `-${instance.private_ip}` : "";
-      const name = `user-data${suffix}.yaml`;
+    const booted: { name: string; plain?: string; base64?: string }[] = [
+      ...(Object.values(json.resource.aws_instance ?? {}) as Json[]).map((instance) => ({
+        name: `user-data${instance.private_ip ? `-${instance.private_ip}` : ""}.yaml`,
+        plain: instance.user_data,
+        base64: instance.user_data_base64,
+      })),
+      // A fleet's nodes boot from its launch template: base64, of gzip when over 16 KB.
+      ...(Object.values(json.resource.aws_launch_template ?? {}) as Json[]).map((template) => ({
+        name: "user-data.yaml",
+        base64: template.user_data,
+      })),
+    ];
+    for (const { name, plain, base64 } of booted) {
       let userData: string;
-      if (typeof instance.user_data === "string") {
-        userData = terraformLiteral(instance.user_data);
+      if (typeof plain === "string") {
+        userData = terraformLiteral(plain);
       } else {
+        const bytes = Buffer.from(base64 as string, "base64");
+        const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
         // gzip's bytes depend on zlib's build: the file beside it holds what they unpack to.
-        userData = gunzipSync(Buffer.from(instance.user_data_base64, "base64")).toString("utf8");
-        text = text.replace(instance.user_data_base64, `<gzip + base64 of ${name}>`);
+        userData = (gzipped ? gunzipSync(bytes) : bytes).toString("utf8");
+        text = text.replace(base64 as string, `<${gzipped ? "gzip + " : ""}base64 of ${name}>`);
       }
       files.set(`${stackName}/${name}`, userData);
       const config = (parse(userData).write_files as { path: string; content: string }[]).find(

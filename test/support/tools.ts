@@ -244,3 +244,31 @@ export function keepalivedCheck(
 export function expectValidKeepalived(config: string, paths: KeepalivedPaths): void {
   expectEachAccepts(DEBIAN_RELEASES.map((r) => keepalivedCheck(r, config, paths)));
 }
+
+/**
+ * Asserts the real Terraform loads a synthesized stack (`terraform providers`: the configuration
+ * read and decoded, no provider needed) and that every `depends_on` is a plain address of one
+ * of its resources: a `${...}` there fails `terraform init`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function expectTerraformLoads(json: any): void {
+  withTempDir((dir) => {
+    // The local backend would want an init first: loading the rest is what this checks.
+    const loadable = { ...json, terraform: { ...json.terraform, backend: undefined } };
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify(loadable));
+    const loaded = run("terraform", ["providers"], { cwd: dir });
+    expect(loaded.output).not.toMatch(/Error:/);
+    expect(loaded.status).toBe(0);
+  });
+  const resources = json.resource as Record<string, Record<string, { depends_on?: string[] }>>;
+  const addresses = new Set(
+    Object.entries(resources).flatMap(([type, named]) =>
+      Object.keys(named).map((name) => `${type}.${name}`),
+    ),
+  );
+  const named = Object.values(resources)
+    .flatMap((byName) => Object.values(byName))
+    .flatMap((resource) => resource.depends_on ?? []);
+  expect(named.length).toBeGreaterThan(0);
+  expect(named.filter((address) => !addresses.has(address))).toEqual([]);
+}
