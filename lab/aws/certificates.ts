@@ -70,7 +70,7 @@ export function makeCertificates(
 
 /** The regional endpoint names the stand-in answers for, with S3's virtual-hosted wildcard. */
 export function endpointNames(region: string, dnsSuffix = "amazonaws.com"): string[] {
-  return ["ec2", "ssm", "secretsmanager", "monitoring", "logs", "s3", "*.s3"].map(
+  return ["ec2", "ssm", "secretsmanager", "monitoring", "logs", "autoscaling", "s3", "*.s3"].map(
     (s) => `${s}.${region}.${dnsSuffix}`,
   );
 }

@@ -7,7 +7,7 @@
  * at most 1,000 values a call, 30 dimensions a value; a unit CloudWatch knows. What is
  * accepted is kept, for the tests and the lab to read.
  */
-import { Reply, ServiceError, xmlEscape } from "./replies";
+import { Reply, ServiceError, queryErrorReply } from "./replies";
 import type { Service, ServiceCall } from "./service";
 
 const XMLNS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
@@ -80,11 +80,7 @@ export function cloudWatchService(puts: MetricPut[]): Service {
     // An action without a resource type: AWS's message names no resource.
     refuse: (reason) =>
       new ServiceError("AccessDenied", reason.replace(" on resource: *", ""), 403),
-    error: (error: ServiceError, id: string): Reply => ({
-      status: error.status,
-      headers: { "content-type": "text/xml", "x-amzn-requestid": id },
-      body: `${XML}<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`,
-    }),
+    error: (error: ServiceError, id: string): Reply => queryErrorReply(XMLNS, error, id),
     handle(call: ServiceCall): Reply {
       const params = new URLSearchParams(call.request.body.toString("utf8"));
       const action = params.get("Action") ?? "";

@@ -74,3 +74,12 @@ export function s3Error(error: ServiceError, id: string, extra = ""): Reply {
     body: `${XML}<Error><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message>${extra}<RequestId>${id}</RequestId></Error>`,
   };
 }
+
+/** A query-protocol service's error (CloudWatch, Auto Scaling): XML in the service's namespace. */
+export function queryErrorReply(xmlns: string, error: ServiceError, id: string): Reply {
+  return {
+    status: error.status,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": id },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${xmlns}"><Error><Type>Sender</Type><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${id}</RequestId></ErrorResponse>`,
+  };
+}

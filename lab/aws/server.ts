@@ -1,6 +1,6 @@
 /**
  * The lab's AWS API endpoints in one HTTPS server: the service is the one the
- * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`, `monitoring.`, `logs.`,
+ * Host names (`ec2.<region>.amazonaws.com`, `ssm.`, `secretsmanager.`, `s3.`, `monitoring.`, `logs.`, `autoscaling.`,
  * `<bucket>.s3.`), as VPC interface endpoints with private DNS answer them, or
  * the one the signature's credential scope names (a client given
  * `--endpoint-url https://127.0.0.1:<port>`). Every call is signature-checked
@@ -14,6 +14,7 @@ import { Server, createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Authorization, LabAccount, authorize } from "./authorizer";
 import { Caller, CredentialRegistry } from "./credentials";
+import { Completion, PendingLaunch, autoScalingService } from "./autoscaling";
 import { MetricPut, cloudWatchService } from "./cloudwatch";
 import { LogGroups, logsService } from "./logs";
 import { ec2Service } from "./ec2";
@@ -66,6 +67,9 @@ export class AwsStandIn {
   public readonly calls: CallRecord[] = [];
   /** Every PutMetricData CloudWatch accepted, in order. */
   public readonly metricPuts: MetricPut[] = [];
+  /** Fleet nodes in Pending:Wait (a test adds them), and the launches they completed. */
+  public readonly pendingLaunches: PendingLaunch[] = [];
+  public readonly completedLaunches: Completion[] = [];
   /** Every log event CloudWatch Logs accepted, by group and stream. */
   public readonly logGroups: LogGroups;
   public readonly lab: LabAccount;
@@ -84,6 +88,7 @@ export class AwsStandIn {
       s3Service(options.objects ?? {}),
       cloudWatchService(this.metricPuts),
       logsService(this.logGroups),
+      autoScalingService(this.pendingLaunches, this.completedLaunches),
     ];
     this.server = createServer(
       { cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) },

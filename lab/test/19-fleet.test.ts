@@ -17,7 +17,7 @@ import { loadHaproxy, serverStats, stopHaproxy, waitFor } from "../haproxy";
 import { haproxyLog } from "../haproxy-log";
 import * as nlb from "../nlb-stand-in";
 import { LB_NODES, LabNode } from "../node";
-import { runConfigDocument } from "../pair";
+import { awsCalls, runConfigDocument } from "../pair";
 import { inNs } from "../shell";
 import {
   SynthesizedLoadBalancer,
@@ -89,6 +89,15 @@ fleetTest(
       expect([boot.beforeDocument, boot.afterDocument]).toEqual([each(503), each(200)]);
     const running = stagedFile(stack.configDocument, "haproxy.cfg");
     for (const node of NODES) expect(installedConfig(node)).toBe(running);
+    // The document applied, each node completed its launch once (the group's lifecycle hook).
+    for (const node of NODES) {
+      const launches = awsCalls(node).filter((c) => c.args.startsWith("autoscaling "));
+      expect(launches.map((c) => c.args)).toEqual([
+        expect.stringMatching(
+          /^autoscaling complete-lifecycle-action --region \S+ --auto-scaling-group-name exchange-lb-\S+ --lifecycle-hook-name exchange-lb-config-applied --instance-id i-\S+ --lifecycle-action-result CONTINUE$/,
+        ),
+      ]);
+    }
 
     const logged = NODES.map((n) => haproxyLog(n).length);
     const https = await perNode("CasHttps", 443, () => web(40));

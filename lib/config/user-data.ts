@@ -7,6 +7,7 @@ import { deliveryPart } from "../delivery/boot";
 import { baseInstancePart, ssmAgentPart, vipAddressesPart } from "../instance/base";
 import { BootPart, assembleBoot } from "../instance/boot";
 import { FROM_INTERNET, withPackageSource } from "../instance/package-source";
+import { fleetNodePart } from "../fleet/boot";
 import { pairNodePart } from "../pair/boot";
 import { PairNode } from "../pair/pair-node";
 import { certificatesPart } from "../tls/boot";
@@ -34,6 +35,7 @@ export function userDataOf(lb: LoadBalancerModel, bundle: ConfigBundle, node?: P
     deliveryPart(lb.fleet ? { ...bundle, haproxyConfig: fleetBootConfig(lb) } : bundle),
     certificatesPart(),
     ...(lb.pair && node ? [pairNodePart(lb.pair, node)] : []),
+    ...(lb.fleet ? [fleetNodePart(lb.fleet)] : []),
     ...(lb.installSsmAgent ? [ssmAgentPart(source.agentProxy)] : []),
   ];
   const { haproxy, name } = lb.operatingSystem;

@@ -50,7 +50,8 @@ export function renderConfigDocument(bundle: ConfigBundle, description: string):
               ),
               // A failed install leaves the programs it carries as they were; the config goes on.
               `sh "$stage/${STAGED.STAGED_INSTALL_PROGRAM}" "$stage" || echo "${STAGED.STAGED_INSTALL_PROGRAM} failed" >&2`,
-              `${PATHS.APPLY_PROGRAM} "$stage"`,
+              // Then a fleet node goes in service (its launch completed), once its config is applied.
+              `${PATHS.APPLY_PROGRAM} "$stage" && if [ -x ${PATHS.FLEET_READY_PROGRAM} ]; then ${PATHS.FLEET_READY_PROGRAM}; fi`,
             ],
           },
         },

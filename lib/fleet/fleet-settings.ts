@@ -74,6 +74,8 @@ export interface FleetProps {
 
 /** The fleet once its props are checked. */
 export interface FleetSettings {
+  /** The Auto Scaling group's name: the node's user-data and the role's policy name it. */
+  readonly groupName: string;
   readonly subnets: readonly FleetSubnetProps[];
   readonly scheme: FleetScheme;
   readonly minNodes: number;
@@ -81,6 +83,18 @@ export interface FleetSettings {
   readonly scaling: { readonly metric: FleetScalingMetric; readonly target?: number };
   readonly healthCheckPort: number;
 }
+
+/**
+ * The group's launch lifecycle hook: a new node waits in Pending:Wait, out of the target
+ * groups, until its ready program says the config document is applied. Fifteen minutes for the
+ * boot, the SSM agent and the association; then the launch is abandoned and the group tries
+ * another node [EC2 Auto Scaling User Guide, "Amazon EC2 Auto Scaling lifecycle hooks"].
+ */
+export const LIFECYCLE_HOOK = {
+  name: "exchange-lb-config-applied",
+  heartbeatSeconds: 900,
+  defaultResult: "ABANDON",
+} as const;
 
 /** The subnets the nodes run in, one per zone. */
 export function nodeSubnetIds(fleet: FleetSettings): string[] {

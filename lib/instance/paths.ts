@@ -72,6 +72,8 @@ export const PATHS = {
   METRICS_COUNTERS: "/var/lib/exchange-lb/metrics-counters",
   /** When the metrics were last published (epoch seconds). */
   METRICS_LAST: "/var/lib/exchange-lb/metrics-last",
+  /** A fleet node's launch completed (or nothing to complete): the ready program's marker. */
+  FLEET_READY: "/var/lib/exchange-lb/fleet-ready",
   /** The journal's cursor after the last HAProxy line the logs program shipped. */
   LOGS_CURSOR: "/var/lib/exchange-lb/logs-cursor",
   /** The config before the last one applied. */
@@ -112,6 +114,8 @@ export const PATHS = {
   CERTIFICATES_PROGRAM: "/usr/local/sbin/exchange-lb-certificates",
   FAILOVER_PROGRAM: "/usr/local/sbin/exchange-lb-failover",
   SERVER_STATE_PROGRAM: "/usr/local/sbin/exchange-lb-server-state",
+  /** A fleet node: completes its launch once the config document is applied. */
+  FLEET_READY_PROGRAM: "/usr/local/sbin/exchange-lb-fleet-ready",
   METRICS_PROGRAM: "/usr/local/sbin/exchange-lb-metrics",
   LOGS_PROGRAM: "/usr/local/sbin/exchange-lb-logs",
   INSTALL_PROGRAM: "/usr/local/sbin/exchange-lb-install",

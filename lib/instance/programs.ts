@@ -81,6 +81,11 @@ export const PROGRAMS = {
     path: "VIP_ADDRESSES_UNIT",
     permissions: "0644",
   },
+  fleetReady: {
+    file: "exchange-lb-fleet-ready",
+    path: "FLEET_READY_PROGRAM",
+    permissions: "0755",
+  },
   ssmAgentInstaller: {
     file: "install-ssm-agent",
     path: "SSM_AGENT_INSTALLER",

@@ -75,6 +75,8 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
       version: () => this.vipList.length,
       vipAddresses: () => this.vipAddresses,
       maxconn: () => this.maxconn,
+      role: this.role.role,
+      arns: () => this.arns,
     });
     this.instances = nodes.instances;
     this.fleet = nodes.fleet;

@@ -7,7 +7,12 @@
  * the config document, like every topology's.
  */
 import { encodeLaunchTemplateUserData } from "../cloud-init/user-data";
-import { FLEET_DEFAULTS, FleetSettings, nodeSubnetIds } from "../fleet/fleet-settings";
+import {
+  FLEET_DEFAULTS,
+  FleetSettings,
+  LIFECYCLE_HOOK,
+  nodeSubnetIds,
+} from "../fleet/fleet-settings";
 import { AutoscalingGroup, AutoscalingPolicy, Construct, LaunchTemplate, Lazy } from "../framework";
 import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
 import { encodeOrRefuse, latestDebian } from "./instances";
@@ -113,7 +118,20 @@ function groupOf(
   const { fleet } = setup;
   const path = owner.node.path;
   return new AutoscalingGroup(owner, "NodeGroup", {
-    namePrefix: NAME_PREFIX,
+    // Fixed: the nodes' user-data and the role's policy name it.
+    name: fleet.groupName,
+    // A new node waits out of service until its config document is applied (the ready program).
+    initialLifecycleHook: [
+      {
+        name: LIFECYCLE_HOOK.name,
+        lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+        heartbeatTimeout: LIFECYCLE_HOOK.heartbeatSeconds,
+        defaultResult: LIFECYCLE_HOOK.defaultResult,
+      },
+    ],
+    // The nodes wait for the association, which is created after the group: Terraform must not
+    // wait for them in service before it goes on.
+    waitForCapacityTimeout: "0",
     minSize: fleet.minNodes,
     maxSize: fleet.maxNodes,
     vpcZoneIdentifier: nodeSubnetIds(fleet),
@@ -128,26 +146,7 @@ function groupOf(
     // The connections metric divides by the nodes in service.
     enabledMetrics: ["GroupInServiceInstances"],
     metricsGranularity: "1Minute",
-    instanceRefresh: {
-      strategy: "Rolling",
-      preferences: {
-        // Launch before terminate, one node at a time: never fewer nodes in service than before.
-        minHealthyPercentage: 100,
-        maxHealthyPercentage: oneNodeAtATime(fleet.maxNodes),
-        instanceWarmup: String(NODE_WARMUP_SECONDS),
-        skipMatching: true,
-        // A new node failing a VIP's check for 5 minutes (its config never applied, say) fails
-        // the refresh, and the nodes are rolled back to the previous template version.
-        autoRollback: true,
-        alarmSpecification: setup.settings.monitoring.alarms
-          ? {
-              alarms: Lazy.listValue({
-                produce: () => setup.alarmNames().slice(0, REFRESH_ALARMS),
-              }),
-            }
-          : undefined,
-      },
-    },
+    instanceRefresh: refreshOf(setup),
     tag: [
       { key: "Name", value: `${path}/node`, propagateAtLaunch: true },
       { key: NODES_TAG, value: path, propagateAtLaunch: true },
@@ -159,6 +158,31 @@ function groupOf(
  * The refresh replaces (max - min) % of the group per batch, at least one node [EC2 Auto Scaling
  * User Guide, "How an instance refresh works"]: 100 % + 100 % / maxNodes is one node at most.
  */
+/** One node at a time, launched before the old one leaves, rolled back when a node fails a check. */
+function refreshOf(setup: FleetNodesSetup) {
+  const { fleet } = setup;
+  return {
+    strategy: "Rolling",
+    preferences: {
+      // Launch before terminate, one node at a time: never fewer nodes in service than before.
+      minHealthyPercentage: 100,
+      maxHealthyPercentage: oneNodeAtATime(fleet.maxNodes),
+      instanceWarmup: String(NODE_WARMUP_SECONDS),
+      skipMatching: true,
+      // A new node failing a VIP's check for 5 minutes (its config never applied, say) fails
+      // the refresh, and the nodes are rolled back to the previous template version.
+      autoRollback: true,
+      alarmSpecification: setup.settings.monitoring.alarms
+        ? {
+            alarms: Lazy.listValue({
+              produce: () => setup.alarmNames().slice(0, REFRESH_ALARMS),
+            }),
+          }
+        : undefined,
+    },
+  };
+}
+
 /** The alarms an instance refresh watches at most [EC2 Auto Scaling API, AlarmSpecification]. */
 const REFRESH_ALARMS = 10;
 

@@ -12,6 +12,7 @@ import {
 import { Construct } from "../framework";
 import { isIpv4 } from "../net/ipv4";
 import { checkId, requireConcrete } from "./checks";
+import { fleetGroupName } from "./names";
 import { ExchangeLoadBalancerProps } from "./props";
 
 /**
@@ -46,6 +47,7 @@ export function resolveFleet(
   const subnets = subnetsOf(scope, fleet.subnets, scheme, vipAddress);
   const { minNodes, maxNodes } = nodeCountsOf(scope, fleet);
   return {
+    groupName: fleetGroupName(scope),
     subnets,
     scheme,
     minNodes,

@@ -5,9 +5,18 @@
  */
 import { FleetSettings, nodeSubnetIds } from "../fleet/fleet-settings";
 import { idPart } from "../core/id";
-import { AutoscalingGroup, Construct, DataAwsSubnet, Lb, TerraformOutput } from "../framework";
+import {
+  AutoscalingGroup,
+  Construct,
+  DataAwsSubnet,
+  IamRole,
+  Lb,
+  TerraformOutput,
+} from "../framework";
 import { VipDescription } from "../vips/description";
+import type { Arns } from "./arns";
 import { FleetNodes, FleetNodesSetup } from "./fleet-nodes";
+import { fleetPolicy } from "./fleet-policy";
 import type { Dependable } from "./dependencies";
 import { bootAfter } from "./instances";
 import { NetworkLoadBalancer } from "./network-load-balancer";
@@ -19,6 +28,10 @@ export interface FleetSetup extends Omit<
   readonly fleet: FleetSettings;
   /** What the nodes' boot uses at once: the group launches none before it exists. */
   readonly bootNeeds: readonly Dependable[];
+  /** The instance role, which completes a node's launch. */
+  readonly role: IamRole;
+  /** The load balancer's ARN builder, shared with its other policies. */
+  readonly arns: () => Arns;
 }
 
 export class Fleet {
@@ -45,8 +58,10 @@ export class Fleet {
     });
     this.networkLoadBalancer = this.front.loadBalancer;
     this.autoScalingGroup = nodes.group;
-    // The NLB first: a node launched before it could take one of its fixed addresses.
-    bootAfter([nodes.group], [...setup.bootNeeds, this.front.loadBalancer]);
+    // The NLB first: a node launched before it could take one of its fixed addresses; the
+    // policy that lets it complete its launch too.
+    const policy = fleetPolicy(owner, setup.role, setup.arns(), setup.fleet.groupName);
+    bootAfter([nodes.group], [...setup.bootNeeds, this.front.loadBalancer, policy]);
     new TerraformOutput(owner, "NlbDnsName", {
       description: "The Network Load Balancer's DNS name: its addresses in every subnet",
       value: this.networkLoadBalancer.dnsName,

@@ -3,7 +3,8 @@
  * Scaling group behind its Network Load Balancer (`fleet.ts`); and where the config document
  * reaches them.
  */
-import { Construct, Instance } from "../framework";
+import { Construct, IamRole, Instance } from "../framework";
+import type { Arns } from "./arns";
 import { PairNode } from "../pair/pair-node";
 import type { ConfigDeliveryProps } from "./config-delivery";
 import { Fleet } from "./fleet";
@@ -17,6 +18,9 @@ export interface NodesSetup extends Omit<InstancesProps, "userData"> {
   readonly version: () => number;
   /** The nodes' `maxconn`, at synth. */
   readonly maxconn: () => number;
+  /** The instance role: a fleet's completes its nodes' launch. */
+  readonly role: IamRole;
+  readonly arns: () => Arns;
 }
 
 export interface Nodes {

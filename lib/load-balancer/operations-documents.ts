@@ -10,7 +10,7 @@ import {
 } from "../delivery/operations-documents";
 import { Construct, SsmDocument, TerraformOutput } from "../framework";
 import { escapeTerraformTemplate } from "../terraform/escape";
-import { documentName } from "./names";
+import { NODES_TAG, documentName } from "./names";
 
 export function addOperationsDocuments(owner: Construct): void {
   const documents = {
@@ -25,7 +25,7 @@ export function addOperationsDocuments(owner: Construct): void {
       content: escapeTerraformTemplate(content),
     });
     new TerraformOutput(owner, `${what}DocumentName`, {
-      description: `aws ssm send-command --document-name <this> on the InstanceId(s)`,
+      description: `aws ssm send-command --document-name <this> --targets Key=tag:${NODES_TAG},Values=${owner.node.path}`,
       value: document.name,
     });
   }

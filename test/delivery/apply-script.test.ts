@@ -333,7 +333,9 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
   const commands: string[] = document.mainSteps[0].inputs.runCommand;
-  expect(commands.at(-1)).toBe(`${PATHS.APPLY_PROGRAM} "$stage"`);
+  expect(commands.at(-1)).toBe(
+    `${PATHS.APPLY_PROGRAM} "$stage" && if [ -x ${PATHS.FLEET_READY_PROGRAM} ]; then ${PATHS.FLEET_READY_PROGRAM}; fi`,
+  );
   // Run the document's own commands, with the apply program swapped for one that copies the stage.
   const out = join(root.dir, "unpacked");
   mkdirSync(out);

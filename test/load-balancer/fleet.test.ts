@@ -17,6 +17,7 @@ import {
 } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
 import { oneNodeAtATime } from "../../lib/load-balancer/fleet-nodes";
+import { isAllowed, roleStatements } from "../support/iam";
 import { Json, fixture, resourcesOf, sectionOf, synthJson } from "../support/synth";
 import { expectValidCloudConfig, expectValidHaproxy } from "../support/tools";
 
@@ -190,6 +191,47 @@ describe("a fleet of two to four nodes behind an internal NLB", () => {
     // Its boot's needs first: the agent's policy and the egress to the mirrors; the NLB before
     // a node could take one of its addresses.
     expect(group.depends_on.join(" ")).toMatch(/AgentPolicy.*Egress.*aws_lb\.Lb_Nlb_/);
+  });
+
+  test("a new node waits out of service until its config document is applied: the launch hook", () => {
+    const group = one(json, "aws_autoscaling_group");
+    expect(group).toMatchObject({
+      name: "exchange-lb-test-Lb",
+      wait_for_capacity_timeout: "0",
+      initial_lifecycle_hook: [
+        {
+          name: "exchange-lb-config-applied",
+          lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+          heartbeat_timeout: 900,
+          default_result: "ABANDON",
+        },
+      ],
+    });
+    // The node knows its group and hook, and has the program that completes its launch.
+    const files = parse(lb.renderUserData()).write_files as { path: string; content: string }[];
+    const settings = files.find((f) => f.path === PATHS.SETTINGS)!.content;
+    expect(settings).toContain('FLEET_GROUP="exchange-lb-test-Lb"');
+    expect(settings).toContain('FLEET_HOOK="exchange-lb-config-applied"');
+    expect(files.map((f) => f.path)).toContain(PATHS.FLEET_READY_PROGRAM);
+    // Its policy exists before the group launches a node.
+    expect(group.depends_on.join(" ")).toMatch(/aws_iam_role_policy\.Lb_FleetPolicy/);
+  });
+
+  test("the role may complete a launch of its own group, and nothing more", () => {
+    const statements = roleStatements(json);
+    const group = (name: string) =>
+      `arn:aws:autoscaling:eu-west-2:123456789012:autoScalingGroup:6d3c2a1e-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/${name}`;
+    const may = (action: string, resource: string) => isAllowed(statements, { action, resource });
+    expect(may("autoscaling:CompleteLifecycleAction", group("exchange-lb-test-Lb"))).toBe(true);
+    expect(may("autoscaling:CompleteLifecycleAction", group("exchange-lb-other"))).toBe(false);
+    expect(may("autoscaling:SetInstanceHealth", group("exchange-lb-test-Lb"))).toBe(false);
+    expect(
+      may("autoscaling:TerminateInstanceInAutoScalingGroup", group("exchange-lb-test-Lb")),
+    ).toBe(false);
+    const fleet = resourcesOf(json, "aws_iam_role_policy").find((p: Json) =>
+      String(p.name_prefix).startsWith("exchange-lb-fleet-"),
+    );
+    expect(JSON.parse(fleet.policy).Statement).toHaveLength(1);
   });
 
   test("scaling: the NLB's connections per node in service, kept near half a node's maxconn", () => {
