@@ -67,11 +67,21 @@ function healthAnswers(lb: SynthesizedLoadBalancer, node: LabNode): Record<strin
   return Object.fromEntries(checks.map((c) => [c.path, askHealth(node, c.port, c.path)]));
 }
 
+/**
+ * The secondary addresses the lab's EC2 assigns a node at launch for the template's
+ * ipv4_address_count: the first `count` of the node's own block, none used elsewhere in the lab.
+ */
+export function assignedAtLaunch(node: LabNode, count: number): string[] {
+  const block = { lb: 80, lb2: 90 }[node.name];
+  return Array.from({ length: count }, (_, i) => `192.168.30.${block + i}`);
+}
+
 /** One node launched from the template: user-data from IMDS, files, HAProxy, the association. */
 async function bootNode(lb: SynthesizedLoadBalancer, node: LabNode): Promise<NodeBoot> {
   prepareNode(node);
   rmSync(nodePath(node, PATHS.RUN_DIR), { recursive: true, force: true });
-  startAwsStandIns(node, [], { userDataBase64: lb.nodes[0].userDataBase64 });
+  const secondary = assignedAtLaunch(node, lb.fleet!.sourceAddressCount);
+  startAwsStandIns(node, secondary, { userDataBase64: lb.nodes[0].userDataBase64 });
   const received = fetchUserData(node);
   const files = userDataFiles(decodeUserData(received));
   installNode(node, { ...lb.nodes[0], files, userDataBase64: received });
@@ -134,6 +144,14 @@ export async function stopFleet(nodes: readonly LabNode[] = ALL_NODES): Promise<
   for (const node of nodes.filter(runsFleetConfig)) {
     stopHaproxy(node);
     await waitFor(`HAProxy to stop in ${node.ns}`, () => !runsFleetConfig(node), 10_000);
+  }
+  // The source addresses the program put on the interface go with the node.
+  for (const node of nodes) {
+    for (const address of assignedAtLaunch(node, 4)) {
+      inNs(node.ns, ["ip", "address", "del", `${address}/32`, "dev", "eth0"], {
+        allowFailure: true,
+      });
+    }
   }
 }
 

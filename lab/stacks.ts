@@ -175,6 +175,8 @@ export function labFleet(servers: RealServer[] = CAS): StackBuilder {
       subnetId: undefined,
       servers,
       fleet: { subnets: [{ subnetId: "subnet-0lab" }], minNodes: 2, maxNodes: 3 },
+      // One address EC2 assigns each node at launch: its connections leave from two.
+      sourceAddresses: 1,
     });
     new CasHttpsVip(lb, "CasHttps");
     new ImapVip(lb, "CasImap");

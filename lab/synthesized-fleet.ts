@@ -37,6 +37,8 @@ export interface SynthesizedFleet {
   readonly fromNlb: readonly number[];
   readonly minNodes: number;
   readonly maxNodes: number;
+  /** The secondary addresses EC2 assigns each node at launch (the template's ipv4_address_count). */
+  readonly sourceAddressCount: number;
 }
 
 /** The resource name in a reference token: `${aws_lb_target_group.<name>.arn}` -> <name>. */
@@ -78,11 +80,14 @@ export function readFleet(json: TerraformJson, fromNlb: readonly number[]): Synt
     throw new Error(`a fleet: expected one NLB and one Auto Scaling group`);
   }
   const mapping = nlbs[0].subnet_mapping as { private_ipv4_address?: string }[];
+  const template = Object.values(json.resource.aws_launch_template ?? {})[0];
+  const described = template?.network_interfaces as { ipv4_address_count?: number }[] | undefined;
   return {
     vipAddress: mapping[0].private_ipv4_address as string,
     listeners: Object.values(json.resource.aws_lb_listener ?? {}).map((l) => listenerOf(json, l)),
     fromNlb,
     minNodes: groups[0].min_size as number,
     maxNodes: groups[0].max_size as number,
+    sourceAddressCount: described?.[0].ipv4_address_count ?? 0,
   };
 }

@@ -132,6 +132,15 @@ function templateNode(template: Resource): SynthesizedNode {
   };
 }
 
+/**
+ * The machines' security group: the instance's or template's, or (a template describing its
+ * interface, for source addresses) the interface's.
+ */
+function securityGroupOf(machine: Resource): string {
+  const described = machine.network_interfaces as { security_groups: string[] }[] | undefined;
+  return (described?.[0].security_groups ?? (machine.vpc_security_group_ids as string[]))[0];
+}
+
 /** The machines: one instance or a pair (aws_instance), or a fleet's launch template. */
 function readNodes(json: TerraformJson): { nodes: SynthesizedNode[]; machine: Resource } {
   const instances = Object.values(json.resource.aws_instance ?? {});
@@ -225,7 +234,7 @@ export function synthesize(build: StackBuilder): SynthesizedLoadBalancer {
     const { nodes, machine } = readNodes(json);
     const haproxyConfig = nodes[0].files[PATHS.HAPROXY_CONFIG]?.content;
     if (!haproxyConfig) throw new Error(`no ${PATHS.HAPROXY_CONFIG} in the synthesized user-data`);
-    const group = (machine.vpc_security_group_ids as string[])[0];
+    const group = securityGroupOf(machine);
     const nlb = Object.values(json.resource.aws_lb ?? {})[0];
     const isFleet = json.resource.aws_instance === undefined;
     const nlbGroup = isFleet ? (nlb?.security_groups as string[] | undefined)?.[0] : undefined;

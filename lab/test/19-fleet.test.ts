@@ -6,17 +6,19 @@
  * healthy nodes, client addresses kept. A VIP's real servers lost on one node take that node out
  * of that VIP's target groups only; a node's HAProxy stopped is found within interval x
  * threshold, and no new connection fails after; a config rolled out one node at a time, as the
- * association does (max_concurrency 1), under load fails none.
+ * association does (max_concurrency 1), under load fails none. Each node's connections to the
+ * real servers leave from its primary address and the one EC2 assigned it at launch.
  */
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { RealServer } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
-import { NodeBoot, startFleet, stopFleet } from "../fleet";
+import { NodeBoot, assignedAtLaunch, startFleet, stopFleet } from "../fleet";
 import { loadHaproxy, serverStats, stopHaproxy, waitFor } from "../haproxy";
 import { haproxyLog } from "../haproxy-log";
 import * as nlb from "../nlb-stand-in";
-import { LB_NODES, LabNode } from "../node";
+import { LB_NODES, LabNode, nodePath } from "../node";
+import { probeInBackground } from "../measure";
 import { awsCalls, runConfigDocument } from "../pair";
 import { inNs } from "../shell";
 import {
@@ -276,5 +278,57 @@ fleetTest(
     expect(Math.min(run.sent.lb, run.sent.lb2)).toBeGreaterThan(0);
     expect(nlb.standInEvents().length).toBe(eventsBefore);
     expect(configs).toEqual([config, config]);
+  },
+);
+
+/** Established connections at `host` to `port`, per peer address: where the nodes leave from. */
+function peersAt(host: "cas1" | "cas2", port: number): Record<string, number> {
+  const out = inNs(HOSTS[host].ns, ["ss", "-tnH", "state", "established", `( sport = :${port} )`]);
+  const counts: Record<string, number> = {};
+  for (const line of out.stdout.trim().split("\n").filter(Boolean)) {
+    const peer = line.trim().split(/\s+/).at(-1)!.replace(/:\d+$/, "");
+    counts[peer] = (counts[peer] ?? 0) + 1;
+  }
+  return counts;
+}
+
+fleetTest(
+  "e: each node learns the source address EC2 assigned it at launch (the template's count) from its IMDS, and its connections to the real servers leave from both its addresses",
+  async () => {
+    expect(stack.fleet!.sourceAddressCount).toBe(1);
+    const assigned = NODES.map((node) => assignedAtLaunch(node, 1)[0]);
+    const environments = NODES.map((n) =>
+      readFileSync(nodePath(n, PATHS.HAPROXY_ENVIRONMENT), "utf8"),
+    );
+    expect(environments).toEqual(
+      NODES.map((n, i) => `EXCHANGE_LB_SOURCE=${n.address}\nEXCHANGE_LB_SOURCE_2=${assigned[i]}\n`),
+    );
+    const count = 24;
+    const running = probeInBackground({
+      mode: "hold-many",
+      host: stack.fleet!.vipAddress,
+      port: 143,
+      count,
+      holdMs: 4000,
+      greeting: true,
+      connectTimeoutMs: 10_000,
+      from: CLIENTS,
+    });
+    const imapSessions = async () =>
+      (await Promise.all(NODES.map((n) => serverStats(n))))
+        .flat()
+        .filter((s) => s.backend === "CasImap")
+        .reduce((n, s) => n + s.currentSessions, 0);
+    await waitFor(
+      `${count} IMAP sessions held on the nodes`,
+      async () => (await imapSessions()) === count,
+      10_000,
+    );
+    const peers = { CAS1: peersAt("cas1", 143), CAS2: peersAt("cas2", 143) };
+    const held = await running;
+    report("fleet: source addresses EC2 assigned, per real server", { assigned, held, peers });
+    expect(held.failed).toBe(0);
+    const seen = new Set(Object.values(peers).flatMap((p) => Object.keys(p)));
+    expect([...seen].sort()).toEqual([...NODES.map((n) => n.address), ...assigned].sort());
   },
 );

@@ -116,6 +116,8 @@ export const PATHS = {
   SERVER_STATE_PROGRAM: "/usr/local/sbin/exchange-lb-server-state",
   /** A fleet node: completes its launch once the config document is applied. */
   FLEET_READY_PROGRAM: "/usr/local/sbin/exchange-lb-fleet-ready",
+  /** A fleet node: picks the source addresses of a count from those EC2 assigned. */
+  ASSIGNED_ADDRESSES_PROGRAM: "/usr/local/sbin/exchange-lb-assigned-addresses",
   METRICS_PROGRAM: "/usr/local/sbin/exchange-lb-metrics",
   LOGS_PROGRAM: "/usr/local/sbin/exchange-lb-logs",
   INSTALL_PROGRAM: "/usr/local/sbin/exchange-lb-install",

@@ -86,6 +86,11 @@ export const PROGRAMS = {
     path: "FLEET_READY_PROGRAM",
     permissions: "0755",
   },
+  assignedAddresses: {
+    file: "exchange-lb-assigned-addresses",
+    path: "ASSIGNED_ADDRESSES_PROGRAM",
+    permissions: "0755",
+  },
   ssmAgentInstaller: {
     file: "install-ssm-agent",
     path: "SSM_AGENT_INSTALLER",

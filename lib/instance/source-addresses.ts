@@ -34,10 +34,19 @@ export const ONE_INSTANCE_KEY = "*";
 export interface SourceAddresses {
   /** Extra addresses per node; 0: the primary address alone, as before. */
   readonly count: number;
+  /** The list form: each node's addresses, named. Empty with the count form. */
   readonly nodes: readonly { readonly key: string; readonly addresses: readonly string[] }[];
+  /**
+   * The count form (a fleet): EC2 assigns `count` secondary addresses to each node's interface
+   * at launch, and the program learns them from IMDS.
+   */
+  readonly assignedAtLaunch?: boolean;
 }
 
 export const NO_SOURCE_ADDRESSES: SourceAddresses = Object.freeze({ count: 0, nodes: [] });
+
+/** The count form's line in the delivered list: `* count=<n>`. */
+export const COUNT_WORD = "count=";
 
 /** The environment variable of source line `line` (2 and up). */
 export function sourceAddressEnv(line: number): string {
@@ -57,7 +66,11 @@ export function sourceLineName(server: string, line: number): string {
   return `${server}${SOURCE_LINE_SUFFIX}${line}`;
 }
 
-/** The delivered list: `<node> <address>...` a line, in the order the nodes were given. */
+/**
+ * The delivered list: `<node> <address>...` a line, in the order the nodes were given; the
+ * count form's one line, `* count=<n>`, holds for every node of the fleet.
+ */
 export function renderSourceAddressList(sources: SourceAddresses): string {
+  if (sources.assignedAtLaunch) return `${ONE_INSTANCE_KEY} ${COUNT_WORD}${sources.count}\n`;
   return sources.nodes.map((node) => `${[node.key, ...node.addresses].join(" ")}\n`).join("");
 }

@@ -1,12 +1,12 @@
 /**
  * A fleet's nodes: a launch template (the Debian AMI, IMDSv2 only, an encrypted gp3 root, the
- * instance role, the same user-data every node boots with) and an Auto Scaling group across the
- * fleet's subnets, registered in the NLB's target groups, scaled by a target-tracking policy.
- * A new AMI or instance type is an instance refresh: one node at a time, the new one launched
- * and warmed up before the old one leaves. A config change is not: it reaches the nodes through
- * the config document, like every topology's.
+ * instance role, the source addresses EC2 assigns, the same user-data every node boots with) and
+ * an Auto Scaling group across the fleet's subnets, registered in the NLB's target groups,
+ * scaled by a target-tracking policy. A new node waits out of service in the launch lifecycle
+ * hook until its config document is applied. A new AMI or instance type is an instance refresh:
+ * one node at a time, the new one launched and given its config before the old one leaves. A
+ * config change is not: it reaches the nodes through the config document, like every topology's.
  */
-import { encodeLaunchTemplateUserData } from "../cloud-init/user-data";
 import {
   FLEET_DEFAULTS,
   FleetSettings,
@@ -14,11 +14,8 @@ import {
   nodeSubnetIds,
 } from "../fleet/fleet-settings";
 import { AutoscalingGroup, AutoscalingPolicy, Construct, LaunchTemplate, Lazy } from "../framework";
-import { DEFAULT_INSTANCE_TYPE } from "./aws-limits";
-import { encodeOrRefuse, latestDebian } from "./instances";
+import { LaunchTemplateSetup, launchTemplateOf } from "./fleet-launch-template";
 import { NAME_PREFIX, NODES_TAG } from "./names";
-import { ExchangeLoadBalancerProps } from "./props";
-import { LoadBalancerSettings } from "./resolve-props";
 
 /**
  * How long a new node takes to serve: boot, packages, HAProxy, the SSM agent and the config
@@ -28,14 +25,8 @@ import { LoadBalancerSettings } from "./resolve-props";
  */
 export const NODE_WARMUP_SECONDS = 300;
 
-export interface FleetNodesSetup {
-  readonly props: ExchangeLoadBalancerProps;
-  readonly settings: LoadBalancerSettings;
+export interface FleetNodesSetup extends LaunchTemplateSetup {
   readonly fleet: FleetSettings;
-  readonly securityGroupId: string;
-  readonly instanceProfileName: string;
-  /** The user-data every node boots with, rendered at synth. */
-  readonly userData: () => string;
   /** The NLB's target groups, as the VIPs arrive. */
   readonly targetGroupArns: () => string[];
   /** The alarms on a node failing a VIP's check, as the VIPs arrive: a refresh stops on one. */
@@ -69,44 +60,6 @@ export class FleetNodes {
           : connectionsTracking(setup, this.group.name),
     });
   }
-}
-
-/** What every node boots from: image, type, role, IMDSv2, disk, the user-data. */
-function launchTemplateOf(owner: Construct, setup: FleetNodesSetup): LaunchTemplate {
-  const { props, settings } = setup;
-  return new LaunchTemplate(owner, "LaunchTemplate", {
-    namePrefix: NAME_PREFIX,
-    description: `Exchange load balancer ${owner.node.path}: a fleet node`,
-    imageId: props.amiId ?? latestDebian(owner, settings.operatingSystem),
-    instanceType: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
-    iamInstanceProfile: { name: setup.instanceProfileName },
-    vpcSecurityGroupIds: [setup.securityGroupId],
-    metadataOptions: {
-      httpTokens: "required",
-      httpEndpoint: "enabled",
-      httpPutResponseHopLimit: 1,
-    },
-    blockDeviceMappings: [
-      {
-        // The root device of Debian's AMIs.
-        deviceName: "/dev/xvda",
-        ebs: {
-          encrypted: "true",
-          volumeType: "gp3",
-          volumeSize: settings.rootVolumeSizeGib,
-          deleteOnTermination: "true",
-        },
-      },
-    ],
-    userData: Lazy.stringValue({
-      produce: () => encodeOrRefuse(owner, () => encodeLaunchTemplateUserData(setup.userData())),
-    }),
-    updateDefaultVersion: true,
-    // Config arrives by the config document: a changed config is no new template version,
-    // so no instance refresh. A newer default AMI must not replace the fleet either.
-    lifecycle: { ignoreChanges: ["user_data", ...(props.amiId ? [] : ["image_id"])] },
-    tags: { Name: owner.node.path },
-  });
 }
 
 /** The nodes across the subnets, in every target group, refreshed one at a time. */

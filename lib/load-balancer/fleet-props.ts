@@ -32,10 +32,6 @@ export function resolveFleet(
   const conflicting = [
     props.highAvailability && ["highAvailability", "choose one topology: a pair or a fleet"],
     props.subnetId !== undefined && ["subnetId", "give the subnets in fleet.subnets"],
-    props.sourceAddresses && [
-      "sourceAddresses",
-      "drop sourceAddresses: each node of a fleet adds its own 64k connections per real server",
-    ],
   ].filter((c): c is string[] => Array.isArray(c));
   for (const [prop, fix] of conflicting) {
     fail(scope, `${prop} is given as well as fleet`, fix);

@@ -54,16 +54,20 @@ export interface ExchangeLoadBalancerProps {
    */
   readonly amiId?: string;
   /**
-   * Extra private addresses of the instance (in its subnet), besides its primary one, that
+   * Extra private addresses of each node (in its subnet), besides its primary one, that
    * HAProxy's connections to the real servers leave from: one address reaches about 64,000
    * connections to one real server (the source ports run out), so each one adds as many
-   * [HAProxy 2.6 manual, 5.2 source; Kemp 002 §2.2, connection scaling past 64k]. EC2
-   * assigns them as secondary addresses; the receive connector script allows them. A pair
-   * gives each node's in `highAvailability.nodes[].sourceAddresses`. A change applies at
-   * HAProxy's next restart; until then new lines leave from the primary address.
+   * [HAProxy 2.6 manual, 5.2 source; Kemp 002 §2.2, connection scaling past 64k].
+   * - A list, on one instance: EC2 assigns them as secondary addresses and the receive
+   *   connector script allows each. A pair gives each node's in
+   *   `highAvailability.nodes[].sourceAddresses`.
+   * - A count, on a fleet: EC2 assigns that many to each node's interface at launch (the
+   *   launch template's `ipv4_address_count`); the receive connector allows the fleet's subnets.
+   * A change applies at HAProxy's next restart (a fleet's: at the nodes' instance refresh);
+   * until then new lines leave from the primary address.
    * @default none: the primary address alone
    */
-  readonly sourceAddresses?: string[];
+  readonly sourceAddresses?: string[] | number;
   /**
    * HAProxy's global connection limit; each proxied connection holds two file descriptors.
    * @default 20000

@@ -116,7 +116,7 @@ export function resolveProps(
     rolloutWaitSeconds: rolloutSecondsOf(scope, props),
     vipInterfaceTypes: fleet ? [] : vipInterfaceTypes(props, pair),
     securityGroupRuleQuota: ruleQuotaOf(scope, props.securityGroupRuleQuota),
-    sourceAddresses: sourceAddressesOf(scope, props, vipAddress, pair),
+    sourceAddresses: sourceAddressesOf(scope, props, vipAddress, { pair, fleet }),
   });
 }
 

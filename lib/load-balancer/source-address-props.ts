@@ -1,7 +1,8 @@
 /**
- * The extra source addresses, checked at synth: literal IPv4 addresses, none twice, none a
- * node's or the VIP's own, every node the same number (haproxy.cfg is the same on both), and
- * as many as the interface holds beside the primary address.
+ * The extra source addresses, checked at synth. The list form (one instance, a pair's nodes):
+ * literal IPv4 addresses, none twice, none a node's or the VIP's own, every node the same
+ * number (haproxy.cfg is the same on both). The count form (a fleet, whose nodes come and go):
+ * a whole number. Either as many as the interface holds beside the primary address.
  */
 import { fail } from "../core/errors";
 import { Construct, Token } from "../framework";
@@ -11,6 +12,7 @@ import {
   SourceAddresses,
 } from "../instance/source-addresses";
 import { isIpv4 } from "../net/ipv4";
+import { FleetSettings } from "../fleet/fleet-settings";
 import { PairSettings } from "../pair/pair-settings";
 import { DEFAULT_INSTANCE_TYPE, IPV4_PER_INTERFACE } from "./aws-limits";
 import { requireConcrete } from "./checks";
@@ -20,8 +22,19 @@ export function sourceAddressesOf(
   scope: Construct,
   props: ExchangeLoadBalancerProps,
   vipAddress: string,
-  pair: PairSettings | undefined,
+  topology: { pair?: PairSettings; fleet?: FleetSettings },
 ): SourceAddresses {
+  const { pair, fleet } = topology;
+  if (fleet) return assignedAtLaunch(scope, props);
+  if (typeof props.sourceAddresses === "number") {
+    fail(
+      scope,
+      `sourceAddresses is a count (${props.sourceAddresses}), which only a fleet takes: an instance's addresses are named, so that the receive connector script allows each`,
+      pair
+        ? "give each node's addresses in highAvailability.nodes[].sourceAddresses"
+        : 'give the addresses inside the subnet, e.g. sourceAddresses: ["10.0.1.40", "10.0.1.41"]',
+    );
+  }
   if (pair && props.sourceAddresses !== undefined) {
     fail(
       scope,
@@ -48,6 +61,31 @@ export function sourceAddressesOf(
   return { count, nodes: nodes.map((node) => ({ key: node.key, addresses: [...node.given] })) };
 }
 
+/**
+ * A fleet's count: EC2 assigns that many secondary addresses to each node's interface at launch
+ * (the launch template's ipv4_address_count); a list cannot name a node launched later.
+ */
+function assignedAtLaunch(scope: Construct, props: ExchangeLoadBalancerProps): SourceAddresses {
+  const given = props.sourceAddresses;
+  if (given === undefined) return NO_SOURCE_ADDRESSES;
+  if (typeof given !== "number") {
+    fail(
+      scope,
+      "sourceAddresses is a list on a fleet, whose nodes come and go",
+      `give a count instead, e.g. sourceAddresses: ${Math.max(given.length, 1)}: EC2 assigns that many to each node at launch`,
+    );
+  }
+  const count = Token.isUnresolved(given)
+    ? Number(requireConcrete(scope, "sourceAddresses", `${given}`))
+    : given;
+  if (!Number.isInteger(count) || count < 0) {
+    fail(scope, `sourceAddresses ${count} is not a count`, "give a whole number, 1 or more");
+  }
+  checkFits(scope, "sourceAddresses", count, props.instanceType ?? DEFAULT_INSTANCE_TYPE);
+  if (count === 0) return NO_SOURCE_ADDRESSES;
+  return { count, nodes: [], assignedAtLaunch: true };
+}
+
 /** Each node's key in the delivered list, its prop's name, its addresses and instance type. */
 function givenPerNode(props: ExchangeLoadBalancerProps, pair: PairSettings | undefined) {
   return pair
@@ -61,7 +99,7 @@ function givenPerNode(props: ExchangeLoadBalancerProps, pair: PairSettings | und
         {
           key: ONE_INSTANCE_KEY,
           prop: "sourceAddresses",
-          given: props.sourceAddresses ?? [],
+          given: (props.sourceAddresses as string[] | undefined) ?? [],
           type: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
         },
       ];

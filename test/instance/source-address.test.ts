@@ -8,6 +8,7 @@
 import { parse } from "yaml";
 import { CasHttpsVip, SmtpVip } from "../../lib";
 import { baseInstancePart } from "../../lib/instance/base";
+import { installedProgram } from "../../lib/instance/programs";
 import { PATHS } from "../../lib/instance/paths";
 import { InstanceRoot, NODE_METADATA } from "../support/instance-root";
 import { PAIR_PROPS, fixture, sectionOf } from "../support/synth";
@@ -102,22 +103,29 @@ describe("the source-address program", () => {
   }, 40_000);
 });
 
+/** IMDS of the node at 10.0.1.5 whose interface EC2 gave `secondary` too. */
+const assigned = (...secondary: string[]) => ({
+  ...NODE_METADATA,
+  localIpv4s: ["10.0.1.5", ...secondary],
+});
+
+/** `ip` answering the default route's interface, ens5; each address added is recorded. */
+function defaultRouteOnEns5(root: InstanceRoot): void {
+  root.fake(
+    "ip",
+    'case "$*" in "-4 route show default") echo "default via 10.0.1.1 dev ens5 proto dhcp" ;; esac',
+  );
+}
+
 describe("the source-address program with extra source addresses", () => {
   let root: InstanceRoot;
   const LIST = "lb-10-0-1-5 10.0.1.7 10.0.1.8\nlb-10-0-2-5 10.0.2.7 10.0.2.8\n";
-  const assigned = (...secondary: string[]) => ({
-    ...NODE_METADATA,
-    localIpv4s: ["10.0.1.5", ...secondary],
-  });
   beforeEach(() => {
     root = new InstanceRoot();
     root.install([baseInstancePart({ maxconn: 100, localPeer: "lb-10-0-1-5" })]);
     root.write(PATHS.SOURCE_ADDRESSES_FILE, LIST);
     // The interface of the default route; adding an address is recorded.
-    root.fake(
-      "ip",
-      'case "$*" in "-4 route show default") echo "default via 10.0.1.1 dev ens5 proto dhcp" ;; esac',
-    );
+    defaultRouteOnEns5(root);
   });
   afterEach(() => root.remove());
 
@@ -179,5 +187,63 @@ describe("the source-address program with extra source addresses", () => {
     } finally {
       single.remove();
     }
+  });
+});
+
+describe("the source-address program with a fleet's count", () => {
+  let root: InstanceRoot;
+  beforeEach(() => {
+    root = new InstanceRoot();
+    root.install([baseInstancePart({ maxconn: 100 })]);
+    // The fleet's part installs the program that picks them.
+    const picker = installedProgram("assignedAddresses");
+    root.write(picker.path, picker.content, 0o755);
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, "* count=2\n");
+    defaultRouteOnEns5(root);
+  });
+  afterEach(() => root.remove());
+
+  test("learns the secondary addresses EC2 assigned at launch from IMDS, in address order", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.100", "10.0.1.9"),
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.9\nEXCHANGE_LB_SOURCE_3=10.0.1.100\n",
+    );
+    expect(root.calls("ip")).toEqual([
+      "ip -4 route show default",
+      "ip address replace 10.0.1.9/32 dev ens5",
+      "ip address replace 10.0.1.100/32 dev ens5",
+    ]);
+  });
+
+  test("fewer assigned than the count: a line EC2 gave none stays unset (haproxy.cfg's 0.0.0.0: the primary address), said in the log", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.9"),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      "EC2 assigned 1 of the 2 source addresses to this instance's interface",
+    );
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.9\n",
+    );
+    // The primary address is never put on the interface again as a /32.
+    expect(root.calls("ip")).toEqual([
+      "ip -4 route show default",
+      "ip address replace 10.0.1.9/32 dev ens5",
+    ]);
+  });
+
+  test("more assigned than the count: the first in address order, the same at every start", async () => {
+    const metadata = assigned("10.0.1.30", "10.0.1.20", "10.0.1.10");
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, "* count=1\n");
+    const first = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata });
+    const firstEnvironment = root.read(PATHS.HAPROXY_ENVIRONMENT);
+    const again = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata });
+    expect([first.code, again.code]).toEqual([0, 0]);
+    expect(firstEnvironment).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.10\n");
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(firstEnvironment);
   });
 });

@@ -406,6 +406,46 @@ test("an instance refresh replaces one node a batch, whatever the group's size",
   }
 });
 
+describe("a fleet with source addresses: a count EC2 assigns to each node at launch", () => {
+  const { stack, lb } = fleetStack({ sourceAddresses: 2, instanceType: "m6i.large" });
+  const json = synthJson(stack);
+
+  test("the launch template's interface asks EC2 for them and carries the nodes' group", () => {
+    const template = one(json, "aws_launch_template");
+    expect(template.network_interfaces).toEqual([
+      {
+        device_index: 0,
+        ipv4_address_count: 2,
+        security_groups: [expect.stringMatching(/aws_security_group\.Lb_SecurityGroup_\w+\.id/)],
+        delete_on_termination: "true",
+      },
+    ]);
+    // EC2 refuses groups on the template beside an interface's.
+    expect(template.vpc_security_group_ids).toBeUndefined();
+  });
+
+  test("haproxy.cfg: each real server has a line per source address, valid for both releases' HAProxy", () => {
+    const config = lb.renderHaproxyConfig();
+    const imap = sectionOf(config, "backend CasImap");
+    for (const line of [2, 3]) {
+      expect(imap).toContain(`source "\${EXCHANGE_LB_SOURCE_${line}-0.0.0.0}" track `);
+    }
+    expectValidHaproxy(config);
+  });
+
+  test("every node reads the one line of the delivered list: the count, learnt from IMDS at each start", () => {
+    const files = parse(lb.renderUserData()).write_files as { path: string; content: string }[];
+    expect(files.find((f) => f.path === PATHS.SOURCE_ADDRESSES_FILE)?.content).toBe("* count=2\n");
+    expect(lb.sourceAddresses).toEqual([]);
+  });
+
+  test("none given: the template's groups as before, no interface described", () => {
+    const plain = one(synthJson(fleetStack().stack), "aws_launch_template");
+    expect(plain.network_interfaces).toBeUndefined();
+    expect(plain.vpc_security_group_ids).toHaveLength(1);
+  });
+});
+
 describe("refused at synth, with the fix", () => {
   const fleet = FLEET.fleet!;
   test.each<[string, Partial<ExchangeLoadBalancerProps>, string]>([
@@ -427,9 +467,19 @@ describe("refused at synth, with the fix", () => {
       "subnetId is given as well as fleet. Fix: give the subnets in fleet.subnets",
     ],
     [
-      "source addresses",
+      "source addresses as a list",
       { sourceAddresses: ["192.168.30.40"] },
-      "sourceAddresses is given as well as fleet",
+      "sourceAddresses is a list on a fleet, whose nodes come and go. Fix: give a count instead, e.g. sourceAddresses: 1: EC2 assigns that many to each node at launch",
+    ],
+    [
+      "a count that is none",
+      { sourceAddresses: 1.5 },
+      "sourceAddresses 1.5 is not a count. Fix: give a whole number, 1 or more",
+    ],
+    [
+      "more source addresses than the interface holds",
+      { sourceAddresses: 3, instanceType: "t3.micro" },
+      "sourceAddresses: 3 addresses, but a t3.micro network interface holds 1 besides its primary address",
     ],
     ["no subnet", { fleet: { subnets: [] } }, "fleet.subnets is empty"],
     [

@@ -219,6 +219,16 @@ describe("refused at synth", () => {
       "the nodes have 1 and 0 source addresses, but both run the same haproxy.cfg",
       "give both nodes the same number of sourceAddresses",
     ],
+    [
+      { sourceAddresses: 2 },
+      "sourceAddresses is a count (2), which only a fleet takes: an instance's addresses are named, so that the receive connector script allows each",
+      'give the addresses inside the subnet, e.g. sourceAddresses: ["10.0.1.40", "10.0.1.41"]',
+    ],
+    [
+      { ...PAIR_PROPS, sourceAddresses: 2 },
+      "sourceAddresses is a count (2), which only a fleet takes",
+      "give each node's addresses in highAvailability.nodes[].sourceAddresses",
+    ],
   ] as unknown as [Partial<ExchangeLoadBalancerProps>, string, string][])(
     "%j",
     (props, problem, fix) => {

@@ -177,7 +177,8 @@ export function buildCoverage2019Single(scope: Construct): TerraformStack {
 }
 
 /**
- * 2010 fleet behind an internet-facing NLB at two Elastic IPs, scaled by CPU: offloaded HTTPS
+ * 2010 fleet behind an internet-facing NLB at two Elastic IPs, scaled by CPU, each node with two
+ * source addresses EC2 assigns at launch: offloaded HTTPS
  * from Secrets Manager (the certificate policy before the group), RPC on its own ports, the
  * VPC endpoints of private subnets, HAProxy's logs in CloudWatch Logs.
  */
@@ -195,6 +196,8 @@ export function buildCoverage2010Fleet(scope: Construct): TerraformStack {
       { name: "CAS2", address: "10.0.2.20", weight: 50 },
     ],
     instanceType: "c6i.large",
+    // Two addresses EC2 assigns each node at launch: three source addresses per node.
+    sourceAddresses: 2,
     fleet: {
       scheme: "internet-facing",
       subnets: [
