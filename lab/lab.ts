@@ -8,7 +8,7 @@ import { loadHaproxy, serverStats, waitAllUp } from "./haproxy";
 import { removeLogMountPoint } from "./haproxy-log";
 import { startFleet, stopFleet } from "./fleet";
 import { LB_NODES, removeMountPoints } from "./node";
-import { claimVipStatically, installNode, startPair, stopPair } from "./pair";
+import { claimVipStatically, installDocumentFiles, installNode, startPair, stopPair } from "./pair";
 import { fetchCertificates, startAwsStandIns } from "./aws-stand-ins";
 import { LAB_DIR, SERVERS, forgetPostfixConfigDirs, startServers } from "./servers";
 import { assertStackRelease } from "./release";
@@ -55,6 +55,7 @@ export async function applyStack(lb: SynthesizedLoadBalancer): Promise<void> {
   await stopPair();
   claimVipStatically();
   installNode(LB_NODES.lb, lb.nodes[0]);
+  installDocumentFiles(LB_NODES.lb, lb.configDocument);
   startAwsStandIns(LB_NODES.lb, lb.nodes[0].secondaryIps);
   fetchCertificates(LB_NODES.lb);
   applyFirewall(lb.ingress, lb.egress);

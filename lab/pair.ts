@@ -20,11 +20,12 @@ import {
   writeNodeFile,
 } from "./node";
 import { AWS_CALLS, fetchCertificates, startAwsStandIns, stopFakeImds } from "./aws-stand-ins";
-import { PATHS, SYSTEM_PATH } from "../lib/instance/paths";
+import { DOCUMENT_FILES } from "../lib/delivery/bundle";
+import { PATHS, STAGED, SYSTEM_PATH } from "../lib/instance/paths";
 import { STARTUP_DELAY_SECONDS } from "../lib/pair/keepalived-config";
 import { assertRunsRelease, releasePath } from "./release";
 import { inNs, sh } from "./shell";
-import { SynthesizedLoadBalancer, SynthesizedNode } from "./stacks";
+import { SynthesizedLoadBalancer, SynthesizedNode, stagedFile } from "./stacks";
 import { HOSTS, VIP, linkUp } from "./topology";
 
 /** The files of the user-data, in the node as at boot (sysctl applied to its namespace); units are run otherwise. */
@@ -41,6 +42,20 @@ export function installNode(node: LabNode, synthesized: SynthesizedNode): void {
     if (path.startsWith("/etc/systemd/") || path === PATHS.SSM_AGENT_INSTALLER) continue;
     if (path === PATHS.CLOUD_INIT_NETWORK) continue;
     writeNodeFile(node, path, file.content, parseInt(file.permissions, 8));
+  }
+}
+
+/**
+ * The files only the config document carries (the server-state program behind SetServerState,
+ * the monitoring programs), as the association's first run installs them minutes after boot:
+ * what a deployed node has. Scenarios that run the document install them for real.
+ */
+export function installDocumentFiles(node: LabNode, configDocument: string): void {
+  for (const file of DOCUMENT_FILES) {
+    const path = PATHS[file.path];
+    if (path.startsWith("/etc/systemd/")) continue; // units are run by the lab
+    const mode = file.permissions === "0755" ? 0o755 : 0o644;
+    writeNodeFile(node, path, stagedFile(configDocument, STAGED[file.staged]), mode);
   }
 }
 
@@ -171,6 +186,7 @@ export async function startPair(lb: SynthesizedLoadBalancer): Promise<void> {
     const peer = ALL_NODES.find((n) => n !== node) as LabNode;
     rmSync(nodePath(node, PATHS.RUN_DIR), { recursive: true, force: true });
     installNode(node, synthesized);
+    installDocumentFiles(node, lb.configDocument);
     startAwsStandIns(node, synthesized.secondaryIps);
     fetchCertificates(node);
     applyFirewall(lb.ingress, lb.egress, node, { address: peer.address, rules: lb.pairRules });

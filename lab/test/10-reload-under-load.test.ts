@@ -87,6 +87,7 @@ test("a server added and a weight changed under load: zero failed connections; a
       metricsService: "",
       logsProgram: "",
       logsService: "",
+      serverStateProgram: "",
     },
     "broken",
   );

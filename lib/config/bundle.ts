@@ -41,6 +41,7 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
     metricsService: deliveredProgram("metricsService"),
     logsProgram: deliveredProgram("logs"),
     logsService: deliveredProgram("logsService"),
+    serverStateProgram: deliveredProgram("serverState"),
   };
 }
 

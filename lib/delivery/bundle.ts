@@ -28,6 +28,8 @@ export interface ConfigBundle {
   /** The logs program and its unit, likewise. */
   readonly logsProgram: string;
   readonly logsService: string;
+  /** The program behind the SetServerState and ServerStatus documents and the reload's states. */
+  readonly serverStateProgram: string;
 }
 
 interface BundleFile {
@@ -52,7 +54,9 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
  * Files only the config document carries: the user-data is held to 16 KB and a pair's is
  * nearly full, and the document reaches running nodes. The installer among them installs
  * them (lib/instance/files/exchange-lb-install) before the apply program runs. A new node has
- * them once its association first runs, minutes after boot; nothing at boot needs them.
+ * them once its association first runs, minutes after boot; nothing at boot needs them (the
+ * boot's apply and HAProxy's stop skip the server states while there is no program to keep
+ * them, and there are none to keep before a first SetServerState).
  */
 export const DOCUMENT_FILES: readonly BundleFile[] = [
   {
@@ -71,6 +75,12 @@ export const DOCUMENT_FILES: readonly BundleFile[] = [
   { key: "metricsService", path: "METRICS_SERVICE", staged: "STAGED_METRICS_SERVICE" },
   { key: "logsProgram", path: "LOGS_PROGRAM", staged: "STAGED_LOGS_PROGRAM", permissions: "0755" },
   { key: "logsService", path: "LOGS_SERVICE", staged: "STAGED_LOGS_SERVICE" },
+  {
+    key: "serverStateProgram",
+    path: "SERVER_STATE_PROGRAM",
+    staged: "STAGED_SERVER_STATE_PROGRAM",
+    permissions: "0755",
+  },
 ];
 
 /** Where a bundle file is installed on the node. */

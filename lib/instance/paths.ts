@@ -151,6 +151,7 @@ export const STAGED = {
   STAGED_METRICS_SERVICE: "exchange-lb-metrics.service",
   STAGED_LOGS_PROGRAM: "exchange-lb-logs",
   STAGED_LOGS_SERVICE: "exchange-lb-logs.service",
+  STAGED_SERVER_STATE_PROGRAM: "exchange-lb-server-state",
 } as const;
 
 /** systemd's PATH, which the programs run with wherever they are started from. */

@@ -75,11 +75,16 @@ function assignedAtLaunch(scope: Construct, props: ExchangeLoadBalancerProps): S
       `give a count instead, e.g. sourceAddresses: ${Math.max(given.length, 1)}: EC2 assigns that many to each node at launch`,
     );
   }
-  const count = Token.isUnresolved(given)
-    ? Number(requireConcrete(scope, "sourceAddresses", `${given}`))
-    : given;
+  if (Token.isUnresolved(given)) {
+    fail(
+      scope,
+      "sourceAddresses is a token, but haproxy.cfg's server lines are written at synth time",
+      "give the count as a literal number",
+    );
+  }
+  const count = given;
   if (!Number.isInteger(count) || count < 0) {
-    fail(scope, `sourceAddresses ${count} is not a count`, "give a whole number, 1 or more");
+    fail(scope, `sourceAddresses ${count} is not a count`, "give a whole number, 0 or more");
   }
   checkFits(scope, "sourceAddresses", count, props.instanceType ?? DEFAULT_INSTANCE_TYPE);
   if (count === 0) return NO_SOURCE_ADDRESSES;

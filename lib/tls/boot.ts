@@ -53,7 +53,7 @@ export function certificatesPart(): BootPart {
     ],
     settings: {
       comment:
-        "Certificate fetches (seconds): first retry and cap, attempts, retrying after a failed boot fetch; bridge mode's wait for a server's certificate.",
+        "Certificate fetches: first retry delay and its cap in seconds, attempts, how long the service retries after a failed boot fetch. Bridge mode: how long to wait for a server's certificate, in seconds.",
       values: {
         CERTIFICATE_RETRY_FIRST: String(CERTIFICATE_RETRY.firstSeconds),
         CERTIFICATE_RETRY_MAX: String(CERTIFICATE_RETRY.maxSeconds),

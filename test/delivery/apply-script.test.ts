@@ -329,6 +329,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
     metricsService: "[Service]\n",
     logsProgram: "#!/bin/sh\n# logs\n",
     logsService: "[Service]\n# logs\n",
+    serverStateProgram: "#!/bin/sh\n# server states\n",
   };
   const document = JSON.parse(renderConfigDocument(bundle, "test"));
   expect(document.schemaVersion).toBe("2.2");
@@ -355,6 +356,7 @@ test("the SSM document unpacks to exactly the bundle and hands it to the apply p
   expect(root.read("unpacked/exchange-lb-metrics.service")).toBe(bundle.metricsService);
   expect(root.read("unpacked/exchange-lb-logs")).toBe(bundle.logsProgram);
   expect(root.read("unpacked/exchange-lb-logs.service")).toBe(bundle.logsService);
+  expect(root.read("unpacked/exchange-lb-server-state")).toBe(bundle.serverStateProgram);
   expect(renderConfigDocument(bundle, "test")).toBe(renderConfigDocument(bundle, "test"));
   expect(JSON.stringify(document)).not.toMatch(/\{\{/);
 });

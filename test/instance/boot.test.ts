@@ -78,7 +78,6 @@ describe("one instance's user-data", () => {
     const programs = doc.write_files.filter((f) => f.content.startsWith("#!/bin/sh"));
     expect(programs.map((f) => f.path)).toEqual([
       PATHS.SOURCE_ADDRESS_PROGRAM,
-      PATHS.SERVER_STATE_PROGRAM,
       PATHS.VIP_ADDRESSES_PROGRAM,
       PATHS.APPLY_PROGRAM,
       PATHS.CERTIFICATES_PROGRAM,

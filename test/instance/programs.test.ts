@@ -18,6 +18,7 @@ import { PATHS } from "../../lib/instance/paths";
 import {
   PROGRAMS,
   PROGRAM_DIR,
+  deliveredProgram,
   fillPaths,
   installedProgram,
   withoutComments,
@@ -127,7 +128,11 @@ test.each(Object.entries(NODE_KINDS))(
     );
     const settings = written.find((f) => f.path === PATHS.SETTINGS)!.content;
     const set = new Set([...settings.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
-    const read = new Set(programs.flatMap((p) => [...readVariables(p.content)]));
+    // The server-state program comes with the config document and sources the same file.
+    const delivered = [deliveredProgram("serverState")];
+    const read = new Set(
+      [...programs.map((p) => p.content), ...delivered].flatMap((text) => [...readVariables(text)]),
+    );
     expect([...read].filter((name) => !set.has(name))).toEqual([]);
     // Paths no installed program reads stay out of the user-data.
     const unread = Object.keys(PATHS).filter((name) => set.has(name) && !read.has(name));

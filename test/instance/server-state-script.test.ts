@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CasHttpsVip, ImapVip, PopVip, RealServer, RealServerState } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
+import { installedProgram } from "../../lib/instance/programs";
 import { DEBIAN_RELEASES } from "../support/debian-releases";
 import { InstanceRoot } from "../support/instance-root";
 import { adminCommand, installConfig, startHaproxy } from "../support/root-haproxy";
@@ -87,6 +88,9 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
     root = new InstanceRoot();
     const { config, userData } = loadBalancer();
     root.installUserData(userData);
+    // The config document installs it, as its first run does on a node.
+    const program = installedProgram("serverState");
+    root.write(program.path, program.content, 0o755);
     mkdirSync(dirname(root.path(PATHS.HAPROXY_ADMIN_SOCKET)), { recursive: true });
     install(config);
     start();

@@ -224,7 +224,7 @@ describe("the source-address program with a fleet's count", () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      "EC2 assigned 1 of the 2 source addresses to this instance's interface",
+      "EC2 assigned 1 of the 2 source addresses the config expects to this instance's interface",
     );
     expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
       "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.9\n",
@@ -236,14 +236,51 @@ describe("the source-address program with a fleet's count", () => {
     ]);
   });
 
-  test("more assigned than the count: the first in address order, the same at every start", async () => {
+  test("more assigned than the count (a count lowered since the launch): every one, in address order, the same at every start", async () => {
     const metadata = assigned("10.0.1.30", "10.0.1.20", "10.0.1.10");
     root.write(PATHS.SOURCE_ADDRESSES_FILE, "* count=1\n");
     const first = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata });
     const firstEnvironment = root.read(PATHS.HAPROXY_ENVIRONMENT);
     const again = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata });
-    expect([first.code, again.code]).toEqual([0, 0]);
-    expect(firstEnvironment).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.10\n");
+    expect([first, again]).toMatchObject([
+      { code: 0, stderr: "" },
+      { code: 0, stderr: "" },
+    ]);
+    expect(firstEnvironment).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.10\nEXCHANGE_LB_SOURCE_3=10.0.1.20\nEXCHANGE_LB_SOURCE_4=10.0.1.30\n",
+    );
     expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(firstEnvironment);
+  });
+
+  test("a count given after the first deploy: the node's user-data lists none, yet it takes what EC2 assigned at its launch", async () => {
+    // The launch template's user-data is the first deploy's (Terraform ignores its changes).
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, "");
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: assigned("10.0.1.9"),
+    });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe(
+      "EXCHANGE_LB_SOURCE=10.0.1.5\nEXCHANGE_LB_SOURCE_2=10.0.1.9\n",
+    );
+  });
+
+  test("no source address assigned and none expected: the primary address alone, nothing logged", async () => {
+    root.write(PATHS.SOURCE_ADDRESSES_FILE, "");
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], { metadata: assigned() });
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
+    expect(root.calls("ip")).toEqual(["ip -4 route show default"]);
+  });
+
+  test("IMDS lists no address of the interface: said as such, not blamed on EC2", async () => {
+    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
+      metadata: { ...NODE_METADATA, localIpv4s: [] },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      "IMDS listed no address of this instance's interface: no source address but the primary",
+    );
+    expect(result.stderr).not.toContain("EC2 assigned");
+    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
   });
 });

@@ -279,3 +279,22 @@ test("every config change waits for the rollout: a changed document replaces the
   });
   expect(validate.output).toContain("The configuration is valid");
 });
+
+test("a fleet's source-address count: a new launch template version, so an instance refresh; the document brings the server lines", () => {
+  const fleet: Change = {
+    subnetId: undefined,
+    instanceType: "m6i.large",
+    fleet: { subnets: [{ subnetId: "subnet-0aaa" }, { subnetId: "subnet-0bbb" }] },
+  };
+  const changed = changes(build(fleet), build({ ...fleet, sourceAddresses: 2 }));
+  expect(changed).toEqual({
+    "aws_launch_template.Lb_LaunchTemplate": "update network_interfaces,vpc_security_group_ids",
+    "aws_ssm_document.Lb_ConfigDelivery_Document": "update content",
+    // More source ports per real server lift the sized maxconn, and the scaling target with it.
+    "aws_autoscaling_policy.Lb_Scaling": "update target_tracking_configuration",
+  });
+  // The group follows the template's latest version: a new version starts its refresh.
+  const [group] = resourcesOf(build(fleet), "aws_autoscaling_group");
+  expect(group.launch_template.version).toMatch(/aws_launch_template\.\w+\.latest_version/);
+  expect(group.instance_refresh.strategy).toBe("Rolling");
+});

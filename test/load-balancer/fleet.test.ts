@@ -6,6 +6,7 @@
  * schema), the receive connector, and each refusal at synth.
  */
 import { gunzipSync } from "node:zlib";
+import { Lazy } from "cdktf";
 import { parse } from "yaml";
 import {
   CasHttpsVip,
@@ -474,7 +475,12 @@ describe("refused at synth, with the fix", () => {
     [
       "a count that is none",
       { sourceAddresses: 1.5 },
-      "sourceAddresses 1.5 is not a count. Fix: give a whole number, 1 or more",
+      "sourceAddresses 1.5 is not a count. Fix: give a whole number, 0 or more",
+    ],
+    [
+      "a count that is a token",
+      { sourceAddresses: Lazy.numberValue({ produce: () => 2 }) },
+      "sourceAddresses is a token, but haproxy.cfg's server lines are written at synth time. Fix: give the count as a literal number",
     ],
     [
       "more source addresses than the interface holds",

@@ -65,6 +65,7 @@ test("by default: metrics, their policy, alarms, a dashboard, recovery; the docu
     "metricsService",
     "logsProgram",
     "logsService",
+    "serverStateProgram",
   ]);
   // HAProxy's logs stay in the journal unless asked: no group, no right to one.
   expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual([]);
