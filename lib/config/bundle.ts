@@ -32,9 +32,12 @@ export function configBundleOf(lb: LoadBalancerModel): ConfigBundle {
     reservedPorts: renderReservedPorts(listenPorts(lb)),
     bridgeServers: renderBridgeServerList(lb.vips.flatMap(bridgedServers)),
     sourceAddresses: renderSourceAddressList(lb.sourceAddresses),
+    // The settings of the programs the document carries: their paths too, which the settings
+    // file of a node booted by an earlier version may lack.
     monitoringSettings: renderMonitoringSettings(lb.monitoring, [
       deliveredProgram("metrics"),
       deliveredProgram("logs"),
+      deliveredProgram("serverState"),
     ]),
     installProgram: deliveredProgram("install"),
     metricsProgram: deliveredProgram("metrics"),

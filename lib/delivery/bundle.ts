@@ -67,6 +67,12 @@ export const DOCUMENT_FILES: readonly BundleFile[] = [
   },
   { key: "monitoringSettings", path: "MONITORING_SETTINGS", staged: "STAGED_MONITORING_SETTINGS" },
   {
+    key: "serverStateProgram",
+    path: "SERVER_STATE_PROGRAM",
+    staged: "STAGED_SERVER_STATE_PROGRAM",
+    permissions: "0755",
+  },
+  {
     key: "metricsProgram",
     path: "METRICS_PROGRAM",
     staged: "STAGED_METRICS_PROGRAM",
@@ -75,12 +81,6 @@ export const DOCUMENT_FILES: readonly BundleFile[] = [
   { key: "metricsService", path: "METRICS_SERVICE", staged: "STAGED_METRICS_SERVICE" },
   { key: "logsProgram", path: "LOGS_PROGRAM", staged: "STAGED_LOGS_PROGRAM", permissions: "0755" },
   { key: "logsService", path: "LOGS_SERVICE", staged: "STAGED_LOGS_SERVICE" },
-  {
-    key: "serverStateProgram",
-    path: "SERVER_STATE_PROGRAM",
-    staged: "STAGED_SERVER_STATE_PROGRAM",
-    permissions: "0755",
-  },
 ];
 
 /** Where a bundle file is installed on the node. */

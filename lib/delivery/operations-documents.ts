@@ -14,6 +14,15 @@ export const SERVER_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$";
 export const DRAIN_SECONDS_PATTERN =
   "^([0-9]{1,4}|[1-7][0-9]{4}|8[0-5][0-9]{3}|86[0-3][0-9]{2}|86400)$";
 
+/**
+ * The program comes with the config document: a node that has not run it yet (minutes after its
+ * launch) says so, rather than "not found".
+ */
+const INSTALLED =
+  `[ -x ${PATHS.SERVER_STATE_PROGRAM} ] || { echo "this node has not run its config document ` +
+  `yet (it installs ${PATHS.SERVER_STATE_PROGRAM} minutes after a launch): send this again ` +
+  `once its association has run" >&2; exit 1; }`;
+
 function commandDocument(
   description: string,
   parameters: Record<string, unknown>,
@@ -32,7 +41,7 @@ function commandDocument(
           name: step,
           inputs: {
             timeoutSeconds: String(timeoutSeconds),
-            runCommand: ["set -eu", `export PATH=${SYSTEM_PATH}`, command],
+            runCommand: ["set -eu", `export PATH=${SYSTEM_PATH}`, INSTALLED, command],
           },
         },
       ],

@@ -35,9 +35,8 @@ export function baseInstancePart(instance: BaseInstance): BootPart {
   return {
     // socat: the programs' way to HAProxy's admin socket (HAProxy 2.6 management guide, 9.3).
     packages: ["haproxy", "curl", "socat"],
+    // The server-state program comes with the config document (lib/delivery/bundle.ts).
     programs: ["functions", "networkdKeepVips", "sourceAddress"],
-    // The config document installs it (lib/delivery/bundle.ts); the settings hold its paths.
-    delivered: ["serverState"],
     files: [
       {
         path: PATHS.SYSCTL,

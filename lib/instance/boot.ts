@@ -24,11 +24,7 @@ export interface BootPart {
   readonly packages?: readonly string[];
   /** Programs and units from the package's files. */
   readonly programs?: readonly ProgramName[];
-  /**
-   * Programs the config document installs later (the user-data is held to 16 KB) that source
-   * the settings file: it holds the paths they read too.
-   */
-  readonly delivered?: readonly ProgramName[];
+
   /** Files rendered for this node. */
   readonly files?: readonly CloudConfigFile[];
   readonly commands?: readonly BootCommand[];
@@ -43,7 +39,7 @@ export function assembleBoot(comment: string, parts: readonly BootPart[]): Cloud
     permissions: "0644",
     content: renderSettings(
       parts.flatMap((part) => part.settings ?? []),
-      [...programs, ...parts.flatMap((part) => part.delivered ?? [])].map(programText),
+      programs.map(programText),
     ),
   };
   return {

@@ -14,7 +14,8 @@ import {
   TlsCertificate,
   VipPlacement,
 } from "../../lib";
-import { PATHS } from "../../lib/instance/paths";
+import { PATHS, STAGED } from "../../lib/instance/paths";
+import { stagedFile } from "../../lab/synthesized";
 import {
   PROGRAMS,
   PROGRAM_DIR,
@@ -24,7 +25,7 @@ import {
   withoutComments,
   programText,
 } from "../../lib/instance/programs";
-import { fixture } from "../support/synth";
+import { fixture, resourcesOf, synthJson } from "../support/synth";
 import { run } from "../support/tools";
 
 const files = readdirSync(PROGRAM_DIR).sort();
@@ -115,7 +116,7 @@ const NODE_KINDS: Record<string, Partial<ExchangeLoadBalancerProps>> = {
 test.each(Object.entries(NODE_KINDS))(
   "%s: the settings file sets every variable its programs read, and nothing they do not",
   (_kind, props) => {
-    const { lb } = fixture(props);
+    const { lb, stack } = fixture(props);
     new CasHttpsVip(lb, "CasWeb", {
       tls: "bridge",
       certificate: TlsCertificate.fromSsmParameter("/exchange/tls/mail"),
@@ -128,15 +129,23 @@ test.each(Object.entries(NODE_KINDS))(
     );
     const settings = written.find((f) => f.path === PATHS.SETTINGS)!.content;
     const set = new Set([...settings.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
-    // The server-state program comes with the config document and sources the same file.
-    const delivered = [deliveredProgram("serverState")];
-    const read = new Set(
-      [...programs.map((p) => p.content), ...delivered].flatMap((text) => [...readVariables(text)]),
-    );
+    const read = new Set(programs.flatMap((p) => [...readVariables(p.content)]));
     expect([...read].filter((name) => !set.has(name))).toEqual([]);
     // Paths no installed program reads stay out of the user-data.
     const unread = Object.keys(PATHS).filter((name) => set.has(name) && !read.has(name));
     expect(unread).toEqual([]);
+    // The programs the config document carries read the settings file and their own, delivered
+    // with them: every path they read is in theirs (a node booted earlier lacks some in its own).
+    const config = resourcesOf(synthJson(stack), "aws_ssm_document").find((d) =>
+      String(d.name).endsWith("-config"),
+    );
+    const monitoring = stagedFile(String(config.content), STAGED.STAGED_MONITORING_SETTINGS);
+    const theirs = new Set([...monitoring.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    for (const name of ["metrics", "logs", "serverState"] as const) {
+      const needs = [...readVariables(deliveredProgram(name))];
+      expect(needs.filter((v) => !set.has(v) && !theirs.has(v))).toEqual([]);
+      expect(needs.filter((v) => v in PATHS && !theirs.has(v))).toEqual([]);
+    }
   },
 );
 

@@ -11,8 +11,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CasHttpsVip, ImapVip, PopVip, RealServer, RealServerState } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
-import { installedProgram } from "../../lib/instance/programs";
 import { DEBIAN_RELEASES } from "../support/debian-releases";
+import { installDocumentFiles, synthesizedNode } from "../support/delivered-files";
 import { InstanceRoot } from "../support/instance-root";
 import { adminCommand, installConfig, startHaproxy } from "../support/root-haproxy";
 import { fixture } from "../support/synth";
@@ -25,13 +25,15 @@ const CAS2 = { name: "CAS2", address: "192.168.30.21" };
  * `pop` adds a VIP.
  */
 function loadBalancer(servers: RealServer[] = [CAS1, CAS2], imapCas2?: string, pop = false) {
-  const { lb } = fixture({ servers, maxconn: 1000 });
+  const { lb, stack } = fixture({ servers, maxconn: 1000 });
   new CasHttpsVip(lb, "CasWeb");
   new ImapVip(lb, "CasImap", {
     servers: imapCas2 ? [servers[0], { ...servers[1], address: imapCas2 }] : servers,
   });
   if (pop) new PopVip(lb, "CasPop");
-  return { config: lb.renderHaproxyConfig(), userData: lb.renderUserData() };
+  // The node once its config document ran: the server-state program and its settings from it.
+  const document = () => synthesizedNode(stack, lb).document;
+  return { config: lb.renderHaproxyConfig(), userData: lb.renderUserData(), document };
 }
 
 jest.setTimeout(30_000);
@@ -86,11 +88,9 @@ describe.each(DEBIAN_RELEASES)("with $name's HAProxy", (release) => {
 
   beforeEach(async () => {
     root = new InstanceRoot();
-    const { config, userData } = loadBalancer();
+    const { config, userData, document } = loadBalancer();
     root.installUserData(userData);
-    // The config document installs it, as its first run does on a node.
-    const program = installedProgram("serverState");
-    root.write(program.path, program.content, 0o755);
+    installDocumentFiles(root, document());
     mkdirSync(dirname(root.path(PATHS.HAPROXY_ADMIN_SOCKET)), { recursive: true });
     install(config);
     start();

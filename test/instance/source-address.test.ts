@@ -272,15 +272,15 @@ describe("the source-address program with a fleet's count", () => {
     expect(root.calls("ip")).toEqual(["ip -4 route show default"]);
   });
 
-  test("IMDS lists no address of the interface: said as such, not blamed on EC2", async () => {
-    const result = await root.run(PATHS.SOURCE_ADDRESS_PROGRAM, [], {
-      metadata: { ...NODE_METADATA, localIpv4s: [] },
-    });
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain(
-      "IMDS listed no address of this instance's interface: no source address but the primary",
-    );
-    expect(result.stderr).not.toContain("EC2 assigned");
-    expect(root.read(PATHS.HAPROXY_ENVIRONMENT)).toBe("EXCHANGE_LB_SOURCE=10.0.1.5\n");
+  test("the picker given no address (IMDS did not answer, which its caller logs): prints none and blames nothing on EC2", async () => {
+    const result = await root.run(PATHS.ASSIGNED_ADDRESSES_PROGRAM, ["10.0.1.5"]);
+    expect(result).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    const given = await root.run(PATHS.ASSIGNED_ADDRESSES_PROGRAM, [
+      "10.0.1.5",
+      "10.0.1.5",
+      "10.0.1.9",
+    ]);
+    expect(given).toMatchObject({ code: 0, stdout: "10.0.1.9\n" });
+    expect(given.stderr).toContain("EC2 assigned 1 of the 2 source addresses the config expects");
   });
 });

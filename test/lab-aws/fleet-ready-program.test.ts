@@ -5,6 +5,7 @@
  * completes is its own, in its own group, once; a node not being launched has none; the role
  * may complete no other group's.
  */
+import { rmSync } from "node:fs";
 import { ImapVip } from "../../lib";
 import { PATHS } from "../../lib/instance/paths";
 import type { PolicyDocument } from "../../lab/aws/iam";
@@ -96,6 +97,21 @@ test("the role may complete no other group's launch: refused, the node stays out
   expect(done.stderr).toContain(`completing the launch of ${NODE} in ${GROUP} failed`);
   expect(done.stderr).toContain("AccessDenied");
   expect(calls().at(-1)).toMatchObject({ decision: "implicit-deny" });
+  expect(root.exists(PATHS.FLEET_READY)).toBe(false);
+  expect(running.standIn.pendingLaunches).toHaveLength(1);
+});
+
+test("a node without the server-state program (the document's install failed) stays out of service", async () => {
+  await start();
+  running.standIn.pendingLaunches.push({ group: GROUP, hook: HOOK, instanceId: NODE });
+  rmSync(root.path(PATHS.SERVER_STATE_PROGRAM));
+  const before = calls().length;
+  const done = await ready();
+  expect(done.code).toBe(1);
+  expect(done.stderr).toContain(
+    "no server-state program (the config document's install failed): the launch is not completed",
+  );
+  expect(calls().length).toBe(before);
   expect(root.exists(PATHS.FLEET_READY)).toBe(false);
   expect(running.standIn.pendingLaunches).toHaveLength(1);
 });

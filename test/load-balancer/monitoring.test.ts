@@ -61,11 +61,11 @@ test("by default: metrics, their policy, alarms, a dashboard, recovery; the docu
   expect(DOCUMENT_FILES.map((f) => f.key)).toEqual([
     "installProgram",
     "monitoringSettings",
+    "serverStateProgram",
     "metricsProgram",
     "metricsService",
     "logsProgram",
     "logsService",
-    "serverStateProgram",
   ]);
   // HAProxy's logs stay in the journal unless asked: no group, no right to one.
   expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual([]);

@@ -3,6 +3,7 @@
  * documents: what haproxy.cfg says, what is refused or warned of, and the documents'
  * parameters, which SSM checks before any node runs the command.
  */
+import { spawnSync } from "node:child_process";
 import { CasHttpsVip, ImapVip, RealServerState } from "../../lib";
 import {
   MAX_DRAIN_SECONDS,
@@ -80,6 +81,18 @@ test("SetServerState and ServerStatus are Command documents named from the load 
     `${PATHS.SERVER_STATE_PROGRAM} set '{{ server }}' '{{ state }}' '{{ drainSeconds }}'`,
   );
   expect(Number(setState.mainSteps[0].inputs.timeoutSeconds)).toBeGreaterThan(MAX_DRAIN_SECONDS);
+  // A node that has not run its config document yet has no program: it says so.
+  const guard = setState.mainSteps[0].inputs.runCommand[2];
+  expect(guard).toContain(`[ -x ${PATHS.SERVER_STATE_PROGRAM} ] ||`);
+  const refused = spawnSync(
+    "sh",
+    ["-c", guard.replace(PATHS.SERVER_STATE_PROGRAM, "/nonexistent/x")],
+    {
+      encoding: "utf8",
+    },
+  );
+  expect(refused.status).toBe(1);
+  expect(refused.stderr).toContain("this node has not run its config document yet");
   expect(Object.keys(json.output).filter((name) => name.includes("Document"))).toHaveLength(2);
 });
 
