@@ -35,5 +35,8 @@ module.exports = {
     "<rootDir>/test/validation.test.ts",
     "<rootDir>/test/public-api.test.ts",
     "<rootDir>/test/framework.test.ts",
+    // The review document: the same text on either framework (the same snapshots).
+    "<rootDir>/test/review/review-document.test.ts",
+    "<rootDir>/test/review/review-changes.test.ts",
   ],
 };

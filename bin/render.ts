@@ -5,19 +5,23 @@
  *   npm run render                          # everything
  *   npm run render -- exchange-2013         # one stack
  *   npm run render -- exchange-2010 haproxy # only its haproxy.cfg (or: user-data, scripts)
+ *   npm run render -- exchange-se-pair review               # its review document
+ *   npm run render -- exchange-se-pair review --diff HEAD   # what the working tree changes, in review terms
  */
 import { App } from "cdktf";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ExchangeLoadBalancer, ExchangeServerScripts } from "../lib";
+import { ExchangeLoadBalancer, ExchangeServerScripts, diffReviews } from "../lib";
+import { inWorktree } from "../lib/cli/review-sources";
 import { buildExchange2010Stack } from "../examples/exchange-2010/stack";
 import { buildExchange2013Stack } from "../examples/exchange-2013/stack";
 import { buildExchangeSeFleetStack } from "../examples/exchange-se-fleet/stack";
 import { buildExchangeSePairStack } from "../examples/exchange-se-pair/stack";
 
-type Part = "haproxy" | "user-data" | "scripts";
-const PARTS: readonly Part[] = ["haproxy", "user-data", "scripts"];
+type Part = "haproxy" | "user-data" | "scripts" | "review";
+const PARTS: readonly Part[] = ["haproxy", "user-data", "scripts", "review"];
 
 export function exampleLoadBalancers(app: App): Map<string, ExchangeLoadBalancer> {
   return new Map([
@@ -43,6 +47,10 @@ export function render(stackName?: string, part?: Part): string {
   const sections: [string, string][] = [];
   for (const [name, lb] of lbs) {
     if (stackName !== undefined && name !== stackName) continue;
+    if (part === "review") {
+      sections.push([`### ${name}: review document`, lb.renderReview()]);
+      continue;
+    }
     if (part === undefined || part === "haproxy") {
       sections.push([`### ${name}: haproxy.cfg`, lb.renderHaproxyConfig()]);
     }
@@ -66,13 +74,29 @@ export function render(stackName?: string, part?: Part): string {
   return sections.flat().join("\n");
 }
 
+/** A stack's review document at a git ref against the working tree's, in review terms. */
+export function reviewDiff(stackName: string, ref: string): string {
+  const before = inWorktree(ref, join(__dirname, ".."), (dir) =>
+    execFileSync("npx", ["ts-node", "bin/render.ts", stackName, "review"], {
+      cwd: dir,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
+  return diffReviews(before, render(stackName, "review"));
+}
+
 if (require.main === module) {
-  const [stackName, part] = process.argv.slice(2);
+  const [stackName, part, flag, ref] = process.argv.slice(2);
   if (part !== undefined && !PARTS.includes(part as Part)) {
     process.stderr.write(`Unknown part "${part}"; choose ${PARTS.join(", ")}\n`);
     process.exit(2);
   }
   try {
+    if (flag === "--diff" && part === "review" && ref) {
+      process.stdout.write(reviewDiff(stackName, ref));
+      process.exit(0);
+    }
     process.stdout.write(render(stackName, part as Part | undefined));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

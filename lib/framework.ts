@@ -20,6 +20,7 @@ export {
   Tokenization,
   DefaultTokenResolver,
   StringConcat,
+  Testing,
 } from "cdktf";
 export { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";

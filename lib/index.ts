@@ -46,3 +46,8 @@ export { SmtpVip } from "./vips/smtp-vip";
 export type { SmtpVipProps } from "./vips/smtp-vip";
 export { ExchangeVip } from "./vips/vip";
 export type { VipDefaults, VipHost } from "./vips/vip-host";
+
+// The review document (README, "Review every change in a pull request").
+export { reviewDocument, reviewDocuments } from "./review/document";
+export { diffReviews } from "./review/diff";
+export type { TerraformJson } from "./review/terraform-json";

@@ -63,13 +63,14 @@ type PackageJson = Record<string, unknown>;
 
 /** exchange-lb-cdktn's package.json: the library's own, with the fork's name and peers. */
 export function cdktnPackageJson(root: PackageJson, target: CdktnTarget = TARGET): PackageJson {
-  const { version, description, license, main, types, files, engines } = root;
+  const { version, description, license, main, bin, types, files, engines } = root;
   return {
     name: target.name,
     version,
     description: String(description).replace("CDK for Terraform", "CDK Terrain (cdktn)"),
     license,
     main,
+    bin,
     types,
     files,
     engines,

@@ -22,6 +22,7 @@ const PURE = [
   "monitoring",
   "net",
   "pair",
+  "review",
   "terraform",
   "tls",
 ];
@@ -97,8 +98,10 @@ const LAYERS = [
   "fleet",
   "monitoring",
   "config",
+  "review",
   "load-balancer",
   "server-scripts",
+  "cli",
   "index.ts",
 ];
 

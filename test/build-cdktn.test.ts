@@ -71,6 +71,7 @@ test("exchange-lb-cdktn's package.json: the same version and files, the fork's p
     description: root.description.replace("CDK for Terraform", "CDK Terrain (cdktn)"),
     license: root.license,
     main: root.main,
+    bin: root.bin,
     types: root.types,
     files: root.files,
     engines: root.engines,

@@ -117,6 +117,7 @@ describe.each([CDKTF, CDKTN])("$packageName", (framework) => {
         expect.arrayContaining([
           "package/dist/lib/index.js",
           "package/dist/lib/index.d.ts",
+          "package/dist/lib/cli/exchange-lb-review.js",
           ...Object.values(PROGRAMS).map((p) => `package/dist/lib/instance/files/${p.file}`),
           "package/README.md",
         ]),

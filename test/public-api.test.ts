@@ -9,7 +9,7 @@ import { CasHttpsVip, ImapVip } from "../lib";
 import { TerraformStack } from "cdktf";
 import { fixture, synthJson } from "./support/synth";
 
-test("exports only constructs, value objects and enums", () => {
+test("exports only constructs, value objects, enums and the review document's functions", () => {
   expect(Object.keys(api).sort()).toEqual([
     "BalanceMode",
     "CasHttpsVip",
@@ -27,6 +27,9 @@ test("exports only constructs, value objects and enums", () => {
     "SmtpVip",
     "TlsCertificate",
     "VipPlacement",
+    "diffReviews",
+    "reviewDocument",
+    "reviewDocuments",
   ]);
 });
 

@@ -9,6 +9,7 @@
 import { ConfigBundle } from "../delivery/bundle";
 import { renderConfigDocument } from "../delivery/config-document";
 import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
+import { REVIEW_COMMENT } from "../review/context";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import type { InstanceRole } from "./instance-role";
 import { Dependable, addressOf } from "./dependencies";
@@ -31,6 +32,8 @@ export interface ConfigDeliveryProps {
   readonly waitSeconds: number;
   /** The instances' role: its SSM agent reads the document. */
   readonly role: InstanceRole;
+  /** The review document's summary, rendered at synth into a comment on the document. */
+  readonly summary: () => string[];
 }
 
 export class ConfigDelivery extends Construct {
@@ -54,6 +57,9 @@ export class ConfigDelivery extends Construct {
           ),
       }),
     });
+    // A Terraform JSON comment ("//"), which Terraform ignores: the review reads it back.
+    const summary = Lazy.listValue({ produce: () => props.summary() });
+    this.document.addOverride(`//.${REVIEW_COMMENT}`, { path: scope.node.path, summary });
     props.role.agentReads(this.document.arn);
     this.association = new SsmAssociation(this, "Association", {
       name: this.document.name,

@@ -13,6 +13,7 @@ import { Construct, Instance, SecurityGroup } from "../framework";
 import { keepalivedConfigFor } from "../pair/keepalived-config";
 import { PairNode } from "../pair/pair-node";
 import { PairSettings } from "../pair/pair-settings";
+import { reviewSummary } from "../review/summary";
 import { VipDescription } from "../vips/description";
 import { DescribedVip, VipDefaults, VipHost } from "../vips/vip-host";
 import { Arns } from "./arns";
@@ -29,6 +30,7 @@ import { pairNodeAt } from "./pair-props";
 import { PairResources } from "./pair-resources";
 import { addPrivateSubnetAccess } from "./private-subnets";
 import { Rendering } from "./rendering";
+import { reviewOf } from "./review";
 import { ExchangeLoadBalancerProps } from "./props";
 import { LoadBalancerSettings, resolveProps } from "./resolve-props";
 import { SecurityRules } from "./security-rules";
@@ -83,30 +85,23 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
     addPrivateSubnetAccess(this, props);
     if (settings.pair) {
       this.pairResources = new PairResources(this, {
-        pair: settings.pair,
-        role: this.role.role,
-        arns: this.arns,
-        instances: this.instances,
-        securityGroupId: this.securityGroup.id,
+        ...{ pair: settings.pair, role: this.role.role, arns: this.arns },
+        ...{ instances: this.instances, securityGroupId: this.securityGroup.id },
       });
     }
     this.delivery = new ConfigDelivery(this, "ConfigDelivery", {
       bundle: () => this.rendering.bundle(),
       targets: deliveryTargets(this, nodes),
-      waitSeconds: settings.rolloutWaitSeconds,
-      role: this.role,
+      ...{ waitSeconds: settings.rolloutWaitSeconds, role: this.role },
+      summary: () => reviewSummary(this.rendering.model()),
     });
     addOperationsDocuments(this);
     const { role, arns, instances } = this;
     const model = () => this.rendering.model();
     this.monitoring = new Monitoring(this, "Monitoring", { role, arns, instances, model });
-    addOutputs(this, {
-      vipAddresses: () => this.vipAddresses,
-      instances: this.instances,
-      pair: settings.pair !== undefined,
-      fleet: settings.fleet !== undefined,
-      securityGroupId: this.securityGroup.id,
-    });
+    const securityGroupId = this.securityGroup.id;
+    const vipAddresses = () => this.vipAddresses;
+    addOutputs(this, settings, { vipAddresses, instances, securityGroupId });
     addSynthChecks(this, settings, () => this.rendering.model());
   }
 
@@ -235,6 +230,11 @@ export class ExchangeLoadBalancer extends Construct implements VipHost {
   public renderKeepalivedConfig(nodeAddress: string): string {
     const node = this.pairNode(nodeAddress);
     return keepalivedConfigFor(this.settings.pair as PairSettings, node);
+  }
+
+  /** Everything this load balancer deploys as one text, for a snapshot (README, Review). */
+  public renderReview(): string {
+    return reviewOf(this);
   }
 
   private pairNode(nodeAddress: string): PairNode {

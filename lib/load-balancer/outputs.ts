@@ -3,12 +3,11 @@ import { Construct, Instance, Lazy, TerraformOutput } from "../framework";
 
 export function addOutputs(
   owner: Construct,
+  /** A fleet's nodes come and go: its outputs are the NLB's and the group's (fleet.ts). */
+  topology: { readonly pair?: unknown; readonly fleet?: unknown },
   outputs: {
     readonly vipAddresses: () => string[];
     readonly instances: readonly Instance[];
-    readonly pair: boolean;
-    /** A fleet's nodes come and go: its outputs are the NLB's and the group's (fleet.ts). */
-    readonly fleet: boolean;
     readonly securityGroupId: string;
   },
 ): void {
@@ -16,12 +15,12 @@ export function addOutputs(
     description: "Addresses the VIPs listen on",
     value: Lazy.listValue({ produce: () => outputs.vipAddresses() }),
   });
-  if (outputs.pair) {
+  if (topology.pair) {
     new TerraformOutput(owner, "InstanceIds", {
       description: "The pair's instances, preferred master first",
       value: outputs.instances.map((i) => i.id),
     });
-  } else if (!outputs.fleet) {
+  } else if (!topology.fleet) {
     new TerraformOutput(owner, "InstanceId", { value: outputs.instances[0].id });
   }
   new TerraformOutput(owner, "SecurityGroupId", { value: outputs.securityGroupId });
