@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -84,8 +85,18 @@ describe("exchange-lb-review", () => {
 });
 
 test("--diff REF: a weight changed in the working tree, against HEAD, in review terms", () => {
+  // A repository of its own (the checkout under test need not be one): HEAD is this tree.
   const clone = tempDir();
-  execFileSync("git", ["clone", "--quiet", REPO, clone]);
+  const skip = /\/(node_modules|\.git|cdktf\.out|dist|tmp)$/;
+  cpSync(REPO, clone, { recursive: true, filter: (path) => !skip.test(path) });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], {
+      cwd: clone,
+      stdio: "ignore",
+    });
+  git("init", "--quiet");
+  git("add", "-A");
+  git("commit", "--quiet", "-m", "base");
   symlinkSync(join(REPO, "node_modules"), join(clone, "node_modules"), "dir");
   const stack = join(clone, "examples", "exchange-se-pair", "stack.ts");
   const source = readFileSync(stack, "utf8");
