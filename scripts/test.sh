@@ -12,7 +12,7 @@ declare -A packages=(
   [haproxy]=haproxy [cloud-init]=cloud-init [iptables]=iptables [ip]=iproute2 [ss]=iproute2
   [keepalived]=keepalived [arping]=iputils-arping [shellcheck]=shellcheck
   [socat]=socat [nginx]=nginx-light [postfix]=postfix [dovecot]=dovecot-core [swaks]=swaks [curl]=curl [openssl]=openssl
-  [aws]=awscli [git]=git
+  [aws]=awscli [git]=git [jq]=jq
   [qemu-system-x86_64]=qemu-system-x86 [qemu-img]=qemu-utils [dnsmasq]=dnsmasq-base [ebtables]=iptables
 )
 missing=()

@@ -4,6 +4,7 @@
  * a few words shown as `old → new` rather than as a removal and an addition.
  */
 import { diffLines, type Hunk } from "./line-diff";
+import { differingPositions, pairUp, tokensOf } from "./line-pairs";
 
 /** A `== ` section: content before its first block, then its `-- ` blocks. */
 interface Section {
@@ -18,8 +19,12 @@ interface Side {
   readonly contexts: readonly (string | undefined)[];
 }
 
-/** Above this many candidate pairs in one hunk bucket, lines are not paired. */
-const MAX_PAIRINGS = 4_000_000;
+/** A note line of a section: printed with its changes. */
+export const NOTE = "  ! ";
+
+/** Lines that are records (a rule, a policy statement): changed, they are one out, one in. */
+const RECORD_BLOCK = /^rules: /;
+const RECORD_CONTEXT = ["policy:", "assume_role_policy:"];
 
 /**
  * The changes from `before` to `after` as text, one line each, or
@@ -70,30 +75,64 @@ function sectionChanges(before: Section | undefined, after: Section): string[] {
       .flatMap(([title, lines]) => [`-- ${title} (removed)`, ...lineChanges(lines, [])]),
   ];
   if (before !== undefined && body.length === 0) return [];
-  return [`== ${after.title}${before === undefined ? " (new)" : ""}`, ...body];
+  // A section's notes (`  ! `, e.g. how its changes reach the nodes) head its changes.
+  const notes = after.loose.filter((line) => line.startsWith(NOTE) && old.loose.includes(line));
+  return [`== ${after.title}${before === undefined ? " (new)" : ""}`, ...notes, ...body];
 }
 
-/** A section only in before: its heading and its block headings. */
+/** A section only in before: everything it had, as removed. */
 function removedSection(section: Section): string[] {
   return [
     `== ${section.title} (removed)`,
-    ...[...section.blocks.keys()].map((title) => `-- ${title} (removed)`),
+    ...lineChanges(section.loose, []),
+    ...[...section.blocks].flatMap(([title, lines]) => [
+      `-- ${title} (removed)`,
+      ...lineChanges(lines, []),
+    ]),
   ];
 }
 
 function blockChanges(title: string, before: string[] | undefined, after: string[]): string[] {
-  const changes = lineChanges(before ?? [], after);
+  const changes = lineChanges(before ?? [], after, !RECORD_BLOCK.test(title));
   if (before === undefined) return [`-- ${title} (new)`, ...changes];
   return changes.length === 0 ? [] : [`-- ${title}`, ...changes];
 }
 
 /** The change lines of one block (or a section's loose content), hunk by hunk. */
-function lineChanges(before: readonly string[], after: readonly string[]): string[] {
+function lineChanges(before: readonly string[], after: readonly string[], pairs = true): string[] {
   const hunks = diffLines(before, after);
   if (hunks.length === 0) return [];
   const old: Side = { lines: before, contexts: contextsOf(before) };
   const now: Side = { lines: after, contexts: contextsOf(after) };
-  return hunks.flatMap((hunk) => hunkChanges(hunk, old, now));
+  const gone = movedLines(hunks, old, now);
+  const came = new Map(gone);
+  return hunks.flatMap((hunk) => hunkChanges(hunk, old, now, pairs, { gone, came }));
+}
+
+/** Texts both removed and added somewhere in the block: lines that only moved, with counts. */
+function movedLines(hunks: readonly Hunk[], old: Side, now: Side): Map<string, number> {
+  const counts = (side: Side, at: (hunk: Hunk) => readonly number[]) => {
+    const found = new Map<string, number>();
+    for (const i of hunks.flatMap(at)) {
+      const text = side.lines[i].trim();
+      if (text !== "") found.set(text, (found.get(text) ?? 0) + 1);
+    }
+    return found;
+  };
+  const gone = counts(old, (hunk) => hunk.removed);
+  const came = counts(now, (hunk) => hunk.added);
+  return new Map(
+    [...gone].flatMap(([text, n]) =>
+      came.has(text) ? [[text, Math.min(n, came.get(text)!)]] : [],
+    ),
+  );
+}
+
+/** Takes one of `text` from the moved counts: true when it is a moved line. */
+function takeMoved(moved: Map<string, number>, text: string): boolean {
+  const left = moved.get(text) ?? 0;
+  if (left > 0) moved.set(text, left - 1);
+  return left > 0;
 }
 
 /**
@@ -114,64 +153,34 @@ function contextsOf(lines: readonly string[]): (string | undefined)[] {
 }
 
 /** A hunk's unpaired removals first, then its pairs and additions in after-order. */
-function hunkChanges(hunk: Hunk, old: Side, now: Side): string[] {
-  const removed = hunk.removed.filter((i) => old.lines[i].trim() !== "");
-  const added = hunk.added.filter((j) => now.lines[j].trim() !== "");
+function hunkChanges(
+  hunk: Hunk,
+  old: Side,
+  now: Side,
+  pairing: boolean,
+  moved: { gone: Map<string, number>; came: Map<string, number> },
+): string[] {
+  const removed = hunk.removed.filter(
+    (i) => old.lines[i].trim() !== "" && !takeMoved(moved.gone, old.lines[i].trim()),
+  );
+  const arrived = hunk.added.filter((j) => now.lines[j].trim() !== "");
+  const movedHere = new Set(arrived.filter((j) => takeMoved(moved.came, now.lines[j].trim())));
+  const added = arrived.filter((j) => !movedHere.has(j));
+  const record = (side: Side) => (i: number) => RECORD_CONTEXT.includes(side.contexts[i] ?? "");
   const pairs = pairUp(
-    removed.map((i) => tokensOf(old.lines[i])),
-    added.map((j) => tokensOf(now.lines[j])),
+    removed.map((i) => (pairing && !record(old)(i) ? tokensOf(old.lines[i]) : [])),
+    added.map((j) => (pairing && !record(now)(j) ? tokensOf(now.lines[j]) : [])),
   );
   const paired = new Set(pairs.values());
+  const byAdded = new Map(added.map((j, a) => [j, a]));
   return [
     ...removed.filter((_, r) => !paired.has(r)).map((i) => changeLine("-", old, i)),
-    ...added.map((j, a) => {
-      const r = pairs.get(a);
+    ...arrived.map((j) => {
+      if (movedHere.has(j)) return `  ~ ${bracketed(now.contexts[j])}moved: ${now.lines[j].trim()}`;
+      const r = pairs.get(byAdded.get(j)!);
       return r === undefined ? changeLine("+", now, j) : pairLine(old.lines[removed[r]], now, j);
     }),
   ];
-}
-
-function tokensOf(line: string): string[] {
-  return line.trim().split(/\s+/);
-}
-
-/**
- * Pairs each removed line with the first unpaired added line that is the
- * same line changed, in order: added index -> removed index. Only lines with
- * the same token count and first token can pair, so each such bucket pairs
- * on its own.
- */
-function pairUp(removed: string[][], added: string[][]): Map<number, number> {
-  const buckets = new Map<string, { removed: number[]; added: number[] }>();
-  const bucket = (tokens: string[]) => {
-    const key = `${tokens.length} ${tokens[0]}`;
-    const found = buckets.get(key) ?? { removed: [], added: [] };
-    buckets.set(key, found);
-    return found;
-  };
-  removed.forEach((tokens, r) => bucket(tokens).removed.push(r));
-  added.forEach((tokens, a) => bucket(tokens).added.push(a));
-  const pairs = new Map<number, number>();
-  for (const group of buckets.values()) {
-    if (group.removed.length * group.added.length > MAX_PAIRINGS) continue;
-    const open = [...group.added];
-    for (const r of group.removed) {
-      const k = open.findIndex((a) => differingPositions(removed[r], added[a]) !== undefined);
-      if (k >= 0) pairs.set(open.splice(k, 1)[0], r);
-    }
-  }
-  return pairs;
-}
-
-/**
- * The token positions where two lines differ, when they are the same line
- * changed: same token count, same first token, 1 to max(1, n / 3) positions.
- */
-function differingPositions(old: string[], now: string[]): number[] | undefined {
-  if (old.length !== now.length || old[0] !== now[0]) return undefined;
-  const positions = old.flatMap((token, i) => (token === now[i] ? [] : [i]));
-  const most = Math.max(1, Math.floor(old.length / 3));
-  return positions.length >= 1 && positions.length <= most ? positions : undefined;
 }
 
 /** `  + [context] line` or `  - [context] line`. */
@@ -185,7 +194,7 @@ function pairLine(oldLine: string, now: Side, j: number): string {
   const tokens = tokensOf(now.lines[j]);
   const positions = differingPositions(old, tokens)!;
   const keyLength = Math.min(positions[0], 3);
-  const key = keyLength > 0 ? `${tokens.slice(0, keyLength).join(" ")}: ` : "";
+  const key = keyLength > 0 ? `${tokens.slice(0, keyLength).join(" ").replace(/:$/, "")}: ` : "";
   const changes = positions.map((i) => {
     const labelled = i - 1 >= keyLength && !positions.includes(i - 1);
     return `${labelled ? `${tokens[i - 1]} ` : ""}${old[i]} → ${tokens[i]}`;

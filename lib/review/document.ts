@@ -6,7 +6,12 @@
 import { ReviewComment, contextOf, loadBalancersOf } from "./context";
 import { haproxySection, keepalivedSection } from "./file-sections";
 import { iamSection } from "./iam-section";
-import { monitoringSection, outputsSection, resourcesSection } from "./resource-sections";
+import {
+  monitoringSection,
+  nodeLines,
+  outputsSection,
+  resourcesSection,
+} from "./resource-sections";
 import { securitySection } from "./security-section";
 import { Shown } from "./shown";
 import { configPayloadOf, ssmSection } from "./ssm-section";
@@ -39,12 +44,13 @@ function render(json: TerraformJson, comment: ReviewComment): string {
   const header = [
     `Exchange load balancer ${comment.path}: review document`,
     "Everything this load balancer deploys, from the synthesized Terraform; edit the constructs, not this.",
-    "<...> is a value Terraform knows at apply only: <Path.attribute> of a resource of this load balancer.",
+    "<Path.attribute> is a value Terraform knows at apply only (Path: the resource in this load balancer); <region>, <account>, <partition>: the provider's.",
+    "Lines starting with ! say how a change to their section reaches the nodes.",
   ];
   return renderSections(header, [
     section(
       "Summary",
-      comment.summary.map((line) => `  ${line}`),
+      [...context.summary, ...nodeLines(context)].map((line) => `  ${line}`),
     ),
     haproxySection(configPayloadOf(context), shown),
     keepalivedSection(launchers, shown),

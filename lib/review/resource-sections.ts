@@ -4,6 +4,7 @@
  * and dashboards (Monitoring); the outputs.
  */
 import { ReviewContext } from "./context";
+import { dashboardLines } from "./dashboard-lines";
 import { isIam } from "./iam-section";
 import { outline } from "./outline";
 import { isSecurity } from "./security-section";
@@ -29,6 +30,20 @@ export function resourcesSection(context: ReviewContext): Section {
   );
 }
 
+/** The nodes' instance type and image, from what Terraform creates, for the summary. */
+export function nodeLines(context: ReviewContext): string[] {
+  return context.elements.flatMap((element) => {
+    const { block } = element;
+    if (element.type !== "aws_instance" && element.type !== "aws_launch_template") return [];
+    const ignored = (block.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes;
+    const kept = ignored?.includes("instance_type")
+      ? " (kept after creation: replace the node)"
+      : "";
+    const image = context.placeholders.text(`${block.ami ?? block.image_id}`);
+    return [`${element.path}: ${block.instance_type}, image ${image}${kept}`];
+  });
+}
+
 export function monitoringSection(context: ReviewContext): Section {
   const shown = context.elements.filter((element) => MONITORING_TYPES.includes(element.type));
   return section(
@@ -50,14 +65,25 @@ function outlineBlock(context: ReviewContext, element: Element) {
   const attributes = Object.fromEntries(
     Object.entries(element.block)
       .filter(([key]) => key !== "//")
-      .map(([key, value]) => [
-        key,
-        USER_DATA_KEYS.includes(key) ? `see == ${USER_DATA_SECTION}` : value,
-      ]),
+      .map(([key, value]) => [key, shownAs(key, value)]),
   );
   const kind = element.kind === "data" ? "data " : "";
-  return {
-    title: `${kind}${element.type} ${element.path}`,
-    lines: outline(context.placeholders.value(attributes)),
-  };
+  const ignored = (element.block.lifecycle as { ignore_changes?: string[] } | undefined)
+    ?.ignore_changes;
+  const after = ignored?.length ? ` (ignores after creation: ${ignored.join(", ")})` : "";
+  const readable = context.placeholders.value(attributes) as Record<string, unknown>;
+  const dashboard = dashboardLines(readable.dashboard_body);
+  const rest = Object.fromEntries(Object.entries(readable).filter(([k]) => k !== "dashboard_body"));
+  const lines = dashboard
+    ? [...outline(rest), "  dashboard_body:", ...dashboard]
+    : outline(readable);
+  return { title: `${kind}${element.type} ${element.path}${after}`, lines };
+}
+
+/** The user-data is its own section; depends_on only orders the deploy: its count will do. */
+function shownAs(key: string, value: unknown): unknown {
+  if (USER_DATA_KEYS.includes(key)) return `see == ${USER_DATA_SECTION}`;
+  if (key === "depends_on" && Array.isArray(value)) return `${value.length} resources`;
+  if (key === "dashboard_body" && typeof value === "string") return JSON.parse(value) as unknown;
+  return value;
 }

@@ -3,6 +3,7 @@
  * stages), and the operator's and the Exchange servers' documents as outlines of their content.
  */
 import { ConfigPayload, readConfigPayload } from "./config-payload";
+import { NOTE } from "./diff";
 import { ReviewContext } from "./context";
 import { outline } from "./outline";
 import { Shown } from "./shown";
@@ -22,7 +23,19 @@ export function configPayloadOf(context: ReviewContext): ConfigPayload | undefin
 
 export function ssmSection(context: ReviewContext, shown: Shown): Section {
   const blocks = documents(context).flatMap((element) => documentBlocks(context, element, shown));
-  return section(SSM_SECTION, [], blocks);
+  return section(SSM_SECTION, [SSM_NOTE], blocks);
+}
+
+const SSM_NOTE = `${NOTE}The config document: a new version (config) is rolled out to every running node, one at a time. The others run when someone sends them.`;
+
+/** The description, its config digest on a line of its own: a change reads `config: a → b`. */
+function describe(description: string): string[] {
+  const digest = /^(.*); config ([0-9a-f]+)$/.exec(description);
+  if (!digest) return [`  description: ${description}`];
+  return [
+    `  description: ${digest[1]}`,
+    `  config ${digest[2]} (a digest of everything it carries)`,
+  ];
 }
 
 function documentBlocks(context: ReviewContext, element: Element, shown: Shown): Block[] {
@@ -40,7 +53,7 @@ function documentBlocks(context: ReviewContext, element: Element, shown: Shown):
   });
   const commands = payload.commands.map((line) => `    ${line}`);
   return [
-    { title, lines: [type, `  description: ${payload.description}`, "  runCommand:", ...commands] },
+    { title, lines: [type, ...describe(payload.description), "  runCommand:", ...commands] },
     ...files,
   ];
 }

@@ -5,66 +5,94 @@
  * comment, where the review reads it back.
  */
 import { LoadBalancerModel } from "../config/model";
+import { ExchangeProfile } from "../exchange/profiles";
 import { RealServer } from "../exchange/real-server";
 import { HealthCheck, TcpCheckStep } from "../haproxy/model";
 import { VipDescription } from "../vips/description";
 
-/** The summary's lines; a VIP's lines are indented under its `VIP` line. */
+/** The summary's lines, one fact a line; a VIP's (and the pair's) indented under it. */
 export function reviewSummary(model: LoadBalancerModel): string[] {
-  const { profile, operatingSystem } = model;
+  const { profile, operatingSystem, admin } = model;
+  const adminFrom = admin.cidrs.length > 0 ? admin.cidrs.join(", ") : "nobody off the node";
   return [
     `Exchange ${profile.version}: guides ${profile.guides}`,
-    `HAProxy ${operatingSystem.haproxy.version} on ${operatingSystem.name}, maxconn ${model.maxconn}`,
-    topologyOf(model),
-    ...model.vips.flatMap((vip) => vipLines(vip, profile.serverWeight.value)),
+    `HAProxy ${operatingSystem.haproxy.version} on ${operatingSystem.name}`,
+    `maxconn ${model.maxconn}`,
+    `admin port ${admin.port} (metrics, stats page) from ${adminFrom}`,
+    ...topologyOf(model),
+    ...model.vips.flatMap((vip) => vipLines(vip, profile)),
   ];
 }
 
-function topologyOf(model: LoadBalancerModel): string {
+function topologyOf(model: LoadBalancerModel): string[] {
   const { pair, fleet } = model;
   if (pair) {
-    const [first, second] = pair.nodes;
     const { kind, routeTableIds, allocationId } = pair.placement;
     const placement =
       kind === "route-table"
         ? `routes in ${routeTableIds.join(", ")}`
         : kind === "elastic-ip"
           ? `Elastic IP ${allocationId}`
-          : "secondary addresses";
-    return `clustered pair (keepalived, VRRP router ${pair.virtualRouterId}): ${first.address} in ${first.subnetId} preferred master, ${second.address} in ${second.subnetId}; the master holds the VIPs by ${placement}`;
+          : "secondary addresses of its interface";
+    return [
+      `clustered pair (keepalived, VRRP router ${pair.virtualRouterId})`,
+      ...pair.nodes.map(
+        (node, i) =>
+          `  node ${node.address} in ${node.subnetId}${i === 0 ? ", preferred master" : ""}`,
+      ),
+      `  the master holds the VIPs by ${placement}`,
+    ];
   }
   if (fleet) {
-    const subnets = fleet.subnets.map((subnet) => subnet.subnetId).join(", ");
-    return `fleet of ${fleet.minNodes} to ${fleet.maxNodes} nodes behind an ${fleet.scheme} Network Load Balancer in ${subnets}`;
+    return [
+      `fleet of ${fleet.minNodes} to ${fleet.maxNodes} nodes behind an ${fleet.scheme} Network Load Balancer`,
+      ...fleet.subnets.map((subnet) => `  subnet ${subnet.subnetId}`),
+    ];
   }
-  return "one instance";
+  return ["one instance"];
 }
 
-function vipLines(vip: VipDescription, defaultWeight: number): string[] {
+function vipLines(vip: VipDescription, profile: ExchangeProfile): string[] {
   const tls = vip.terminatedTls;
+  const timeouts = {
+    client: vip.timeouts.client ?? profile.clientTimeout.value,
+    server: vip.timeouts.server ?? profile.serverTimeout.value,
+    connect: vip.timeouts.connect ?? profile.connectTimeout.value,
+  };
   return [
     `VIP ${vip.name} (${vip.label})`,
     ...vip.ports.map((port) => `  listens ${vip.address}:${port}`),
     ...vip.redirectPorts.map((port) => `  redirects ${vip.address}:${port} to HTTPS`),
     `  clients ${vip.sourceCidrs.join(", ")}`,
     tls
-      ? `  TLS terminated (${tls.mode}), certificate ${tls.certificate.store} ${tls.certificate.id}`
+      ? `  TLS terminated (${tls.mode}), certificate ${tls.certificate.store} ${tls.certificate.id}${tls.mode === "bridge" ? ", the servers' certificates not verified" : ""}`
       : "  TLS passed through to the real servers",
     `  persistence ${vip.persistence.describe()}`,
     `  balance ${vip.balance}`,
-    ...checkLines(vip),
+    `  timeouts client ${timeouts.client.toHuman()}, server ${timeouts.server.toHuman()}, connect ${timeouts.connect.toHuman()}`,
+    ...checkLines(vip, profile),
     ...vip.servers.map(
       (server) =>
-        `  real server ${server.name} ${server.address}${serverState(server, defaultWeight)}`,
+        `  real server ${server.name} ${server.address}${serverState(server, profile.serverWeight.value)}`,
     ),
   ];
 }
 
-function checkLines(vip: VipDescription): string[] {
-  if (vip.healthCheck) return [`  health check ${describeCheck(vip.healthCheck)}`];
-  return (vip.terminatedTls?.services ?? []).map(
-    (service) => `  health check ${service.service}: ${describeCheck(service.healthCheck)}`,
-  );
+function checkLines(vip: VipDescription, profile: ExchangeProfile): string[] {
+  const timing = vip.healthCheckTiming ?? {};
+  const interval = (timing.interval ?? profile.checkInterval.value).toHuman();
+  const timeout = (timing.timeout ?? profile.checkTimeout.value).toHuman();
+  const rise = timing.rise ?? profile.checkRise.value;
+  const fall = timing.fall ?? profile.checkFall.value;
+  const checks = vip.healthCheck
+    ? [`  health check ${describeCheck(vip.healthCheck)}`]
+    : (vip.terminatedTls?.services ?? []).map(
+        (service) => `  health check ${service.service}: ${describeCheck(service.healthCheck)}`,
+      );
+  return [
+    ...checks,
+    `  health checks every ${interval}, timeout ${timeout}, rise ${rise}, fall ${fall}`,
+  ];
 }
 
 function describeCheck(check: HealthCheck): string {

@@ -6,6 +6,8 @@
 
 /** A stack's synthesized JSON; only what the review reads is typed. */
 export interface TerraformJson {
+  /** cdktf's metadata: `outputs` maps each output's construct path to its name. */
+  readonly "//"?: { readonly outputs?: Record<string, unknown> };
   readonly resource?: Record<string, Record<string, TerraformBlock>>;
   readonly data?: Record<string, Record<string, TerraformBlock>>;
   readonly output?: Record<string, { readonly value?: unknown; readonly description?: string }>;
@@ -74,14 +76,25 @@ export class Placeholders {
     // An address (depends_on, replace_triggered_by): the construct path.
     const address = this.paths.get(value);
     if (address !== undefined) return address;
-    return value.replace(
-      /([$%])\1\{|\$\{([^}]*)\}|%\{([^}]*)\}/g,
-      (_match, sigil, ref, directive) => {
-        if (sigil !== undefined) return `${sigil}{`;
-        if (directive !== undefined) return `<%{${directive}}>`;
-        return `<${this.expression(ref)}>`;
-      },
-    );
+    let out = "";
+    let at = 0;
+    while (at < value.length) {
+      const sigil = value[at];
+      const opens = (sigil === "$" || sigil === "%") && value[at + 1] === "{";
+      if ((sigil === "$" || sigil === "%") && value[at + 1] === sigil && value[at + 2] === "{") {
+        out += `${sigil}{`; // the escaped sigil: Terraform delivers it literally
+        at += 3;
+      } else if (opens && closingBrace(value, at + 2) > 0) {
+        const close = closingBrace(value, at + 2);
+        const inner = this.expression(value.slice(at + 2, close));
+        out += sigil === "$" ? `<${inner}>` : `<%{${inner}}>`;
+        at = close + 1;
+      } else {
+        out += sigil;
+        at += 1;
+      }
+    }
+    return out;
   }
 
   /** Any JSON value with its strings as `text` gives them. */
@@ -102,7 +115,7 @@ export class Placeholders {
       if (path === undefined) return match;
       const known = data ? WELL_KNOWN[`${type}${rest}`] : undefined;
       if (known) return known;
-      return `${data ? "data " : ""}${path}${rest}`;
+      return `${data ? "data." : ""}${path}${rest}`;
     });
   }
 }
@@ -112,4 +125,20 @@ export function relativeTo(scope: string, path: string): string {
   if (path.startsWith(`${scope}/`)) return path.slice(scope.length + 1);
   const slash = path.indexOf("/");
   return slash < 0 ? path : path.slice(slash + 1);
+}
+
+/** The index of the `}` that closes a template opened before `from`, or -1; strings skipped. */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  for (let at = from; at < text.length; at++) {
+    const char = text[at];
+    if (char === '"') {
+      for (at++; at < text.length && text[at] !== '"'; at++) if (text[at] === "\\") at++;
+    } else if (char === "{") depth++;
+    else if (char === "}") {
+      if (depth === 0) return at;
+      depth--;
+    }
+  }
+  return -1;
 }

@@ -3,6 +3,8 @@
  * empty or indented by two spaces, so that a line diff (diff.ts) knows where each line is.
  */
 
+import { diffLines } from "./line-diff";
+
 export interface Block {
   readonly title: string;
   readonly lines: readonly string[];
@@ -24,6 +26,25 @@ export function indented(text: string, indent = "  "): string[] {
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;
   if (body === "") return [`${indent}(empty)`];
   return body.split("\n").map((line) => (line === "" ? "" : `${indent}${line}`));
+}
+
+/**
+ * A text next to one printed already: the lines that differ (`- ` the other's, `+ ` this one's),
+ * or the whole text when more than half of it differs.
+ */
+export function differences(base: string, text: string, place: string): string[] {
+  const old = base.split("\n");
+  const now = text.split("\n");
+  const hunks = diffLines(old, now);
+  const changed = hunks.reduce((n, hunk) => n + hunk.removed.length + hunk.added.length, 0);
+  if (changed > now.length / 2) return indented(text);
+  return [
+    `  differs from ${place} only in:`,
+    ...hunks.flatMap((hunk) => [
+      ...hunk.removed.map((i) => `  - ${old[i]}`.trimEnd()),
+      ...hunk.added.map((i) => `  + ${now[i]}`.trimEnd()),
+    ]),
+  ];
 }
 
 export function renderSections(header: readonly string[], sections: readonly Section[]): string {

@@ -3,15 +3,16 @@
  * as its own block, once for every node when the nodes' are the same, else once a node.
  * A file printed already (haproxy.cfg, keepalived.conf, the VIP list) is named, not repeated.
  */
+import { FIRST_BOOT } from "./file-sections";
 import { Shown } from "./shown";
-import { Block, Section, indented, section } from "./text";
+import { Block, Section, differences, indented, section } from "./text";
 import { Launcher } from "./user-data";
 
 export const USER_DATA_SECTION = "User-data";
 
 export function userDataSection(launchers: readonly Launcher[], shown: Shown): Section {
   const lines = [
-    "  Read at a node's first boot only: a running node gets changes from the config document.",
+    FIRST_BOOT,
     ...launchers.map((launcher) => `  ${launcher.name}: ${launcher.encoding}`),
   ];
   const unread = launchers.filter((launcher) => !launcher.cloudConfig);
@@ -22,36 +23,54 @@ export function userDataSection(launchers: readonly Launcher[], shown: Shown): S
       const rest = launcher.cloudConfig?.rest ?? [];
       return `${rest.join("\n")}\n`;
     }),
-    ...filePaths(read).flatMap((path) =>
-      perNode(read, path, (launcher) => fileOf(launcher, path), shown),
+    ...filePaths(read).flatMap(({ path, permissions }) =>
+      perNode(read, `${path} (${permissions})`, (launcher) => fileOf(launcher, path), shown, path),
     ),
   ];
   return section(USER_DATA_SECTION, lines, blocks);
 }
 
-/** One block when every node has the same text, else one a node (a node without it: none). */
+/**
+ * One block when every node has the same text, else one a node, each after the first as its
+ * differences from the first (a node without it: none).
+ */
 function perNode(
   launchers: readonly Launcher[],
   title: string,
   textOf: (launcher: Launcher) => string | undefined,
   shown?: Shown,
+  path?: string,
 ): Block[] {
   const texts = launchers.map(textOf);
-  const print = (text: string) => (shown ? shown.lines(text, indented) : indented(text));
+  const print = (text: string) => (shown ? shown.lines(text, indented, path) : indented(text));
   if (launchers.length === 1 || texts.every((text) => text === texts[0])) {
     const every = launchers.length > 1 ? " (every node)" : "";
     return texts[0] === undefined ? [] : [{ title: `${title}${every}`, lines: print(texts[0]) }];
   }
+  let first: { text: string; place: string } | undefined;
   return launchers.flatMap((launcher, i) => {
     const text = texts[i];
-    return text === undefined ? [] : [{ title: `${title} (${launcher.name})`, lines: print(text) }];
+    if (text === undefined) return [];
+    const blockTitle = `${title} (${launcher.name})`;
+    const same = shown?.sameAs(text);
+    const lines = same
+      ? [same]
+      : first
+        ? differences(first.text, text, `-- ${first.place}`)
+        : print(text);
+    first ??= { text, place: blockTitle };
+    return [{ title: blockTitle, lines }];
   });
 }
 
-/** Every path any node writes, in the first node's order, then the others'. */
-function filePaths(launchers: readonly Launcher[]): string[] {
-  const paths = launchers.flatMap((l) => (l.cloudConfig?.files ?? []).map((file) => file.path));
-  return [...new Set(paths)];
+/** Every path any node writes (with its mode), in the first node's order, then the others'. */
+function filePaths(launchers: readonly Launcher[]): { path: string; permissions: string }[] {
+  const files = launchers.flatMap((launcher) => launcher.cloudConfig?.files ?? []);
+  const seen = new Map(files.map((file) => [file.path, file.permissions] as const).reverse());
+  return [...new Set(files.map((file) => file.path))].map((path) => ({
+    path,
+    permissions: seen.get(path) as string,
+  }));
 }
 
 function fileOf(launcher: Launcher, path: string): string | undefined {

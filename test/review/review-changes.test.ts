@@ -47,8 +47,7 @@ function sectionsOf(diff: string): string[] {
 
 const base = review();
 const ha = PROPS.highAvailability!;
-const DIGEST =
-  /^ {2}description: Exchange load balancer exchange-se-pair\/Lb: haproxy\.cfg and VIP list; config [0-9a-f]{12}$/;
+const DIGEST = /^ {2}config [0-9a-f]{12} \(a digest of everything it carries\)$/;
 const SIZE = /^ {2}Node-10_0_[12]_5: \d+ bytes of EC2's 16384, user_data_base64 gzip \+ base64$/;
 
 /** The changed lines, with the config digest and the user-data sizes checked by shape. */
@@ -122,16 +121,16 @@ test("the VIP placement: a third route table widens the failover policy and adds
   const routeTableIds = ["rtb-0aaa1111", "rtb-0bbb2222", "rtb-0ccc3333"];
   const vipPlacement = VipPlacement.routeTable({ routeTableIds });
   const after = review({ ...PROPS, highAvailability: { ...ha, vipPlacement } });
-  const topology = (tables: string) =>
-    `  clustered pair (keepalived, VRRP router 51): 10.0.1.5 in subnet-0aaa1111 preferred master, 10.0.2.5 in subnet-0bbb2222; the master holds the VIPs by routes in ${tables}`;
+  const holds = (tables: string) => `    the master holds the VIPs by routes in ${tables}`;
   const arn = "arn:<partition>:ec2:<region>:<account>:route-table/rtb-0ccc3333";
   expect(exactly(after)).toEqual({
     removed: {
       digest: 0,
       sizes: 2,
       lines: [
-        topology("rtb-0aaa1111, rtb-0bbb2222"),
-        ...Array(2).fill('  ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"'),
+        holds("rtb-0aaa1111, rtb-0bbb2222"),
+        '  ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222"',
+        "  depends_on: 14 resources",
       ].sort(),
     },
     added: {
@@ -143,17 +142,22 @@ test("the VIP placement: a third route table widens the failover policy and adds
         "  lifecycle:",
         "  network_interface_id: <Node-10_0_1_5.primary_network_interface_id>",
         "  route_table_id: rtb-0ccc3333",
-        topology("rtb-0aaa1111, rtb-0bbb2222, rtb-0ccc3333"),
-        ...Array(2).fill('  ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222 rtb-0ccc3333"'),
-        "    - VipRoutes/rtb-0ccc3333-10_100_0_10_32",
+        holds("rtb-0aaa1111, rtb-0bbb2222, rtb-0ccc3333"),
+        '  ROUTE_TABLES="rtb-0aaa1111 rtb-0bbb2222 rtb-0ccc3333"',
+        "  depends_on: 15 resources",
         "      - network_interface_id",
         `    Allow ec2:CreateRoute on ${arn} (PointVipRoutesAtThePair)`,
         `    Allow ec2:ReplaceRoute on ${arn} (PointVipRoutesAtThePair)`,
         "    ignore_changes:",
-        "-- aws_route VipRoutes/rtb-0ccc3333-10_100_0_10_32",
+        "-- aws_route VipRoutes/rtb-0ccc3333-10_100_0_10_32 (ignores after creation: network_interface_id)",
       ].sort(),
     },
   });
+  // The route tables reach the nodes with their user-data: the diff says how.
+  const userData = diffReviews(base, after).split("== User-data\n")[1].split("\n== ")[0];
+  expect(userData.split("\n")[0]).toMatch(
+    /^ {2}! From the user-data: read at a node's first boot only\./,
+  );
   const iam = diffReviews(base, after).split("== IAM\n")[1].split("\n== ")[0];
   expect(iam).toBe(
     [
@@ -181,7 +185,9 @@ test("a new certificate parameter: the role may read it, and the IAM section say
       "-- aws_iam_role_policy CertificatePolicy/Policy",
     ].sort(),
   );
-  expect(added).toContain("    TLS terminated (bridge), certificate ssm /exchange/tls/mail");
+  expect(added).toContain(
+    "    TLS terminated (bridge), certificate ssm /exchange/tls/mail, the servers' certificates not verified",
+  );
   expect(removed).toContain("    TLS passed through to the real servers");
   const diff = diffReviews(base, after);
   expect(diff).toContain("-- aws_iam_role_policy CertificatePolicy/Policy (new)\n");
@@ -192,10 +198,8 @@ test("an added real server: its lines in every VIP, its egress rules, its alarm"
   const servers = [...PROPS.servers, { name: "EX3", address: "10.0.3.20" }];
   const after = review({ ...PROPS, servers });
   const { removed, added } = exactly(after);
-  expect(removed.lines).toEqual([]);
-  expect(
-    added.lines.filter((line) => /EX3|10\.0\.3\.20|10_0_3_20/.test(line) && !/^ {12,}/.test(line)),
-  ).toEqual(
+  expect(removed.lines).toEqual(["  depends_on: 14 resources"]);
+  expect(added.lines.filter((line) => /EX3|10\.0\.3\.20|10_0_3_20/.test(line))).toEqual(
     [
       ...Array(3).fill("    real server EX3 10.0.3.20 weight 100"),
       "      server EX3 10.0.3.20 weight 100 check port 443 check-ssl check-sni mail.example.com verify none",
@@ -203,7 +207,14 @@ test("an added real server: its lines in every VIP, its egress rules, its alarm"
       ...["143", "25", "443", "993"].map(
         (port) => `  SecurityGroup out tcp ${port} 10.0.3.20/32: EX3`,
       ),
-      ...["143", "25", "443", "993"].map((port) => `    - Egress/Egress-${port}-10_0_3_20_32`),
+      // The dashboard: the server's sessions, health, drain and maintenance in each backend.
+      ...["CasHttps", "CasImap", "CasSmtp"].flatMap((backend) => [
+        `    ExchangeLoadBalancer CurrentSessions LoadBalancer=exchange-se-pair/Lb Backend=${backend} Server=EX3 (EX3)`,
+        `    ExchangeLoadBalancer ServerDown LoadBalancer=exchange-se-pair/Lb Server=EX3 (EX3 down)`,
+        `    ExchangeLoadBalancer ServerDraining LoadBalancer=exchange-se-pair/Lb Backend=${backend} Server=EX3 (EX3 drained)`,
+        `    ExchangeLoadBalancer ServerInMaintenance LoadBalancer=exchange-se-pair/Lb Backend=${backend} Server=EX3 (EX3 in maintenance)`,
+      ]),
+      "    alarm <Monitoring/ServerDown_EX3.arn>",
       "-- aws_cloudwatch_metric_alarm Monitoring/ServerDown_EX3",
       "  alarm_description: warning: Real server EX3 fails a health check of at least one backend; the others take its clients. The dashboard shows which.",
       "  alarm_name: exchange-se-pair/Lb warning: EX3 fails its health check",
@@ -225,7 +236,9 @@ test("an added real server: its lines in every VIP, its egress rules, its alarm"
 test("an added VIP: its summary, its haproxy.cfg sections, its rules, its alarm", () => {
   const after = review(PROPS, {}, (lb) => new PopVip(lb, "CasPop"));
   const { removed, added } = exactly(after);
-  expect(removed.lines.filter((line) => line.trim() !== "")).toEqual([]);
+  expect(removed.lines.filter((line) => line.trim() !== "")).toEqual([
+    "  depends_on: 14 resources",
+  ]);
   expect(added.lines).toEqual(
     expect.arrayContaining([
       "  VIP CasPop (CAS-POP3)",

@@ -2,15 +2,24 @@
  * The review document of each example: a snapshot a pull request shows as readable lines,
  * byte-identical across synths, every encoding of user-data decoded to the same text.
  */
-import { App, Testing } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { exampleLoadBalancers } from "../../bin/render";
-import { reviewDocument } from "../../lib";
+import { ExchangeLoadBalancer, ImapVip, reviewDocument } from "../../lib";
+import { buildAwsLabStack } from "../../examples/aws-lab/stack";
 import { escapeTerraformTemplate } from "../../lib/terraform/escape";
 import { TerraformJson } from "../../lib/review/terraform-json";
 import { buildExchange2013Stack } from "../../examples/exchange-2013/stack";
+import {
+  EXCHANGE_SE_PAIR_PROPS,
+  buildExchangeSePairStack,
+} from "../../examples/exchange-se-pair/stack";
 
 const reviews = () => {
   const lbs = exampleLoadBalancers(Testing.app());
@@ -79,7 +88,7 @@ test("gzip + base64 user-data decodes to the same text as plain user-data", () =
     const review = reviewDocument(changed as TerraformJson, "exchange-2013/Lb");
     // The size line says how it is carried; everything else is the same.
     return review
-      .replace(/^ {2}Instance: .*$/m, "  Instance: (carried)")
+      .replace(/^ {2}Instance: \d+ bytes .*$/m, "  Instance: (carried)")
       .replace(/^ {2}user_data(_base64)?: see == User-data$/m, "  (carried)");
   };
   const plain = variant({ user_data: escapeTerraformTemplate(text) });
@@ -96,4 +105,60 @@ test("a JSON without the load balancer's comment is refused with the fix", () =>
   expect(() => reviewDocument({ resource: {} }, "s/Lb")).toThrow(
     /s\/Lb: no Exchange load balancer at this path in the synthesized JSON \(found: none\)\. Fix: pass cdktf synth's cdk\.tf\.json/,
   );
+});
+
+test("a reference to another stack prints as cdktf synth makes it, before and after app.synth", () => {
+  const app = Testing.app();
+  const network = new TerraformStack(app, "network");
+  new AwsProvider(network, "aws", { region: "eu-west-2" });
+  const vpc = new Vpc(network, "Vpc", { cidrBlock: "10.0.0.0/16" });
+  const { loadBalancer } = buildExchangeSePairStack(app, "exchange", {
+    ...EXCHANGE_SE_PAIR_PROPS,
+    vpcId: vpc.id,
+  });
+  const first = loadBalancer.renderReview();
+  expect(first).toMatch(/^ {2}vpc_id: <data\.terraform_remote_state\.[^>]*>$/m);
+  expect(loadBalancer.renderReview()).toBe(first);
+  app.synth();
+  expect(loadBalancer.renderReview()).toBe(first);
+});
+
+test("the AWS lab's review: the summary's subnet and route-table references as placeholders", () => {
+  const { loadBalancer } = buildAwsLabStack(Testing.app());
+  const text = loadBalancer.renderReview();
+  expect(text).not.toMatch(/\$\{(aws_|data\.)|TfToken|undefined/);
+  expect(text).toMatch(/^ {4}node 10\.0\.1\.5 in <[A-Za-z0-9_/.-]+\.id>, preferred master$/m);
+});
+
+test("rules and policies added elsewhere in the stack to the load balancer's group show, marked", () => {
+  const app = Testing.app();
+  const { stack, loadBalancer } = buildExchangeSePairStack(app);
+  new VpcSecurityGroupIngressRule(stack, "Ssh", {
+    securityGroupId: loadBalancer.securityGroup.id,
+    cidrIpv4: "0.0.0.0/0",
+    ipProtocol: "tcp",
+    fromPort: 22,
+    toPort: 22,
+    description: "ssh from anywhere",
+  });
+  expect(loadBalancer.renderReview()).toContain(
+    "  SecurityGroup in tcp 22 0.0.0.0/0: ssh from anywhere [exchange-se-pair/Ssh (outside the load balancer)]\n",
+  );
+});
+
+test("outputs are the load balancer's by cdktf's metadata, whatever its id and depth", () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "s");
+  new AwsProvider(stack, "aws", { region: "eu-west-2" });
+  const props = { ...EXCHANGE_SE_PAIR_PROPS, serverSecurityGroupId: undefined };
+  const lbs = [
+    new ExchangeLoadBalancer(new Construct(stack, "MyLb"), "Lb", props),
+    new ExchangeLoadBalancer(stack, "Exchange.Lb", props),
+  ];
+  const sibling = new ExchangeLoadBalancer(stack, "Lb_Backup", props);
+  [...lbs, sibling].forEach((lb) => new ImapVip(lb, "CasImap"));
+  for (const lb of [...lbs, sibling]) {
+    const outputs = lb.renderReview().split("== Outputs\n")[1];
+    expect(outputs.match(/VipAddresses/g)).toHaveLength(1);
+  }
 });
