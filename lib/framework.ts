@@ -6,6 +6,7 @@
  * its imports pointed at cdktn and @cdktn/provider-aws (scripts/build-cdktn.ts).
  */
 import { App as AppOfFramework } from "cdktf";
+import type { IConstruct as IConstructOfFramework } from "constructs";
 
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
@@ -47,6 +48,17 @@ export { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 export { Lb } from "@cdktf/provider-aws/lib/lb";
 export { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 export { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+
+/** The warnings (`Annotations.addWarning`) on a construct and below it: [path, message]. */
+export function warningsUnder(scope: IConstructOfFramework): [string, string][] {
+  return scope.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === "@cdktf/warn")
+        .map((entry): [string, string] => [construct.node.path, String(entry.data)]),
+    );
+}
 
 /**
  * The framework this build loaded, read from its jsii type name (the cdktn

@@ -8,7 +8,7 @@
  */
 import { ConfigBundle } from "../delivery/bundle";
 import { renderConfigDocument } from "../delivery/config-document";
-import { Construct, Lazy, SsmAssociation, SsmDocument } from "../framework";
+import { Construct, Lazy, SsmAssociation, SsmDocument, warningsUnder } from "../framework";
 import { REVIEW_COMMENT } from "../review/context";
 import { escapeTerraformTemplate } from "../terraform/escape";
 import type { InstanceRole } from "./instance-role";
@@ -58,7 +58,12 @@ export class ConfigDelivery extends Construct {
       }),
     });
     // A Terraform JSON comment ("//"), which Terraform ignores: the review reads it back.
-    const summary = Lazy.listValue({ produce: () => props.summary() });
+    const warnings = () =>
+      warningsUnder(scope).map(([path, message]) => {
+        const where = path.slice(scope.node.path.length + 1);
+        return `warning: ${where ? `${where}: ` : ""}${message}`;
+      });
+    const summary = Lazy.listValue({ produce: () => [...props.summary(), ...warnings()] });
     this.document.addOverride(`//.${REVIEW_COMMENT}`, { path: scope.node.path, summary });
     props.role.agentReads(this.document.arn);
     this.association = new SsmAssociation(this, "Association", {

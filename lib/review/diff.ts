@@ -95,7 +95,9 @@ function removedSection(section: Section): string[] {
 function blockChanges(title: string, before: string[] | undefined, after: string[]): string[] {
   const changes = lineChanges(before ?? [], after, !RECORD_BLOCK.test(title));
   if (before === undefined) return [`-- ${title} (new)`, ...changes];
-  return changes.length === 0 ? [] : [`-- ${title}`, ...changes];
+  // A block's notes too (`  ! `, e.g. what Terraform ignores after creation) head its changes.
+  const notes = after.filter((line) => line.startsWith(NOTE) && before.includes(line));
+  return changes.length === 0 ? [] : [`-- ${title}`, ...notes, ...changes];
 }
 
 /** The change lines of one block (or a section's loose content), hunk by hunk. */
@@ -188,18 +190,38 @@ function changeLine(sign: "+" | "-", side: Side, i: number): string {
   return `  ${sign} ${bracketed(side.contexts[i])}${side.lines[i].trim()}`;
 }
 
-/** `  ~ [context] key: label old → new, ...` for a paired line. */
+/**
+ * `  ~ [context] key: label old → new, ...` for a paired line: the words before the first change
+ * (at most 3) as its key, each run of changed words as one change, labelled by the word before.
+ */
 function pairLine(oldLine: string, now: Side, j: number): string {
   const old = tokensOf(oldLine);
   const tokens = tokensOf(now.lines[j]);
   const positions = differingPositions(old, tokens)!;
   const keyLength = Math.min(positions[0], 3);
-  const key = keyLength > 0 ? `${tokens.slice(0, keyLength).join(" ").replace(/:$/, "")}: ` : "";
-  const changes = positions.map((i) => {
-    const labelled = i - 1 >= keyLength && !positions.includes(i - 1);
-    return `${labelled ? `${tokens[i - 1]} ` : ""}${old[i]} → ${tokens[i]}`;
+  const key = keyLength > 0 ? `${bare(tokens.slice(0, keyLength).join(" "))}: ` : "";
+  const changes = runsOf(positions).map(([first, last]) => {
+    const labelled = first - 1 >= keyLength;
+    const span = (words: string[]) => bare(words.slice(first, last + 1).join(" "));
+    return `${labelled ? `${bare(tokens[first - 1])} ` : ""}${span(old)} → ${span(tokens)}`;
   });
   return `  ~ ${bracketed(now.contexts[j])}${key}${changes.join(", ")}`;
+}
+
+/** Consecutive positions as [first, last] runs. */
+function runsOf(positions: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const at of positions) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === at - 1) last[1] = at;
+    else runs.push([at, at]);
+  }
+  return runs;
+}
+
+/** Words without the punctuation that ends them in prose (`SE:`, `1 h,`). */
+function bare(words: string): string {
+  return words.replace(/[,:;]$/, "");
 }
 
 function bracketed(context: string | undefined): string {

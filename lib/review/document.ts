@@ -11,6 +11,7 @@ import {
   nodeLines,
   outputsSection,
   resourcesSection,
+  summaryNotes,
 } from "./resource-sections";
 import { securitySection } from "./security-section";
 import { Shown } from "./shown";
@@ -48,10 +49,10 @@ function render(json: TerraformJson, comment: ReviewComment): string {
     "Lines starting with ! say how a change to their section reaches the nodes.",
   ];
   return renderSections(header, [
-    section(
-      "Summary",
-      [...context.summary, ...nodeLines(context)].map((line) => `  ${line}`),
-    ),
+    section("Summary", [
+      ...summaryNotes(context),
+      ...[...context.summary, ...nodeLines(context)].map((line) => `  ${line}`),
+    ]),
     haproxySection(configPayloadOf(context), shown),
     keepalivedSection(launchers, shown),
     ssmSection(context, shown),

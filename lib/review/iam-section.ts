@@ -4,6 +4,7 @@
  * adds: `Allow ec2:CreateRoute on arn:<partition>:ec2:<region>:<account>:route-table/rtb-…`.
  */
 import { ReviewContext } from "./context";
+import { NOTE } from "./diff";
 import { outline } from "./outline";
 import { Block, Section, section } from "./text";
 import { Element, compare } from "./terraform-json";
@@ -21,9 +22,11 @@ export function isIam(element: Element): boolean {
   return element.type.startsWith("aws_iam_");
 }
 
+const IAM_NOTE = `${NOTE}Applied by cdktf deploy: the nodes' role has it within seconds.`;
+
 export function iamSection(context: ReviewContext): Section {
   const blocks = context.elements.filter(isIam).map((element) => iamBlock(context, element));
-  return section(IAM_SECTION, [], blocks);
+  return section(IAM_SECTION, [IAM_NOTE], blocks);
 }
 
 function iamBlock(context: ReviewContext, element: Element): Block {

@@ -60,7 +60,8 @@ function closest(tokens: string[], candidates: string[][]): number {
  * changed: same token count, same first token, 1 to max(1, n / 3) positions.
  */
 export function differingPositions(old: string[], now: string[]): number[] | undefined {
-  if (old.length !== now.length || old[0] !== now[0]) return undefined;
+  // A comment is prose: changed, it reads better whole.
+  if (old.length !== now.length || old[0] !== now[0] || old[0] === "#") return undefined;
   const positions = old.flatMap((token, i) => (token === now[i] ? [] : [i]));
   const most = Math.max(1, Math.floor(old.length / 3));
   return positions.length >= 1 && positions.length <= most ? positions : undefined;

@@ -4,6 +4,7 @@
  * and dashboards (Monitoring); the outputs.
  */
 import { ReviewContext } from "./context";
+import { NOTE } from "./diff";
 import { dashboardLines } from "./dashboard-lines";
 import { isIam } from "./iam-section";
 import { outline } from "./outline";
@@ -15,6 +16,8 @@ import { USER_DATA_SECTION } from "./user-data-section";
 const MONITORING_TYPES = ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"];
 const USER_DATA_KEYS = ["user_data", "user_data_base64"];
 
+const RESOURCES_NOTE = `${NOTE}Applied by cdktf deploy. What a block's note says Terraform ignores after creation stays as first created: changing it needs the resource replaced (README, What a change does).`;
+
 export function resourcesSection(context: ReviewContext): Section {
   const others = context.elements.filter(
     (element) =>
@@ -23,11 +26,8 @@ export function resourcesSection(context: ReviewContext): Section {
       element.type !== "aws_ssm_document" &&
       !MONITORING_TYPES.includes(element.type),
   );
-  return section(
-    "Resources",
-    [],
-    others.map((element) => outlineBlock(context, element)),
-  );
+  const blocks = others.map((element) => outlineBlock(context, element));
+  return section("Resources", [RESOURCES_NOTE], blocks);
 }
 
 /** The nodes' instance type and image, from what Terraform creates, for the summary. */
@@ -35,13 +35,32 @@ export function nodeLines(context: ReviewContext): string[] {
   return context.elements.flatMap((element) => {
     const { block } = element;
     if (element.type !== "aws_instance" && element.type !== "aws_launch_template") return [];
-    const ignored = (block.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes;
-    const kept = ignored?.includes("instance_type")
-      ? " (kept after creation: replace the node)"
-      : "";
+    const ignored = ignoredOf(element);
+    const kept = [
+      ...(ignored.includes("instance_type") ? ["type"] : []),
+      ...(ignored.includes("ami") || ignored.includes("image_id") ? ["image"] : []),
+    ];
+    const note = kept.length > 0 ? ` (${kept.join(" and ")} kept after creation)` : "";
     const image = context.placeholders.text(`${block.ami ?? block.image_id}`);
-    return [`${element.path}: ${block.instance_type}, image ${image}${kept}`];
+    return [`${element.path}: ${block.instance_type} ${image}${note}`];
   });
+}
+
+/** The summary's note when running nodes keep their instance type. */
+export function summaryNotes(context: ReviewContext): string[] {
+  const kept = context.elements.some(
+    (element) => element.type === "aws_instance" && ignoredOf(element).includes("instance_type"),
+  );
+  if (!kept) return [];
+  return [
+    `${NOTE}Running nodes keep the instance type and image they were created with (the node lines below), while a maxconn sized for a new type reaches them with the config document: change a type node by node (README, What a change does).`,
+  ];
+}
+
+/** What Terraform leaves as first created (`lifecycle.ignore_changes`). */
+export function ignoredOf(element: Element): string[] {
+  const lifecycle = element.block.lifecycle as { ignore_changes?: string[] } | undefined;
+  return lifecycle?.ignore_changes ?? [];
 }
 
 export function monitoringSection(context: ReviewContext): Section {
@@ -68,16 +87,16 @@ function outlineBlock(context: ReviewContext, element: Element) {
       .map(([key, value]) => [key, shownAs(key, value)]),
   );
   const kind = element.kind === "data" ? "data " : "";
-  const ignored = (element.block.lifecycle as { ignore_changes?: string[] } | undefined)
-    ?.ignore_changes;
-  const after = ignored?.length ? ` (ignores after creation: ${ignored.join(", ")})` : "";
+  const ignored = ignoredOf(element);
+  const note =
+    ignored.length > 0 ? [`${NOTE}Terraform ignores after creation: ${ignored.join(", ")}`] : [];
   const readable = context.placeholders.value(attributes) as Record<string, unknown>;
   const dashboard = dashboardLines(readable.dashboard_body);
   const rest = Object.fromEntries(Object.entries(readable).filter(([k]) => k !== "dashboard_body"));
   const lines = dashboard
     ? [...outline(rest), "  dashboard_body:", ...dashboard]
     : outline(readable);
-  return { title: `${kind}${element.type} ${element.path}${after}`, lines };
+  return { title: `${kind}${element.type} ${element.path}`, lines: [...note, ...lines] };
 }
 
 /** The user-data is its own section; depends_on only orders the deploy: its count will do. */

@@ -5,6 +5,7 @@
  * elsewhere in the stack), the older `aws_security_group_rule`, or a group's inline rules.
  */
 import { OUTSIDE, ReviewContext } from "./context";
+import { NOTE } from "./diff";
 import { outline } from "./outline";
 import { Section, section } from "./text";
 import { Element, compare } from "./terraform-json";
@@ -18,6 +19,8 @@ const RULE_TYPES: Record<string, "in" | "out"> = {
 
 /** IP protocol numbers the table names (VRRP is keepalived's). */
 const PROTOCOLS: Record<string, string> = { "-1": "all", "112": "vrrp(112)", "1": "icmp" };
+
+const SECURITY_NOTE = `${NOTE}Applied by cdktf deploy, in place: a rule added for a real server or VIP comes before the config that uses it; a removed rule may go before the nodes have the config that stops using it.`;
 
 export function isSecurity(element: Element): boolean {
   return (
@@ -64,7 +67,7 @@ export function securitySection(context: ReviewContext): Section {
   );
   const lines = [...new Set(sorted.map((row) => `  ${row.text}`))];
   const table = { title: "rules: group direction protocol ports peer: description", lines };
-  return section(SECURITY_SECTION, [], [...blocks, table]);
+  return section(SECURITY_SECTION, [SECURITY_NOTE], [...blocks, table]);
 }
 
 /** `aws_security_group_rule`: its `type`; anything else is a group. */

@@ -113,6 +113,5 @@ function describeStep(step: TcpCheckStep): string {
 }
 
 function serverState(server: RealServer, defaultWeight: number): string {
-  const state = server.state && server.state !== "ready" ? ` ${server.state}` : "";
-  return ` weight ${server.weight ?? defaultWeight}${state}`;
+  return ` weight ${server.weight ?? defaultWeight}, state ${server.state ?? "ready"}`;
 }

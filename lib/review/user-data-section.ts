@@ -3,7 +3,7 @@
  * as its own block, once for every node when the nodes' are the same, else once a node.
  * A file printed already (haproxy.cfg, keepalived.conf, the VIP list) is named, not repeated.
  */
-import { FIRST_BOOT } from "./file-sections";
+import { userDataNote } from "./file-sections";
 import { Shown } from "./shown";
 import { Block, Section, differences, indented, section } from "./text";
 import { Launcher } from "./user-data";
@@ -12,7 +12,7 @@ export const USER_DATA_SECTION = "User-data";
 
 export function userDataSection(launchers: readonly Launcher[], shown: Shown): Section {
   const lines = [
-    FIRST_BOOT,
+    userDataNote(launchers),
     ...launchers.map((launcher) => `  ${launcher.name}: ${launcher.encoding}`),
   ];
   const unread = launchers.filter((launcher) => !launcher.cloudConfig);

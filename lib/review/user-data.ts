@@ -14,6 +14,8 @@ export interface Launcher {
   /** How it is carried and its size against EC2's limit. */
   readonly encoding: string;
   readonly cloudConfig?: ReadCloudConfig;
+  /** A fleet's launch template, whose user-data Terraform keeps as first created. */
+  readonly keptTemplate: boolean;
 }
 
 /** Decodes user-data carried as base64: gzip when it starts with gzip's magic bytes. */
@@ -33,7 +35,12 @@ export function launchersOf(context: ReviewContext): Launcher[] {
       (text) => context.placeholders.text(text),
     );
     if (!decoded) return [];
-    return [{ name: element.path, ...decoded, cloudConfig: readCloudConfig(decoded.text) }];
+    const lifecycle = block.lifecycle as { ignore_changes?: string[] } | undefined;
+    const keptTemplate =
+      element.type === "aws_launch_template" &&
+      (lifecycle?.ignore_changes ?? []).includes("user_data");
+    const cloudConfig = readCloudConfig(decoded.text);
+    return [{ name: element.path, ...decoded, cloudConfig, keptTemplate }];
   });
 }
 

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 
 export const GOLDEN = join(__dirname, "..", "golden", "exchange-se-pair", "cdk.tf.json");
 /** The summary line the working tree changes, and what the review says of it. */
-export const EX2 = "real server EX2 10.0.2.20 weight 100";
+export const EX2 = "real server EX2 10.0.2.20 weight 100, state ready";
 export const WEIGHT_CHANGE = "  ~ [VIP CasHttps (CAS-HTTPS)] real server EX2: weight 100 → 50\n";
 
 export interface ScratchRepo {
@@ -85,7 +85,7 @@ export function scratchRepo(root: string): ScratchRepo {
   write("sub/app/app.js", appSource(probe));
   git("add", "-A");
   git("commit", "--quiet", "-m", "working");
-  const changed = golden.replace(EX2, "real server EX2 10.0.2.20 weight 50");
+  const changed = golden.replace(EX2, "real server EX2 10.0.2.20 weight 50, state ready");
   if (changed === golden) throw new Error(`${GOLDEN} no longer holds "${EX2}"`);
   write("sub/app/lb.json", changed);
   writeSynth(join(app, "cdktf.out"), changed);

@@ -3,6 +3,8 @@
  * changes and nothing else, and the same change in review terms (diffReviews).
  */
 import { Testing } from "cdktf";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   EXCHANGE_SE_PAIR_PROPS as PROPS,
   buildExchangeSePairStack,
@@ -66,7 +68,7 @@ test("a weight: the summary's and haproxy.cfg's server lines, the config digest,
     ...PROPS,
     servers: [PROPS.servers[0], { ...PROPS.servers[1], weight: 50 }],
   });
-  const summary = "    real server EX2 10.0.2.20 weight";
+  const summary = (weight: number) => `    real server EX2 10.0.2.20 weight ${weight}, state ready`;
   const server = (check: string) => `      server EX2 10.0.2.20 weight ${check}`;
   const https = "check port 443 check-ssl check-sni mail.example.com verify none";
   expect(exactly(after)).toEqual({
@@ -74,7 +76,7 @@ test("a weight: the summary's and haproxy.cfg's server lines, the config digest,
       digest: 1,
       sizes: 2,
       lines: [
-        ...Array(3).fill(`${summary} 100`),
+        ...Array(3).fill(summary(100)),
         server(`100 ${https}`),
         ...Array(2).fill(server("100 check")),
       ].sort(),
@@ -83,7 +85,7 @@ test("a weight: the summary's and haproxy.cfg's server lines, the config digest,
       digest: 1,
       sizes: 2,
       lines: [
-        ...Array(3).fill(`${summary} 50`),
+        ...Array(3).fill(summary(50)),
         server(`50 ${https}`),
         ...Array(2).fill(server("50 check")),
       ].sort(),
@@ -149,18 +151,20 @@ test("the VIP placement: a third route table widens the failover policy and adds
         `    Allow ec2:CreateRoute on ${arn} (PointVipRoutesAtThePair)`,
         `    Allow ec2:ReplaceRoute on ${arn} (PointVipRoutesAtThePair)`,
         "    ignore_changes:",
-        "-- aws_route VipRoutes/rtb-0ccc3333-10_100_0_10_32 (ignores after creation: network_interface_id)",
+        "  ! Terraform ignores after creation: network_interface_id",
+        "-- aws_route VipRoutes/rtb-0ccc3333-10_100_0_10_32",
       ].sort(),
     },
   });
   // The route tables reach the nodes with their user-data: the diff says how.
   const userData = diffReviews(base, after).split("== User-data\n")[1].split("\n== ")[0];
   expect(userData.split("\n")[0]).toMatch(
-    /^ {2}! From the user-data: read at a node's first boot only\./,
+    /^ {2}! Read at a node's first boot only .*a change to any other file reaches a node only when it is replaced/,
   );
   const iam = diffReviews(base, after).split("== IAM\n")[1].split("\n== ")[0];
   expect(iam).toBe(
     [
+      "  ! Applied by cdktf deploy: the nodes' role has it within seconds.",
       "-- aws_iam_role_policy FailoverPolicy/Policy",
       `  + [policy:] Allow ec2:CreateRoute on ${arn} (PointVipRoutesAtThePair)`,
       `  + [policy:] Allow ec2:ReplaceRoute on ${arn} (PointVipRoutesAtThePair)`,
@@ -201,7 +205,7 @@ test("an added real server: its lines in every VIP, its egress rules, its alarm"
   expect(removed.lines).toEqual(["  depends_on: 14 resources"]);
   expect(added.lines.filter((line) => /EX3|10\.0\.3\.20|10_0_3_20/.test(line))).toEqual(
     [
-      ...Array(3).fill("    real server EX3 10.0.3.20 weight 100"),
+      ...Array(3).fill("    real server EX3 10.0.3.20 weight 100, state ready"),
       "      server EX3 10.0.3.20 weight 100 check port 443 check-ssl check-sni mail.example.com verify none",
       ...Array(2).fill("      server EX3 10.0.3.20 weight 100 check"),
       ...["143", "25", "443", "993"].map(
@@ -252,4 +256,22 @@ test("an added VIP: its summary, its haproxy.cfg sections, its rules, its alarm"
     ]),
   );
   expect(diffReviews(base, after)).toMatchSnapshot();
+});
+
+test("the README's example diff is this example's, line for line (shortened, never changed)", () => {
+  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+  const example = readme.split("A weight halved and a third route table")[1].split("```")[1];
+  const routeTableIds = ["rtb-0aaa1111", "rtb-0bbb2222", "rtb-0ccc3333"];
+  const after = review({
+    ...PROPS,
+    servers: [PROPS.servers[0], { ...PROPS.servers[1], weight: 50 }],
+    highAvailability: { ...ha, vipPlacement: VipPlacement.routeTable({ routeTableIds }) },
+  });
+  const lines = diffReviews(base, after).split("\n");
+  const shown = example.split("\n").filter((line) => line !== "");
+  expect(shown.length).toBeGreaterThan(20);
+  expect(shown.filter((line) => !lines.includes(line))).toEqual([]);
+  // In the same order.
+  const at = shown.map((line) => lines.indexOf(line));
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
 });

@@ -235,15 +235,14 @@ test("a load balancer on one side only shows its whole document, added or remove
   const text = docs.get("exchange-se-pair/Lb")!;
   // diffReviews of an empty side: the header (text before the first `== `) is not compared;
   // every section is (new) with each of its lines added, or (removed).
-  expect(
-    diffReviews("", text).startsWith(`== Summary (new)\n  + Exchange SE: guides 004, 002\n`),
-  ).toBe(true);
+  expect(diffReviews("", text).startsWith("== Summary (new)\n")).toBe(true);
+  expect(diffReviews("", text)).toContain("\n  + Exchange SE: guides 004, 002\n");
   expect(diffReviews(text, "").startsWith("== Summary (removed)\n")).toBe(true);
   const added = diffAll(new Map(), docs);
   expect(added.changed).toBe(true);
   expect(added.output).toBe(`## exchange-se-pair/Lb (new load balancer)\n${diffReviews("", text)}`);
   expect(added.output).not.toMatch(/^# Exchange load balancer/m);
-  expect(added.output).toMatch(/\n== IAM \(new\)\n-- .* \(new\)\n {2}\+ \S/);
+  expect(added.output).toMatch(/\n== IAM \(new\)\n(?: {2}\+ ! .*\n)?-- .* \(new\)\n {2}\+ \S/);
   expect(added.output).toContain(`  + [VIP CasHttps (CAS-HTTPS)] ${EX2}\n`);
   const removed = diffAll(docs, new Map());
   expect(removed.changed).toBe(true);
