@@ -10,7 +10,7 @@ import { isIam } from "./iam-section";
 import { outline } from "./outline";
 import { isSecurity } from "./security-section";
 import { Section, section } from "./text";
-import { Element } from "./terraform-json";
+import { Element, ignoredOf } from "./terraform-json";
 import { USER_DATA_SECTION } from "./user-data-section";
 
 const MONITORING_TYPES = ["aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"];
@@ -55,12 +55,6 @@ export function summaryNotes(context: ReviewContext): string[] {
   return [
     `${NOTE}Running nodes keep the instance type and image they were created with (the node lines below), while a maxconn sized for a new type reaches them with the config document: change a type node by node (README, What a change does).`,
   ];
-}
-
-/** What Terraform leaves as first created (`lifecycle.ignore_changes`). */
-export function ignoredOf(element: Element): string[] {
-  const lifecycle = element.block.lifecycle as { ignore_changes?: string[] } | undefined;
-  return lifecycle?.ignore_changes ?? [];
 }
 
 export function monitoringSection(context: ReviewContext): Section {

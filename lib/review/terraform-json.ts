@@ -42,6 +42,12 @@ export function elementsOf(json: TerraformJson): Element[] {
   return all.sort((a, b) => compare(a.path, b.path) || compare(a.type, b.type));
 }
 
+/** What Terraform leaves as first created (`lifecycle.ignore_changes`). */
+export function ignoredOf(element: Element): string[] {
+  const lifecycle = element.block.lifecycle as { ignore_changes?: string[] } | undefined;
+  return lifecycle?.ignore_changes ?? [];
+}
+
 /** Code-unit order: the same on every machine and locale. */
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

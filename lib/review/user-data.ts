@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { ReadCloudConfig, readCloudConfig } from "../cloud-init/cloud-config-reader";
 import { EC2_USER_DATA_LIMIT } from "../cloud-init/user-data";
 import { ReviewContext } from "./context";
+import { ignoredOf } from "./terraform-json";
 
 export interface Launcher {
   /** The instance's or launch template's path in the load balancer. */
@@ -35,10 +36,8 @@ export function launchersOf(context: ReviewContext): Launcher[] {
       (text) => context.placeholders.text(text),
     );
     if (!decoded) return [];
-    const lifecycle = block.lifecycle as { ignore_changes?: string[] } | undefined;
     const keptTemplate =
-      element.type === "aws_launch_template" &&
-      (lifecycle?.ignore_changes ?? []).includes("user_data");
+      element.type === "aws_launch_template" && ignoredOf(element).includes("user_data");
     const cloudConfig = readCloudConfig(decoded.text);
     return [{ name: element.path, ...decoded, cloudConfig, keptTemplate }];
   });
